@@ -1,0 +1,17 @@
+# The two commands of the README, on an idempotent set-up.
+.PHONY: setup run test messages
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@bash scripts/run.sh
+
+test: setup
+	@bash scripts/test.sh
+
+# Re-extract translatable strings and merge them into the catalogues (then translate the new ones).
+messages: setup
+	.venv/bin/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 -o dashboard/locale/messages.pot --no-location --omit-header .
+	.venv/bin/pybabel update -i dashboard/locale/messages.pot -d dashboard/locale --no-fuzzy-matching --omit-header
+	.venv/bin/pybabel init -i dashboard/locale/messages.pot -d dashboard/locale -l en 2>/dev/null || .venv/bin/pybabel update -i dashboard/locale/messages.pot -d dashboard/locale -l en --omit-header

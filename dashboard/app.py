@@ -1,0 +1,70 @@
+"""``create_app()``: plugins, templates, security, and the lifespan (database pool)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.middleware import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from dashboard.components.templating import build_environment
+from dashboard.db import transaction
+from dashboard.settings import get_settings
+from dashboard.views.auth import AuthController
+from dashboard.views.errors import EXCEPTION_HANDLERS
+from dashboard.views.health import healthz
+from dashboard.views.orders import OrdersController
+from dashboard.views.picking import PickingController
+from dashboard.views.security import PUBLIC_PATHS, StaffAuthMiddleware
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+@asynccontextmanager
+async def _database(_: Litestar) -> AsyncIterator[None]:
+    await transaction.start()
+    try:
+        yield
+    finally:
+        await transaction.stop()
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return Litestar(
+        route_handlers=[
+            AuthController,
+            OrdersController,
+            PickingController,
+            healthz,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
+        ],
+        plugins=[HTMXPlugin()],
+        request_class=HTMXRequest,
+        middleware=[DefineMiddleware(StaffAuthMiddleware, exclude=PUBLIC_PATHS)],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="csrftoken",
+            header_name="x-csrftoken",
+            cookie_samesite="lax",
+            # Machine endpoints authenticate each request themselves (key, signature, Basic).
+            exclude=["/api/", "/webhooks/", "/integrations/"],
+        ),
+        template_config=TemplateConfig(
+            engine=JinjaTemplateEngine.from_environment(build_environment())
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[_database],
+        openapi_config=OpenAPIConfig(title="Order desk API", version="1.0.0", path="/schema"),
+        debug=False,
+    )

@@ -1,0 +1,122 @@
+"""The ``dashboard`` command: migrate, demo data, users, API keys, serve."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+from dashboard.domain.errors import ValidationFailed
+from dashboard.domain.roles import Role
+
+
+async def _with_db(coro_factory):
+    from dashboard.db import transaction
+
+    await transaction.start()
+    try:
+        return await coro_factory()
+    finally:
+        await transaction.stop()
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    from dashboard.db.migrate import migrate
+
+    asyncio.run(migrate())
+    print("Database is up to date.")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from dashboard.services.demo_data import load_demo_data
+
+    summary = asyncio.run(_with_db(lambda: load_demo_data(orders=args.orders, seed=args.seed)))
+    print(summary)
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from dashboard.services.auth import create_user
+
+    password = os.environ.get("DASHBOARD_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            print("Set DASHBOARD_PASSWORD or run in a terminal to type the password.", file=sys.stderr)
+            return 2
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Again: "):
+            print("The two passwords differ.", file=sys.stderr)
+            return 2
+    try:
+        asyncio.run(_with_db(lambda: create_user(args.username, args.role, password,
+                                                 display_name=args.display_name or "")))
+    except ValidationFailed as exc:
+        for field, problem in exc.fields.items():
+            print(f"{field}: {problem}", file=sys.stderr)
+        return 2
+    print(f"User {args.username} ({args.role}) created.")
+    return 0
+
+
+def cmd_api_key_create(args: argparse.Namespace) -> int:
+    from dashboard.services.auth import create_api_key
+
+    try:
+        key = asyncio.run(_with_db(lambda: create_api_key(args.name)))
+    except ValidationFailed as exc:
+        print(f"name: {exc.fields.get('name')}", file=sys.stderr)
+        return 2
+    print(f"API key {args.name!r} created. It is shown once; store it now:")
+    print(key)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("dashboard.app:create_app", factory=True, host=args.host, port=args.port,
+                ws="none", loop="uvloop", http="httptools", log_level="info",
+                proxy_headers=True)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dashboard", description="Order desk back office")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="apply migrations to DATABASE_URL").set_defaults(func=cmd_migrate)
+
+    demo = sub.add_parser("demo-data", help="fill a realistic demo shop")
+    demo.add_argument("--orders", type=int, default=2000)
+    demo.add_argument("--seed", type=int, default=42)
+    demo.set_defaults(func=cmd_demo_data)
+
+    user = sub.add_parser("create-user", help="create a staff account")
+    user.add_argument("--username", required=True)
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--display-name", default="")
+    user.set_defaults(func=cmd_create_user)
+
+    api_key = sub.add_parser("api-key", help="manage API keys")
+    api_sub = api_key.add_subparsers(dest="api_command", required=True)
+    create = api_sub.add_parser("create", help="create a key (printed once, on the last line)")
+    create.add_argument("--name", required=True)
+    create.set_defaults(func=cmd_api_key_create)
+
+    serve = sub.add_parser("serve", help="run the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Jinja filters that format money, dates and numbers for the current language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal, get_currency_precision
+
+from dashboard.components.i18n import current_locale
+from dashboard.settings import get_settings
+
+
+def money(minor_units: int | None, currency: str = "EUR") -> str:
+    """Integer minor units as a localised amount: 123456, EUR -> "1 234,56 €" in French."""
+    if minor_units is None:
+        return ""
+    digits = get_currency_precision(currency)
+    amount = Decimal(minor_units).scaleb(-digits)
+    return format_currency(amount, currency, locale=current_locale.get())
+
+
+def _local(value: datetime) -> datetime:
+    return value.astimezone(ZoneInfo(get_settings().timezone))
+
+
+def datetime_short(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(_local(value), format="short", locale=current_locale.get())
+
+
+def datetime_medium(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(_local(value), format="medium", locale=current_locale.get())
+
+
+def date_short(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    return format_date(value, format="short", locale=current_locale.get())
+
+
+def number(value: int | float | Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, locale=current_locale.get())
+
+
+FILTERS = {
+    "money": money,
+    "datetime_short": datetime_short,
+    "datetime_medium": datetime_medium,
+    "date_short": date_short,
+    "number": number,
+}

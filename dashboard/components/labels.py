@@ -1,0 +1,77 @@
+"""Human labels for the glossary's values, translated at render time.
+
+``N_`` only marks a string for extraction into the catalogues; ``label()`` translates it
+in the language of the request.
+"""
+
+from __future__ import annotations
+
+from dashboard.components.i18n import gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext convention
+    return message
+
+
+LABELS: dict[str, dict[str, str]] = {
+    "status": {
+        "open": N_("Open"),
+        "on_hold": N_("On hold"),
+        "cancelled": N_("Cancelled"),
+        "closed": N_("Closed"),
+    },
+    "payment_status": {
+        "unpaid": N_("Unpaid"),
+        "partially_paid": N_("Partially paid"),
+        "paid": N_("Paid"),
+        "partially_refunded": N_("Partially refunded"),
+        "refunded": N_("Refunded"),
+    },
+    "fulfilment_status": {
+        "unfulfilled": N_("Unfulfilled"),
+        "partially_shipped": N_("Partially shipped"),
+        "shipped": N_("Shipped"),
+        "ready_for_pickup": N_("Ready for pickup"),
+        "collected": N_("Collected"),
+        "delivered": N_("Delivered"),
+        "partially_returned": N_("Partially returned"),
+        "returned": N_("Returned"),
+    },
+    "payment_method": {
+        "card": N_("Card"),
+        "bank_transfer": N_("Bank transfer"),
+        "cheque": N_("Cheque"),
+        "cash_on_pickup": N_("Cash on pickup"),
+    },
+    "channel": {"web": N_("Web shop"), "phone": N_("Phone")},
+    "shipping_method": {"carrier": N_("Carrier"), "click_and_collect": N_("Click and collect")},
+    "role": {
+        "admin": N_("Administrator"),
+        "back_office": N_("Back office"),
+        "call_centre": N_("Call centre"),
+        "dispatch": N_("Dispatch"),
+        "picker": N_("Picker"),
+    },
+    "area": {
+        "orders": N_("Orders"),
+        "customers": N_("Customers"),
+        "stock": N_("Stock"),
+        "payments": N_("Payments"),
+        "dispatch": N_("Dispatch"),
+        "picking": N_("Picking"),
+        "settings": N_("Settings"),
+    },
+}
+
+
+def label(axis: str, value: str | None) -> str:
+    """The translated label of ``value`` on ``axis``; unknown values show as they are."""
+    if value is None:
+        return ""
+    text = LABELS.get(axis, {}).get(value)
+    return gettext(text) if text else value
+
+
+def choices(axis: str) -> list[tuple[str, str]]:
+    """(value, translated label) pairs for a select box."""
+    return [(value, gettext(text)) for value, text in LABELS[axis].items()]

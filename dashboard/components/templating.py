@@ -1,0 +1,46 @@
+"""The Jinja environment for screens (``templates/``): autoescape, i18n, filters, globals."""
+
+from __future__ import annotations
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+
+from dashboard.components import formatting, i18n, labels
+from dashboard.domain.roles import areas_for
+from dashboard.settings import PROJECT_ROOT
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+HTMX_VERSION = "2.0.11"
+# Areas whose screens exist; the navigation shows these, filtered by role.
+NAV_AREAS = frozenset({"orders", "picking"})
+
+
+@pass_context
+def current_user(context):
+    """The signed-in staff member, or None on public pages (no auth middleware ran)."""
+    request = context.get("request")
+    return request.scope.get("user") if request is not None else None
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        # We pass our own Environment to Litestar, so autoescape is ours to turn on.
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(formatting.FILTERS)
+    env.globals.update(
+        current_user=current_user,
+        label=labels.label,
+        choices=labels.choices,
+        areas_for=areas_for,
+        current_locale=i18n.current_locale.get,
+        locales=i18n.LOCALES,
+        htmx_version=HTMX_VERSION,
+        nav_areas=NAV_AREAS,
+    )
+    return env

@@ -1,0 +1,12 @@
+"""Apply the committed migrations to the configured database."""
+
+from __future__ import annotations
+
+from piccolo.apps.migrations.commands.forwards import run_forwards
+
+
+async def migrate() -> None:
+    """Run every pending migration; raise if one fails (nothing half-applied is left silently)."""
+    result = await run_forwards(app_name="dashboard")
+    if not result.success:
+        raise RuntimeError(f"Migration failed: {result.message}")

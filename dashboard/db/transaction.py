@@ -1,0 +1,63 @@
+"""The one way to open a write transaction, and the engine's lifecycle.
+
+SQLite: ``BEGIN IMMEDIATE`` takes the write lock up front, so concurrent writers queue on
+the busy timeout instead of failing with "database is locked" half-way through.
+PostgreSQL: a plain transaction on a pooled connection; stock and counters are changed by
+atomic conditional updates, so no explicit row locks are needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from piccolo.engine.base import Engine
+from piccolo.engine.sqlite import TransactionType
+
+
+def engine() -> Engine:
+    from dashboard.db.piccolo_conf import DB
+
+    return DB
+
+
+def is_sqlite() -> bool:
+    return engine().engine_type == "sqlite"
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    """Open the use-case's single write transaction (nested calls join the outer one)."""
+    db = engine()
+    if db.transaction_exists():
+        yield
+        return
+    if db.engine_type == "sqlite":
+        async with db.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with db.transaction():
+            yield
+
+
+async def start() -> None:
+    """Open the PostgreSQL pool, or put SQLite in WAL mode (readers never block writers)."""
+    db = engine()
+    if db.engine_type == "postgres":
+        await db.start_connection_pool(min_size=2, max_size=10)
+    else:
+        await db.run_ddl("PRAGMA journal_mode=WAL")
+
+
+async def stop() -> None:
+    db = engine()
+    if db.engine_type == "postgres":
+        await db.close_connection_pool()
+
+
+async def ping() -> bool:
+    try:
+        await engine().run_ddl("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        return False

@@ -1,0 +1,1 @@
+"""The rules of the mission in plain Python: no Litestar, no Piccolo imports here."""

@@ -1,0 +1,62 @@
+"""Domain errors: raised by rules, turned into 4xx answers by the views only."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every business-rule refusal; ``message`` is safe to show to staff."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class ValidationFailed(DomainError):
+    """Input that breaks a rule; ``fields`` maps a field name to what is wrong with it."""
+
+    code = "validation_failed"
+
+    def __init__(self, fields: dict[str, str], message: str = "Invalid input") -> None:
+        super().__init__(message, fields=fields)
+        self.fields = fields
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+
+    def __init__(self, axis: str, current: str, target: str) -> None:
+        super().__init__(f"{axis} cannot go from {current} to {target}", axis=axis,
+                         current=current, target=target)
+
+
+class StaleVersion(DomainError):
+    """Someone else changed the record since the editor loaded it."""
+
+    code = "stale_version"
+
+
+class InsufficientStock(DomainError):
+    code = "insufficient_stock"
+
+    def __init__(self, short: list[dict]) -> None:
+        super().__init__("Not enough stock for some lines", short=short)
+        self.short = short
+
+
+class AuthenticationFailed(DomainError):
+    code = "authentication_failed"
+
+
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__("Too many failed attempts", retry_after=retry_after_seconds)
+        self.retry_after_seconds = retry_after_seconds

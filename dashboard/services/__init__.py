@@ -1,0 +1,1 @@
+"""Use-cases: one write transaction each, over tables and domain rules."""

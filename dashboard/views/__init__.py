@@ -1,0 +1,1 @@
+"""Litestar controllers: parse the request, call one service, answer a page or a fragment."""

@@ -1,0 +1,94 @@
+"""Sign-in, sign-out and the interface language."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from dashboard.components.i18n import current_locale, gettext as _, normalise_locale
+from dashboard.domain.errors import AuthenticationFailed, TooManyAttempts
+from dashboard.domain.roles import HOME_AREA, Role
+from dashboard.services import auth
+from dashboard.settings import get_settings
+from dashboard.views.security import (
+    LOCALE_COOKIE,
+    SESSION_COOKIE,
+    anonymous_locale,
+    staff_guard,
+)
+
+
+def home_url(role: str) -> str:
+    return "/" + HOME_AREA[Role(role)].value
+
+
+def _safe_next(value: str | None) -> str | None:
+    """Only same-site paths: never redirect a signed-in user to another host."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return None
+
+
+class AuthController(Controller):
+    @get("/login")
+    async def login_form(self, request: Request, next: FromQuery[str | None] = None) -> Template:
+        current_locale.set(anonymous_locale(request))
+        return Template("pages/auth/login.html", context={"error": None, "username": "",
+                                                          "next": _safe_next(next) or ""})
+
+    @post("/login")
+    async def login(self, request: Request) -> Response:
+        current_locale.set(anonymous_locale(request))
+        form = await request.form()
+        username = str(form.get("username", ""))
+        next_url = _safe_next(str(form.get("next", "")))
+        try:
+            token, user = await auth.sign_in(username, str(form.get("password", "")),
+                                             request.headers.get("user-agent", ""))
+        except TooManyAttempts as exc:
+            error = _("Too many failed attempts. Try again in %(seconds)s seconds.") % {
+                "seconds": exc.retry_after_seconds}
+            return self._form_again(username, next_url, error, 429)
+        except AuthenticationFailed:
+            return self._form_again(username, next_url, _("Wrong user name or password."), 401)
+        target = next_url if next_url and user.role != Role.PICKER else home_url(user.role)
+        max_age = get_settings().session_idle_minutes * 60
+        response = Redirect(target, status_code=303)
+        response.cookies.append(Cookie(key=SESSION_COOKIE, value=token, httponly=True,
+                                       samesite="lax", max_age=max_age, path="/"))
+        response.headers["HX-Redirect"] = target
+        return response
+
+    @staticmethod
+    def _form_again(username: str, next_url: str | None, error: str, status: int) -> Template:
+        return Template("pages/auth/login.html", status_code=status,
+                        context={"error": error, "username": username, "next": next_url or ""})
+
+    @post("/logout", guards=[staff_guard])
+    async def logout(self, request: Request) -> Response:
+        await auth.sign_out(request.cookies.get(SESSION_COOKIE))
+        response = Redirect("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        response.headers["HX-Redirect"] = "/login"
+        return response
+
+    @post("/preferences/locale", guards=[staff_guard])
+    async def set_locale(self, request: Request) -> Response:
+        form = await request.form()
+        locale = normalise_locale(str(form.get("locale", "")))
+        if locale:
+            await auth.set_locale(request.user.id, locale)
+        back = _safe_next(request.headers.get("hx-current-url-path")) or _safe_next(
+            str(form.get("next", ""))) or home_url(request.user.role)
+        response = Redirect(back, status_code=303)
+        if locale:
+            response.cookies.append(Cookie(key=LOCALE_COOKIE, value=locale, samesite="lax",
+                                           max_age=365 * 24 * 3600, path="/"))
+        response.headers["HX-Refresh"] = "true"
+        return response
+
+    @get("/", guards=[staff_guard])
+    async def home(self, request: Request) -> Redirect:
+        return Redirect(home_url(request.user.role), status_code=303)

@@ -1,0 +1,12 @@
+"""Liveness for load balancers: 200 when the database answers, 503 otherwise."""
+
+from litestar import Response, get
+
+from dashboard.db.transaction import ping
+
+
+@get("/healthz")
+async def healthz() -> Response:
+    if await ping():
+        return Response({"status": "ok"}, status_code=200)
+    return Response({"status": "database unreachable"}, status_code=503)

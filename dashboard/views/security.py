@@ -1,0 +1,80 @@
+"""Who is calling: staff by session cookie, the shop's systems by API key; and guards.
+
+Every route is behind ``StaffAuthMiddleware`` except the few listed in ``PUBLIC_PATHS``
+(sign-in, health, static files, and the endpoints that carry their own signature or
+Basic auth). Controllers declare which area they belong to with ``area_guard``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from dashboard.components.i18n import (
+    DEFAULT_LOCALE,
+    current_locale,
+    normalise_locale,
+    pick_from_accept_language,
+)
+from dashboard.domain.roles import Area, can_access
+from dashboard.services import auth
+
+log = logging.getLogger(__name__)
+
+SESSION_COOKIE = "dashboard_session"
+LOCALE_COOKIE = "dashboard_locale"
+PUBLIC_PATHS = ["^/login", "^/healthz", "^/static/", "^/webhooks/", "^/integrations/", "^/schema",
+                "^/favicon.ico"]
+
+
+def anonymous_locale(connection: ASGIConnection) -> str:
+    return (normalise_locale(connection.cookies.get(LOCALE_COOKIE))
+            or pick_from_accept_language(connection.headers.get("accept-language"))
+            or DEFAULT_LOCALE)
+
+
+class StaffAuthMiddleware(AbstractAuthenticationMiddleware):
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        if connection.scope["path"].startswith("/api/"):
+            header = connection.headers.get("authorization", "")
+            scheme, _, key = header.partition(" ")
+            client = await auth.api_client(key.strip()) if scheme.lower() == "bearer" else None
+            if client is None:
+                log.warning("API call refused: missing or bad key (%s)", connection.scope["path"])
+                raise NotAuthorizedException("Missing or invalid API key")
+            return AuthenticationResult(user=client, auth=client)
+        user = await auth.session_user(connection.cookies.get(SESSION_COOKIE))
+        if user is None:
+            current_locale.set(anonymous_locale(connection))
+            raise NotAuthorizedException("Sign-in required")
+        current_locale.set(normalise_locale(user.locale) or DEFAULT_LOCALE)
+        return AuthenticationResult(user=user, auth=user)
+
+
+def area_guard(area: Area):
+    """A guard letting through only staff whose role may enter ``area``."""
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        user = connection.user
+        if not isinstance(user, auth.StaffIdentity) or not can_access(user.role, area):
+            log.warning("forbidden: %s (%s) tried %s", getattr(user, "actor", "?"),
+                        getattr(user, "role", "?"), connection.scope["path"])
+            raise PermissionDeniedException(f"Your role may not open {area.value}")
+
+    guard.__name__ = f"area_guard_{area.value}"
+    return guard
+
+
+def staff_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Any signed-in staff member (e.g. preferences, sign-out)."""
+    if not isinstance(connection.user, auth.StaffIdentity):
+        raise PermissionDeniedException("Staff only")
+
+
+def api_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if not isinstance(connection.user, auth.ApiClient):
+        raise NotAuthorizedException("Missing or invalid API key")
