@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
 from dashboard.components import formatting, i18n, labels
@@ -21,11 +23,10 @@ def current_user(context):
     return request.scope.get("user") if request is not None else None
 
 
-def build_environment() -> Environment:
+def _base_environment(autoescape) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
-        # We pass our own Environment to Litestar, so autoescape is ours to turn on.
-        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        autoescape=autoescape,
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -33,9 +34,21 @@ def build_environment() -> Environment:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(formatting.FILTERS)
+    env.globals.update(label=labels.label)
+    return env
+
+
+@lru_cache(maxsize=1)
+def email_environment() -> Environment:
+    """Emails: HTML parts escaped, text parts and subjects not."""
+    return _base_environment(select_autoescape(["html"], default_for_string=False, default=False))
+
+
+def build_environment() -> Environment:
+    """Screens. We pass our own Environment to Litestar, so autoescape is ours to turn on."""
+    env = _base_environment(select_autoescape(["html", "xml"], default_for_string=True))
     env.globals.update(
         current_user=current_user,
-        label=labels.label,
         choices=labels.choices,
         areas_for=areas_for,
         current_locale=i18n.current_locale.get,

@@ -1,0 +1,59 @@
+"""Outbox writers: emails, outgoing webhooks and print jobs are *rows* written in the same
+transaction as the business change, and delivered later by the worker. A rolled-back
+change therefore never sends anything, and a crash after commit loses nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from dashboard.components.i18n import current_locale
+from dashboard.db.tables import OutboxEmail, OutboxWebhook, WebhookEndpoint
+
+EMAIL_TEMPLATE_DIR = "emails"
+
+
+def render_email(template: str, context: dict, locale: str) -> tuple[str, str, str]:
+    """Subject, text body and HTML body of ``templates/emails/<template>.{subject,txt,html}``,
+    rendered in ``locale`` (the customer's language, not the staff member's)."""
+    from dashboard.components.templating import email_environment
+
+    env = email_environment()
+    token = current_locale.set(locale)
+    try:
+        subject = env.get_template(f"{EMAIL_TEMPLATE_DIR}/{template}.subject.txt").render(context)
+        text = env.get_template(f"{EMAIL_TEMPLATE_DIR}/{template}.txt").render(context)
+        html = env.get_template(f"{EMAIL_TEMPLATE_DIR}/{template}.html").render(context)
+    finally:
+        current_locale.reset(token)
+    return " ".join(subject.split()), text, html
+
+
+async def queue_email(template: str, to_address: str, context: dict, *, locale: str = "fr",
+                      order_id: int | None = None, attachments: list[dict] | None = None) -> None:
+    """Render now (so the email shows the order as it was) and queue for delivery."""
+    subject, text, html = render_email(template, context, locale)
+    await OutboxEmail.insert(OutboxEmail(
+        order=order_id, template=template, to_address=to_address, subject=subject,
+        body_text=text, body_html=html, attachments=attachments or []))
+
+
+async def queue_webhook(event_type: str, payload: dict) -> int:
+    """One outgoing webhook row per active endpoint subscribed to ``event_type``."""
+    endpoints = await WebhookEndpoint.select(WebhookEndpoint.id, WebhookEndpoint.events).where(
+        WebhookEndpoint.active == True  # noqa: E712 - Piccolo needs the comparison
+    )
+    queued = 0
+    for endpoint in endpoints:
+        events = endpoint["events"]
+        if isinstance(events, str):
+            import json
+
+            events = json.loads(events or "[]")
+        if events and event_type not in events:
+            continue
+        await OutboxWebhook.insert(OutboxWebhook(
+            endpoint=endpoint["id"], message_id="msg_" + secrets.token_hex(12),
+            event_type=event_type, payload={"type": event_type, "data": payload}))
+        queued += 1
+    return queued
