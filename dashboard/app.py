@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from dashboard.components.templating import build_environment
 from dashboard.db import transaction
 from dashboard.settings import get_settings
+from dashboard.views.api_meta import whoami
 from dashboard.views.auth import AuthController
 from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
@@ -47,6 +48,7 @@ def create_app() -> Litestar:
             OrdersController,
             PickingController,
             healthz,
+            whoami,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[HTMXPlugin()],

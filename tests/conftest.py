@@ -156,3 +156,15 @@ async def api_key():
     from dashboard.services.auth import create_api_key
 
     return await create_api_key("test shop")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Argon2 with production cost takes ~0.25 s per hash here; tests need the rules, not the cost."""
+    from argon2 import PasswordHasher
+
+    from dashboard.services import auth
+
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    auth._DUMMY_HASH = auth._hasher.hash("timing only")
+    yield

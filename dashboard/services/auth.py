@@ -116,18 +116,23 @@ async def sign_in(username: str, password: str, user_agent: str = "") -> tuple[s
         ok = False
     ok = ok and user is not None and user.is_active
 
-    async with write_transaction():
-        if not ok:
-            failures = (throttle.failures if throttle else 0) + 1
-            values = {LoginThrottle.failures: failures, LoginThrottle.last_failure_at: now,
-                      LoginThrottle.locked_until: lock_after_failure(failures, now)}
+    if not ok:
+        # The failure is recorded (committed) before the refusal is raised.
+        failures = (throttle.failures if throttle else 0) + 1
+        locked_until = lock_after_failure(failures, now)
+        async with write_transaction():
             if throttle:
-                await LoginThrottle.update(values).where(LoginThrottle.id == throttle.id)
+                await LoginThrottle.update({
+                    LoginThrottle.failures: failures, LoginThrottle.last_failure_at: now,
+                    LoginThrottle.locked_until: locked_until,
+                }).where(LoginThrottle.id == throttle.id)
             else:
-                await LoginThrottle.insert(LoginThrottle(username=key, **{
-                    c._meta.name: v for c, v in values.items()}))
-            log.warning("sign-in failed for %r (failure %d)", key, failures)
-            raise AuthenticationFailed("Wrong user name or password")
+                await LoginThrottle.insert(LoginThrottle(
+                    username=key, failures=failures, last_failure_at=now, locked_until=locked_until))
+        log.warning("sign-in failed for %r (failure %d)", key, failures)
+        raise AuthenticationFailed("Wrong user name or password")
+
+    async with write_transaction():
         if throttle:
             await LoginThrottle.delete().where(LoginThrottle.id == throttle.id)
         token = secrets.token_urlsafe(32)

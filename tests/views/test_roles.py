@@ -1,0 +1,43 @@
+"""Each role reaches its own areas and gets a clear 403 elsewhere."""
+
+import pytest
+
+from dashboard.domain.roles import AREA_ACCESS, Area, Role
+
+# One page per area that exists; the table grows as areas get screens.
+AREA_PAGES = {Area.ORDERS: "/orders", Area.PICKING: "/picking"}
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+async def test_each_role_reaches_exactly_its_areas(role, login_as, client):
+    await login_as(role)
+    for area, path in AREA_PAGES.items():
+        response = await client.get(path)
+        if Role(role) in AREA_ACCESS[area]:
+            assert response.status_code == 200, (role, path)
+        else:
+            assert response.status_code == 403, (role, path)
+            assert "<html" in response.text  # a full page, not a traceback
+            htmx = await client.get(path, headers={"HX-Request": "true"})
+            assert htmx.status_code == 403 and "<html" not in htmx.text
+
+
+async def test_picker_sees_only_picking_in_the_navigation(login_as, client):
+    await login_as("picker")
+    page = await client.get("/picking")
+    assert 'href="/picking"' in page.text
+    assert 'href="/orders"' not in page.text
+
+
+async def test_anonymous_visitors_are_sent_to_sign_in(client):
+    for path in ("/", "/orders", "/picking"):
+        response = await client.get(path)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login")
+
+
+async def test_unknown_page_is_a_404_page(login_as, client):
+    await login_as("admin")
+    response = await client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "<html" in response.text
