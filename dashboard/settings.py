@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,10 +48,8 @@ class Settings:
     shipstation_username: str | None = None
     shipstation_password: str | None = None
     timezone: str = "Europe/Paris"
-    default_locale: str = "fr"
     holidays_country: str = "FR"
     session_idle_minutes: int = 8 * 60
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_postgres(self) -> bool:
@@ -86,7 +84,6 @@ def load_settings() -> Settings:
         shipstation_username=env.get("DASHBOARD_SHIPSTATION_USERNAME") or None,
         shipstation_password=env.get("DASHBOARD_SHIPSTATION_PASSWORD") or None,
         timezone=env.get("DASHBOARD_TIMEZONE", "Europe/Paris"),
-        default_locale=env.get("DASHBOARD_DEFAULT_LOCALE", "fr"),
         holidays_country=env.get("DASHBOARD_HOLIDAYS_COUNTRY", "FR"),
         session_idle_minutes=int(env.get("DASHBOARD_SESSION_IDLE_MINUTES", str(8 * 60))),
     )
