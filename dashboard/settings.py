@@ -33,6 +33,10 @@ def _secret_key(var_dir: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in ("0", "off", "false", "no", "")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -50,6 +54,11 @@ class Settings:
     timezone: str = "Europe/Paris"
     holidays_country: str = "FR"
     session_idle_minutes: int = 8 * 60
+    send_receipts: bool = True
+    card_payment_minutes: int = 60
+    bank_transfer_payment_days: int = 5
+    cheque_payment_days: int = 10
+    payment_reminder_hours: int = 24
 
     @property
     def is_postgres(self) -> bool:
@@ -86,6 +95,11 @@ def load_settings() -> Settings:
         timezone=env.get("DASHBOARD_TIMEZONE", "Europe/Paris"),
         holidays_country=env.get("DASHBOARD_HOLIDAYS_COUNTRY", "FR"),
         session_idle_minutes=int(env.get("DASHBOARD_SESSION_IDLE_MINUTES", str(8 * 60))),
+        send_receipts=_flag(env.get("DASHBOARD_SEND_RECEIPTS", "on")),
+        card_payment_minutes=int(env.get("DASHBOARD_CARD_PAYMENT_MINUTES", "60")),
+        bank_transfer_payment_days=int(env.get("DASHBOARD_BANK_TRANSFER_PAYMENT_DAYS", "5")),
+        cheque_payment_days=int(env.get("DASHBOARD_CHEQUE_PAYMENT_DAYS", "10")),
+        payment_reminder_hours=int(env.get("DASHBOARD_PAYMENT_REMINDER_HOURS", "24")),
     )
 
 

@@ -1,0 +1,397 @@
+"""Money received and paid back: payments, refunds, failures, and the provider's webhooks.
+
+One way to change what an order has been paid, whoever calls (staff, bank reconciliation,
+the payment provider): ``record_payment`` / ``record_refund``. Each recomputes the balance
+(``domain.pricing.balance_due``) and the payment status (``domain.statuses.payment_status_for``)
+from the totals, writes the history, and queues the outgoing webhook and receipt email in
+the same transaction.
+
+A ``transaction_ref`` is idempotent per order: a payment (or refund) whose reference is
+already recorded on that order changes nothing, so a provider that sends the same success
+twice under two webhook ids, or staff typing a cheque twice, never pays twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import TypeVar
+
+from babel.numbers import get_currency_precision
+
+from dashboard.db.tables import Order, Payment, ReceivedWebhook
+from dashboard.db.transaction import write_transaction
+from dashboard.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
+from dashboard.domain.pricing import balance_due
+from dashboard.domain.statuses import OrderStatus, PaymentMethod, PaymentStatus, payment_status_for
+from dashboard.services.history import record_event
+from dashboard.services.outbox import queue_email, queue_webhook
+from dashboard.services.results import BulkResult
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SOURCES = ("webhook", "manual", "bank_statement")
+ORDER_COLUMNS = (
+    Order.id, Order.number, Order.status, Order.payment_status, Order.payment_method,
+    Order.currency, Order.total, Order.surcharge_total, Order.paid_total, Order.refunded_total,
+    Order.credited_total, Order.balance_due, Order.version, Order.paid_at, Order.placed_at,
+    Order.customer_email, Order.customer_name, Order.locale,
+)
+STALE_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    """What recording a payment or refund did to the order."""
+
+    number: str
+    payment_status: str
+    balance_due: int
+    became_paid: bool = False
+    duplicate: bool = False
+    receipt_queued: bool = False
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def format_minor(amount: int, currency: str) -> str:
+    """"3980 EUR" -> "39.80 EUR": for history summaries (screens format with babel)."""
+    digits = get_currency_precision(currency)
+    return f"{Decimal(amount).scaleb(-digits):.{digits}f} {currency}"
+
+
+async def load_order(number: str) -> dict:
+    """The order's money and status columns; ``NotFound`` when no order has this number."""
+    row = await Order.select(*ORDER_COLUMNS).where(Order.number == number).first()
+    if row is None:
+        raise NotFound(f"Order {number} does not exist", number=number)
+    return row
+
+
+async def retry_on_stale(use_case: Callable[[], Awaitable[T]]) -> T:
+    """Run ``use_case`` in its own write transaction, again if a concurrent writer won.
+
+    Only for automatic callers (webhooks, the worker): they cannot ask anyone to reload.
+    """
+    for attempt in range(STALE_RETRIES):
+        try:
+            async with write_transaction():
+                return await use_case()
+        except StaleVersion:
+            if attempt == STALE_RETRIES - 1:
+                raise
+            log.info("order changed meanwhile, retrying (%d)", attempt + 1)
+    raise AssertionError("unreachable")
+
+
+def _check_amount(amount: int, currency: str, order: dict) -> None:
+    errors = {}
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        errors["amount"] = "must be a positive whole number of minor units"
+    if (currency or "").upper() != order["currency"]:
+        errors["currency"] = f"the order is in {order['currency']}"
+    if errors:
+        raise ValidationFailed(errors)
+
+
+async def _reference_known(order_id: int, kind: str, transaction_ref: str) -> bool:
+    if not transaction_ref:
+        return False
+    return await Payment.exists().where(
+        (Payment.order == order_id) & (Payment.kind == kind)
+        & (Payment.transaction_ref == transaction_ref) & (Payment.status == "succeeded"))
+
+
+async def _write_money(order: dict, *, paid_delta: int = 0, refunded_delta: int = 0) -> dict:
+    """Apply a money movement to the order with a version check; the new values.
+
+    Raises ``StaleVersion`` when someone else wrote the order since it was read (nothing is
+    written then).
+    """
+    paid = order["paid_total"] + paid_delta
+    refunded = order["refunded_total"] + refunded_delta
+    charged = order["total"] + order["surcharge_total"] - order["credited_total"]
+    status = payment_status_for(charged, paid, refunded)
+    balance = balance_due(order["total"], order["surcharge_total"], paid, refunded,
+                          order["credited_total"])
+    now = _now()
+    became_paid = status == PaymentStatus.PAID and order["payment_status"] != PaymentStatus.PAID
+    values = {
+        Order.paid_total: paid, Order.refunded_total: refunded, Order.balance_due: balance,
+        Order.payment_status: status.value, Order.version: order["version"] + 1,
+        Order.updated_at: now,
+    }
+    if became_paid and order["paid_at"] is None:
+        values[Order.paid_at] = now
+    rows = await Order.update(values).where(
+        (Order.id == order["id"]) & (Order.version == order["version"])
+    ).returning(Order.id)
+    if not rows:
+        raise StaleVersion(f"Order {order['number']} changed meanwhile", number=order["number"])
+    return {**order, "paid_total": paid, "refunded_total": refunded, "balance_due": balance,
+            "payment_status": status.value, "version": order["version"] + 1,
+            "paid_at": values.get(Order.paid_at, order["paid_at"]), "became_paid": became_paid}
+
+
+def order_payload(order: dict) -> dict:
+    """The order as outgoing payment webhooks describe it."""
+    paid_at = order.get("paid_at")
+    return {"number": order["number"], "currency": order["currency"], "total": order["total"],
+            "paid_total": order["paid_total"], "refunded_total": order["refunded_total"],
+            "balance_due": order["balance_due"], "payment_status": order["payment_status"],
+            "paid_at": paid_at.isoformat() if paid_at else None}
+
+
+async def _queue_receipt(order: dict, payment: dict | None) -> bool:
+    if not order["customer_email"]:
+        return False
+    await queue_email("receipt", order["customer_email"], {"order": order, "payment": payment},
+                      locale=order["locale"] or "fr", order_id=order["id"])
+    return True
+
+
+async def apply_payment(order: dict, amount: int, currency: str, transaction_ref: str, *,
+                        method: str | None, source: str, received_on: date | None, actor: str,
+                        send_receipt: bool | None = None) -> PaymentOutcome:
+    """Record a payment on an order already read, inside the caller's transaction.
+
+    For use-cases that pay several orders in one transaction (bulk, reconciliation).
+    Raises ``ValidationFailed`` (amount, currency, method), ``DomainError`` for a cancelled
+    order paid by hand, ``StaleVersion`` if the order changed since it was read.
+    """
+    from dashboard.settings import get_settings
+
+    _check_amount(amount, currency, order)
+    method = method or order["payment_method"]
+    if method not in {m.value for m in PaymentMethod}:
+        raise ValidationFailed({"method": "unknown payment method"})
+    if source not in SOURCES:
+        raise ValidationFailed({"source": f"one of {', '.join(SOURCES)}"})
+    transaction_ref = (transaction_ref or "").strip()[:120]
+    if await _reference_known(order["id"], "payment", transaction_ref):
+        log.info("payment %s already recorded on %s: ignored", transaction_ref, order["number"])
+        return PaymentOutcome(order["number"], order["payment_status"], order["balance_due"],
+                              duplicate=True)
+    cancelled = order["status"] == OrderStatus.CANCELLED
+    if cancelled and source == "manual":
+        raise DomainError(f"Order {order['number']} is cancelled: no payment can be recorded")
+    after = await _write_money(order, paid_delta=amount)
+    payment = {"amount": amount, "currency": order["currency"], "transaction_ref": transaction_ref,
+               "method": method, "source": source,
+               "received_on": received_on.isoformat() if received_on else None}
+    await Payment.insert(Payment(
+        order=order["id"], kind="payment", method=method, amount=amount,
+        currency=order["currency"], status="succeeded", transaction_ref=transaction_ref,
+        received_on=received_on, source=source, actor=actor))
+    summary = f"Payment of {format_minor(amount, order['currency'])} recorded"
+    if cancelled:
+        # Money is real even when the order is not: staff must refund or reinstate.
+        summary += " on a cancelled order: refund it or reinstate the order"
+        log.warning("payment received on cancelled order %s", order["number"])
+    await record_event(order["id"], "payment.recorded", summary, payment, actor=actor)
+    receipt = False
+    if after["became_paid"]:
+        await queue_webhook("order.paid", order_payload(after))
+        wanted = get_settings().send_receipts if send_receipt is None else send_receipt
+        if wanted:
+            receipt = await _queue_receipt(after, payment)
+    elif send_receipt:
+        receipt = await _queue_receipt(after, payment)
+    return PaymentOutcome(order["number"], after["payment_status"], after["balance_due"],
+                          became_paid=after["became_paid"], receipt_queued=receipt)
+
+
+async def record_payment(number: str, amount: int, currency: str, transaction_ref: str, *,
+                         method: str | None, source: str, received_on: date | None, actor: str,
+                         send_receipt: bool | None = None) -> PaymentOutcome:
+    """Record money received for an order (all of it, or part of it).
+
+    ``send_receipt``: None follows the shop setting (``DASHBOARD_SEND_RECEIPTS``) when the
+    order becomes paid; True queues a receipt now (staff asked); False never.
+    Fails with ``NotFound`` (no such order), ``ValidationFailed`` (amount <= 0, another
+    currency, unknown method) or ``DomainError`` (cancelled order, by hand). A reference
+    already recorded on the order is acknowledged (``duplicate=True``) and changes nothing.
+    """
+
+    async def use_case() -> PaymentOutcome:
+        order = await load_order(number)
+        return await apply_payment(order, amount, currency, transaction_ref, method=method,
+                                   source=source, received_on=received_on, actor=actor,
+                                   send_receipt=send_receipt)
+
+    return await retry_on_stale(use_case)
+
+
+async def record_refund(number: str, amount: int, currency: str, transaction_ref: str, *,
+                        method: str | None = None, source: str, actor: str) -> PaymentOutcome:
+    """Record money paid back to the customer.
+
+    Accepted even before the payment it refunds is known (providers deliver events out of
+    order): totals are sums, so the final state is the same whatever the order of arrival.
+    Same refusals as ``record_payment``; a known reference changes nothing.
+    """
+
+    async def use_case() -> PaymentOutcome:
+        order = await load_order(number)
+        _check_amount(amount, currency, order)
+        ref = (transaction_ref or "").strip()[:120]
+        if await _reference_known(order["id"], "refund", ref):
+            return PaymentOutcome(order["number"], order["payment_status"], order["balance_due"],
+                                  duplicate=True)
+        after = await _write_money(order, refunded_delta=amount)
+        refund = {"amount": amount, "currency": order["currency"], "transaction_ref": ref,
+                  "source": source}
+        await Payment.insert(Payment(
+            order=order["id"], kind="refund", method=method or order["payment_method"],
+            amount=amount, currency=order["currency"], status="succeeded", transaction_ref=ref,
+            received_on=_now().date(), source=source, actor=actor))
+        await record_event(order["id"], "payment.refunded",
+                           f"Refund of {format_minor(amount, order['currency'])} recorded",
+                           refund, actor=actor)
+        await queue_webhook("order.refunded", {**order_payload(after), "refund": refund})
+        return PaymentOutcome(order["number"], after["payment_status"], after["balance_due"])
+
+    return await retry_on_stale(use_case)
+
+
+async def record_failure(number: str, amount: int | None, currency: str | None,
+                         transaction_ref: str, *, source: str, actor: str,
+                         reason: str = "") -> None:
+    """A payment attempt that failed: history only, the money and statuses stay as they are."""
+    async with write_transaction():
+        order = await load_order(number)
+        data = {"amount": amount, "currency": currency, "transaction_ref": transaction_ref,
+                "source": source, "reason": reason}
+        await record_event(order["id"], "payment.failed", "Payment attempt failed", data,
+                           actor=actor)
+
+
+async def queue_receipt(number: str, *, actor: str) -> None:
+    """Staff asked for a receipt (again): queue it now. Refused for an unpaid order."""
+    async with write_transaction():
+        order = await load_order(number)
+        if order["paid_total"] <= 0:
+            raise DomainError(f"Order {number} has no payment to give a receipt for")
+        if not await _queue_receipt(order, None):
+            raise DomainError(f"Order {number} has no customer email address")
+        await record_event(order["id"], "receipt.queued", "Receipt email queued", actor=actor)
+
+
+BulkEntry = tuple[str, str, date | None, int | None]
+
+
+async def mark_many_paid(entries: list[BulkEntry], actor: str) -> BulkResult:
+    """Mark several orders paid in ONE transaction: (number, reference, date, amount or None).
+
+    A missing amount means "what is still owed". Each order is checked on its own; one
+    that cannot be paid is skipped with the reason, the others are paid.
+    """
+    result = BulkResult()
+    async with write_transaction():
+        for number, reference, received_on, amount in entries:
+            number = (number or "").strip()
+            order = await Order.select(*ORDER_COLUMNS).where(Order.number == number).first()
+            if order is None:
+                result.skip(number, "no such order")
+                continue
+            if order["status"] == OrderStatus.CANCELLED:
+                result.skip(number, "order is cancelled")
+                continue
+            to_pay = order["balance_due"] if amount is None else amount
+            if amount is None and to_pay <= 0:
+                result.skip(number, "nothing left to pay")
+                continue
+            try:
+                outcome = await apply_payment(
+                    order, to_pay, order["currency"], reference, method=None, source="manual",
+                    received_on=received_on, actor=actor)
+            except ValidationFailed as exc:
+                result.skip(number, "; ".join(f"{k}: {v}" for k, v in exc.fields.items()))
+                continue
+            except StaleVersion:
+                result.skip(number, "changed by someone else meanwhile; try again")
+                continue
+            if outcome.duplicate:
+                result.skip(number, "reference already recorded for this order")
+            else:
+                result.change(number)
+    return result
+
+
+# --- the payment provider's webhooks -----------------------------------------------------
+
+PROVIDER_EVENTS = ("payment.succeeded", "payment.failed", "payment.refunded")
+
+
+def _event_fields(data: object) -> tuple[str, int, str, str]:
+    if not isinstance(data, dict):
+        raise ValidationFailed({"data": "must be an object"})
+    errors: dict[str, str] = {}
+    number = data.get("order_number")
+    amount = data.get("amount")
+    currency = data.get("currency")
+    ref = data.get("transaction_ref")
+    if not isinstance(number, str) or not number.strip():
+        errors["data.order_number"] = "required"
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        errors["data.amount"] = "a positive integer in minor units"
+    if not isinstance(currency, str) or len(currency) != 3:
+        errors["data.currency"] = "an ISO 4217 code"
+    if not isinstance(ref, str) or not ref.strip():
+        errors["data.transaction_ref"] = "required"
+    if errors:
+        raise ValidationFailed(errors)
+    return number.strip(), amount, currency.upper(), ref.strip()
+
+
+def _is_unique_violation(exc: Exception) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return "unique" in text or "integrityerror" in text
+
+
+async def handle_provider_event(webhook_id: str, event_type: str, data: object) -> str:
+    """Apply one verified payment-provider event, exactly once per webhook id.
+
+    Answers ``"processed"``, ``"duplicate"`` (this webhook id was already processed: nothing
+    done) or ``"ignored"`` (an event type we do not act on). The webhook id is stored in the
+    same transaction as the effect, so a refusal (``NotFound`` for an unknown order,
+    ``ValidationFailed`` for bad data) stores nothing and changes nothing.
+    """
+    actor = "payment provider"
+
+    async def use_case() -> str:
+        if await ReceivedWebhook.exists().where(
+                (ReceivedWebhook.source == "payments") & (ReceivedWebhook.webhook_id == webhook_id)):
+            return "duplicate"
+        await ReceivedWebhook.insert(ReceivedWebhook(source="payments", webhook_id=webhook_id,
+                                                     event_type=event_type[:60]))
+        if event_type not in PROVIDER_EVENTS:
+            log.info("payment webhook %s of type %r ignored", webhook_id, event_type)
+            return "ignored"
+        number, amount, currency, ref = _event_fields(data)
+        order = await load_order(number)
+        if event_type == "payment.succeeded":
+            await apply_payment(order, amount, currency, ref, method=PaymentMethod.CARD.value,
+                                source="webhook", received_on=_now().date(), actor=actor)
+        elif event_type == "payment.refunded":
+            await record_refund(number, amount, currency, ref, source="webhook", actor=actor)
+        else:
+            await record_failure(number, amount, currency, ref, source="webhook", actor=actor)
+        return "processed"
+
+    try:
+        return await retry_on_stale(use_case)
+    except DomainError:
+        raise
+    except Exception as exc:
+        # Two deliveries of one webhook id at the same instant: the loser hits the unique
+        # (source, webhook_id) constraint after the winner committed.
+        if _is_unique_violation(exc):
+            return "duplicate"
+        raise
