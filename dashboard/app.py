@@ -25,6 +25,7 @@ from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
 from dashboard.views.orders import OrdersController
 from dashboard.views.picking import PickingController
+from dashboard.views.webhooks import payment_webhook
 from dashboard.views.security import PUBLIC_PATHS, StaffAuthMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -49,6 +50,7 @@ def create_app() -> Litestar:
             PickingController,
             healthz,
             whoami,
+            payment_webhook,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[HTMXPlugin()],

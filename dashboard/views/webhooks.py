@@ -1,0 +1,71 @@
+"""``POST /webhooks/payments``: the payment provider's events, Standard Webhooks signed.
+
+The signature is the authentication: no secret configured means every call is refused.
+A refusal (bad or missing signature, stale timestamp, bad body, unknown order) is logged
+and answered 4xx, and changes nothing; a repeated ``webhook-id`` is answered 200 and ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from litestar import Request, Response, post
+from standardwebhooks.webhooks import Webhook
+
+from dashboard.domain.errors import NotFound, ValidationFailed
+from dashboard.services import payments
+from dashboard.settings import get_settings
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 64 * 1024
+
+
+def verify_signature(secret: str | None, body: bytes, headers: dict[str, str]) -> str | None:
+    """Why the signature is refused, or None when it is good (any refusal: 401).
+
+    The library refuses timestamps more than 5 minutes away from now and compares the
+    HMAC in constant time; malformed headers make it raise all kinds of errors, so any
+    exception is a refusal.
+    """
+    if not secret:
+        return "no webhook secret configured"
+    try:
+        Webhook(secret).verify(body, headers, json_parse=False)
+    except Exception as exc:  # noqa: BLE001 - every failure is a refusal, with its reason
+        return str(exc) or type(exc).__name__
+    return None
+
+
+def _refuse(status: int, detail: str, webhook_id: str, **extra: object) -> Response:
+    log.warning("payment webhook %r refused (%s): %s", webhook_id, status, detail)
+    return Response({"detail": detail, **extra}, status_code=status)
+
+
+@post("/webhooks/payments", status_code=200, tags=["webhooks"])
+async def payment_webhook(request: Request) -> Response:
+    """Apply ``payment.succeeded`` / ``payment.failed`` / ``payment.refunded`` once each."""
+    body = await request.body()
+    webhook_id = request.headers.get("webhook-id", "")
+    if len(body) > MAX_BODY_BYTES:
+        return _refuse(413, "body too large", webhook_id)
+    headers = {k: request.headers.get(k, "") for k in
+               ("webhook-id", "webhook-timestamp", "webhook-signature")}
+    problem = verify_signature(get_settings().payment_webhook_secret, body, headers)
+    if problem:
+        return _refuse(401, f"signature refused: {problem}", webhook_id)
+    try:
+        event = json.loads(body)
+        event_type = event["type"]
+        if not isinstance(event_type, str):
+            raise TypeError("type must be a string")
+    except (ValueError, KeyError, TypeError) as exc:
+        return _refuse(422, f"malformed event: {exc}", webhook_id)
+    try:
+        outcome = await payments.handle_provider_event(webhook_id, event_type, event.get("data"))
+    except NotFound as exc:
+        return _refuse(404, exc.message, webhook_id)
+    except ValidationFailed as exc:
+        return _refuse(422, exc.message, webhook_id, errors=exc.fields)
+    log.info("payment webhook %s (%s): %s", webhook_id, event_type, outcome)
+    return Response({"status": outcome}, status_code=200)
