@@ -40,6 +40,18 @@ async def _database(_: Litestar) -> AsyncIterator[None]:
         await transaction.stop()
 
 
+@asynccontextmanager
+async def _worker(_: Litestar) -> AsyncIterator[None]:
+    """The outbox worker inside the app (the embedded default), unless DASHBOARD_WORKER=off."""
+    if get_settings().worker == "off":
+        yield
+        return
+    from dashboard.worker import running_in_background
+
+    async with running_in_background():
+        yield
+
+
 def create_app() -> Litestar:
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -68,7 +80,7 @@ def create_app() -> Litestar:
             engine=JinjaTemplateEngine.from_environment(build_environment())
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[_database],
+        lifespan=[_database, _worker],
         openapi_config=OpenAPIConfig(title="Order desk API", version="1.0.0", path="/schema"),
         debug=False,
     )

@@ -83,6 +83,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(_: argparse.Namespace) -> int:
+    import logging
+    import signal
+
+    from dashboard.worker import build_worker
+
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await build_worker().run(stop)
+
+    asyncio.run(_with_db(run))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dashboard", description="Order desk back office")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -110,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("worker", help="run the background worker alone (outbox, auto-cancel)"
+                   ).set_defaults(func=cmd_worker)
     return parser
 
 
