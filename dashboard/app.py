@@ -24,6 +24,7 @@ from dashboard.views.auth import AuthController
 from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
 from dashboard.views.orders import OrdersController
+from dashboard.views.payments import PaymentsController
 from dashboard.views.picking import PickingController
 from dashboard.views.webhooks import payment_webhook
 from dashboard.views.security import PUBLIC_PATHS, StaffAuthMiddleware
@@ -60,6 +61,7 @@ def create_app() -> Litestar:
             AuthController,
             OrdersController,
             PickingController,
+            PaymentsController,
             healthz,
             whoami,
             payment_webhook,

@@ -6,14 +6,15 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
-from dashboard.components import formatting, i18n, labels
+from dashboard.components import countdown, formatting, i18n, labels
 from dashboard.domain.roles import areas_for
+from dashboard.services.auto_cancel import payment_deadline
 from dashboard.settings import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 HTMX_VERSION = "2.0.11"
 # Areas whose screens exist; the navigation shows these, filtered by role.
-NAV_AREAS = frozenset({"orders", "picking"})
+NAV_AREAS = frozenset({"orders", "picking", "payments"})
 
 
 @pass_context
@@ -55,5 +56,8 @@ def build_environment() -> Environment:
         locales=i18n.LOCALES,
         htmx_version=HTMX_VERSION,
         nav_areas=NAV_AREAS,
+        payment_deadline=payment_deadline,
+        is_overdue=countdown.is_overdue,
     )
+    env.filters["countdown"] = countdown.countdown
     return env
