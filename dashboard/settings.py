@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,6 +34,37 @@ def _secret_key(var_dir: Path) -> str:
 
 
 @dataclass(frozen=True)
+class ShopIdentity:
+    """Who sells: printed on every document (French/EU invoice mentions). Demo values by default."""
+
+    name: str = "Maison Lumière SAS"
+    address: str = "18 rue de la République\n69002 Lyon\nFrance"
+    vat_number: str = "FR32123456789"
+    siret: str = "123 456 789 00012"
+    legal: str = ("SAS au capital de 10 000 € · RCS Lyon 123 456 789 · APE 4791B")
+    email: str = "contact@maison-lumiere.example"
+    phone: str = "+33 4 78 00 00 00"
+    website: str = "maison-lumiere.example"
+    iban: str = "FR76 3000 6000 0112 3456 7890 189"
+    bic: str = "AGRIFRPPXXX"
+    logo_path: str = ""  # PNG/SVG/JPEG file; empty: the bundled demo logo
+    payment_terms: str = ("Payment due on receipt; no discount for early payment. Late payment: "
+                          "penalties at three times the French legal interest rate, and a fixed "
+                          "recovery fee of 40 EUR for business customers (art. L441-10 Code de "
+                          "commerce).")
+
+
+def _shop(env) -> ShopIdentity:
+    defaults = ShopIdentity()
+    values = {}
+    for name in defaults.__dataclass_fields__:
+        configured = env.get(f"DASHBOARD_SHOP_{name.upper()}")
+        if configured is not None:
+            values[name] = configured.replace("\\n", "\n")
+    return ShopIdentity(**values)
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     secret_key: str
@@ -50,6 +81,10 @@ class Settings:
     timezone: str = "Europe/Paris"
     holidays_country: str = "FR"
     session_idle_minutes: int = 8 * 60
+    shop: ShopIdentity = field(default_factory=lambda: ShopIdentity())
+    invoice_at: str = "payment"  # payment | order: when an order may get its invoice
+    printers: str = ""  # "zebra1=cups:ZebraQueue,zebra2=tcp:10.0.0.5:9100"
+    label_printer: str | None = None  # default printer name for labels
 
     @property
     def is_postgres(self) -> bool:
@@ -86,6 +121,10 @@ def load_settings() -> Settings:
         timezone=env.get("DASHBOARD_TIMEZONE", "Europe/Paris"),
         holidays_country=env.get("DASHBOARD_HOLIDAYS_COUNTRY", "FR"),
         session_idle_minutes=int(env.get("DASHBOARD_SESSION_IDLE_MINUTES", str(8 * 60))),
+        shop=_shop(env),
+        invoice_at=env.get("DASHBOARD_INVOICE_AT", "payment"),
+        printers=env.get("DASHBOARD_PRINTERS", ""),
+        label_printer=env.get("DASHBOARD_LABEL_PRINTER") or None,
     )
 
 
