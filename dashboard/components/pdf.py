@@ -68,6 +68,7 @@ class PdfRenderer:
         self._browser = None
         self._lock = asyncio.Lock()
         self._pages = asyncio.Semaphore(max_pages)
+        self._idle: list = []
         self.launches = 0
 
     @property
@@ -109,29 +110,46 @@ class PdfRenderer:
 
     async def _forget(self) -> None:
         browser, self._browser = self._browser, None
+        self._idle.clear()
+        process = browser.process
         try:
-            await browser.close()
-        except Exception:  # noqa: BLE001 - it is already gone; only reap the process
-            if browser.process and browser.process.poll() is None:
-                browser.process.kill()
+            if process is not None and process.poll() is not None:
+                await asyncio.wait_for(browser.disconnect(), 1)  # dead: only drop the socket
+            else:
+                await asyncio.wait_for(browser.close(), 5)
+        except Exception:  # noqa: BLE001 - already gone or stuck: reap the process ourselves
+            log.debug("Chromium did not close cleanly")
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
 
     @asynccontextmanager
     async def page(self) -> AsyncIterator:
+        """A page for one job. Pages are kept open and reused (opening one costs ~150 ms,
+        a new renderer process); a page whose job failed is closed, never reused."""
         async with self._pages:
             browser = await self.browser()
-            try:
-                page = await browser.newPage()
-            except Exception:  # noqa: BLE001 - connection lost: relaunch once and retry
-                await self._forget()
-                browser = await self.browser()
-                page = await browser.newPage()
+            page = None
+            while self._idle and page is None:
+                candidate = self._idle.pop()
+                page = None if candidate.isClosed() else candidate
+            if page is None:
+                try:
+                    page = await browser.newPage()
+                except Exception:  # noqa: BLE001 - connection lost: relaunch once and retry
+                    await self._forget()
+                    page = await (await self.browser()).newPage()
             try:
                 yield page
-            finally:
+            except BaseException:
                 try:
                     await page.close()
                 except Exception:  # noqa: BLE001 - the browser may have died meanwhile
                     log.debug("page already closed")
+                raise
+            else:
+                if self._browser is browser:
+                    self._idle.append(page)
 
     async def pdf(self, html: str, sheet: Paper) -> bytes:
         """The PDF of a self-contained HTML page on ``sheet``; a thermal roll is cut to the
