@@ -20,7 +20,9 @@ from dashboard.components.templating import build_environment
 from dashboard.db import transaction
 from dashboard.settings import get_settings
 from dashboard.views.api_meta import whoami
+from dashboard.components.pdf import chromium_lifespan
 from dashboard.views.auth import AuthController
+from dashboard.views.documents import OrderDocumentsController, PrintController
 from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
 from dashboard.views.orders import OrdersController
@@ -47,6 +49,8 @@ def create_app() -> Litestar:
             AuthController,
             OrdersController,
             PickingController,
+            OrderDocumentsController,
+            PrintController,
             healthz,
             whoami,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
@@ -66,7 +70,7 @@ def create_app() -> Litestar:
             engine=JinjaTemplateEngine.from_environment(build_environment())
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[_database],
+        lifespan=[_database, chromium_lifespan],
         openapi_config=OpenAPIConfig(title="Order desk API", version="1.0.0", path="/schema"),
         debug=False,
     )

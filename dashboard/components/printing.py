@@ -123,15 +123,25 @@ def document_environment() -> Environment:
 def render_documents_html(documents: list[dict], paper: Paper, locale: str,
                           title: str = "", screen_bar: dict | None = None) -> str:
     """One self-contained HTML page holding ``documents`` (each a dict with a ``kind``),
-    one after the other with a page break between them, in ``locale``. ``screen_bar``
-    (``{"pdf_url": ...}``) adds Print/Download buttons that only show on screen."""
+    one after the other with a page break between them. Each document is written in its
+    customer's language (``doc["order"]["locale"]``), the page around them in ``locale``.
+    ``screen_bar`` (``{"pdf_url": ...}``) adds Print/Download buttons shown on screen only."""
+    env = document_environment()
+    logo = logo_data_uri()
+    article = env.get_template("_document.html")
+    articles = []
+    for doc in documents:
+        token = current_locale.set((doc.get("order") or {}).get("locale") or locale)
+        try:
+            articles.append(Markup(article.render(doc=doc, paper=paper, logo=logo)))
+        finally:
+            current_locale.reset(token)
     token = current_locale.set(locale)
     try:
-        template = document_environment().get_template("_page.html")
-        return template.render(documents=documents, paper=paper, locale=locale,
-                               title=title or (documents[0].get("title", "") if documents else ""),
-                               stylesheet=Markup(_stylesheet()), logo=logo_data_uri(),
-                               screen_bar=screen_bar)
+        return env.get_template("_page.html").render(
+            articles=articles, paper=paper, locale=locale, stylesheet=Markup(_stylesheet()),
+            title=title or (documents[0].get("title", "") if documents else ""),
+            screen_bar=screen_bar)
     finally:
         current_locale.reset(token)
 
