@@ -23,6 +23,7 @@ from dashboard.views.api_meta import whoami
 from dashboard.components.pdf import chromium_lifespan
 from dashboard.views.auth import AuthController
 from dashboard.views.documents import OrderDocumentsController, PrintController
+from dashboard.views.labels import OrderLabelsController, PrintJobsController
 from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
 from dashboard.views.orders import OrdersController
@@ -51,6 +52,8 @@ def create_app() -> Litestar:
             PickingController,
             OrderDocumentsController,
             PrintController,
+            OrderLabelsController,
+            PrintJobsController,
             healthz,
             whoami,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),

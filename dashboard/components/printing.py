@@ -19,7 +19,7 @@ import barcode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from dashboard.components import formatting
+from dashboard.components import formatting, i18n
 from dashboard.components.i18n import current_locale
 from dashboard.components.templating import _base_environment
 from dashboard.domain.documents import Paper, vat_rate_label
@@ -161,6 +161,9 @@ def label_environment() -> Environment:
     """ZPL is not HTML: no autoescape; every customer value goes through ``| zpl``."""
     env = Environment(loader=FileSystemLoader(PRINT_TEMPLATE_DIR / "labels"),
                       autoescape=False, undefined=StrictUndefined,  # noqa: S701 - ZPL, not HTML
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["zpl"] = zpl_field
+    env.filters["money"] = formatting.money
     return env
