@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from dashboard.components.i18n import DEFAULT_LOCALE
 from dashboard.domain.documents import (
     BATCH_DOCUMENTS,
     BATCH_PAPERS,
@@ -144,7 +145,7 @@ async def _run(batch: Batch) -> None:
             return
         batch.status = "rendering"
         sheet = paper(batch.format)
-        html = render_html(documents, sheet, get_settings().default_locale)
+        html = render_html(documents, sheet, DEFAULT_LOCALE)
         data = await renderer().pdf(html, sheet)
         if batch.status == "cancelled":
             return

@@ -18,7 +18,7 @@ import os
 import subprocess
 from datetime import datetime, timezone
 
-from dashboard.components.i18n import current_locale
+from dashboard.components.i18n import DEFAULT_LOCALE, current_locale
 from dashboard.components.printing import is_valid_ean13, label_environment
 from dashboard.db.tables import Order, OrderLine, PrintJob, Product, Shipment
 from dashboard.db.transaction import write_transaction
@@ -97,7 +97,7 @@ async def product_label_zpl(sku: str, size: str | None = None, dpi: int | str | 
         raise NotFound(f"Product {sku} does not exist")
     from dashboard.components.formatting import money
 
-    locale = get_settings().default_locale
+    locale = DEFAULT_LOCALE
     token = current_locale.set(locale)
     try:
         price = money(product["price"], product["currency"])
@@ -114,7 +114,7 @@ def bin_label_zpl(code: str, size: str | None = None, dpi: int | str | None = No
     if not code.strip():
         raise ValidationFailed({"code": "required"})
     geometry = label_geometry("bin", size, dpi)
-    return _render("bin.zpl", geometry, get_settings().default_locale, code=code.strip(),
+    return _render("bin.zpl", geometry, DEFAULT_LOCALE, code=code.strip(),
                    copies=max(1, copies))
 
 

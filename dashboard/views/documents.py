@@ -18,6 +18,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 
+from dashboard.components.i18n import DEFAULT_LOCALE
 from dashboard.components.i18n import gettext as _
 from dashboard.components.pdf import PdfUnavailable, renderer
 from dashboard.components.printing import render_documents_html
@@ -27,7 +28,6 @@ from dashboard.domain.errors import NotFound
 from dashboard.domain.roles import Area, can_access
 from dashboard.services import document_context, print_batches
 from dashboard.services.documents import order_document, render_html
-from dashboard.settings import get_settings
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
@@ -103,7 +103,7 @@ class PrintController(Controller):
         sheet = paper(format)
         numbers = print_batches._clean_numbers([orders])
         doc = await document_context.pick_list(numbers)
-        locale = get_settings().default_locale
+        locale = DEFAULT_LOCALE
         if suffix == "html":
             return html_response(render_documents_html([doc], sheet, locale, screen_bar={
                 "pdf_url": f"/print/pick-list/pick-list.pdf?orders={quote(orders)}&format={sheet.name}"}))

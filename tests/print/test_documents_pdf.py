@@ -22,7 +22,7 @@ EXPECTED = {
 
 
 async def _prepared_order(order_factory) -> str:
-    number = await order_factory(shipped=True)
+    number = await order_factory(shipped=True, locale="en")  # the checks read English words
     await render_document_html(number, "invoice")  # issues F2026-00001 first
     await issue_credit_note(number, amount=1200, reason="Mug arrived damaged",
                             lines=[{"sku": "MUG-ENAMEL", "name": "Mug émaillé 35 cl",
@@ -51,7 +51,7 @@ async def test_every_document_in_every_format(order_factory, pdf_renderer, pdf_t
 
 
 async def test_delivery_note_lists_lines_by_bin(order_factory, pdf_renderer, pdf_text, pdf_pages):
-    number = await order_factory()
+    number = await order_factory(locale="en")
     text = pdf_text(await render_document_pdf(number, "delivery-note", "a4"))
     assert text.index("A-02-3") < text.index("A-10-1") < text.index("B-10-1")
 
