@@ -31,14 +31,10 @@ async def test_one_browser_serves_many_jobs_and_comes_back_after_a_crash(pdf_tex
     assert renderer._browser is None
 
 
-async def test_thermal_roll_is_as_long_as_its_content(pdf_pages):
-    renderer = PdfRenderer()
-    try:
-        short = await renderer.pdf(HTML.format(n=1), paper("80mm"))
-        long_html = "<html><body>" + "<p>line</p>" * 80 + "</body></html>"
-        long = await renderer.pdf(long_html, paper("80mm"))
-    finally:
-        await renderer.close()
+async def test_thermal_roll_is_as_long_as_its_content(pdf_renderer, pdf_pages):
+    short = await pdf_renderer.pdf(HTML.format(n=1), paper("80mm"))
+    long_html = "<html><body>" + "<p>line</p>" * 80 + "</body></html>"
+    long = await pdf_renderer.pdf(long_html, paper("80mm"))
     (w1, h1), = pdf_pages(short)
     (w2, h2), = pdf_pages(long)
     assert w1 == w2 == pytest.approx(80 * 72 / 25.4, abs=1)
