@@ -20,7 +20,10 @@ from dashboard.components.templating import build_environment
 from dashboard.db import transaction
 from dashboard.settings import get_settings
 from dashboard.views.api_meta import whoami
+from dashboard.components.pdf import chromium_lifespan
 from dashboard.views.auth import AuthController
+from dashboard.views.documents import OrderDocumentsController, PrintController
+from dashboard.views.labels import OrderLabelsController, PrintJobsController
 from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
 from dashboard.views.orders import OrdersController
@@ -62,6 +65,10 @@ def create_app() -> Litestar:
             OrdersController,
             PickingController,
             PaymentsController,
+            OrderDocumentsController,
+            PrintController,
+            OrderLabelsController,
+            PrintJobsController,
             healthz,
             whoami,
             payment_webhook,
@@ -82,7 +89,7 @@ def create_app() -> Litestar:
             engine=JinjaTemplateEngine.from_environment(build_environment())
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[_database, _worker],
+        lifespan=[_database, chromium_lifespan, _worker],
         openapi_config=OpenAPIConfig(title="Order desk API", version="1.0.0", path="/schema"),
         debug=False,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +38,37 @@ def _flag(value: str) -> bool:
 
 
 @dataclass(frozen=True)
+class ShopIdentity:
+    """Who sells: printed on every document (French/EU invoice mentions). Demo values by default."""
+
+    name: str = "Maison Lumière SAS"
+    address: str = "18 rue de la République\n69002 Lyon\nFrance"
+    vat_number: str = "FR32123456789"
+    siret: str = "123 456 789 00012"
+    legal: str = ("SAS au capital de 10 000 € · RCS Lyon 123 456 789 · APE 4791B")
+    email: str = "contact@maison-lumiere.example"
+    phone: str = "+33 4 78 00 00 00"
+    website: str = "maison-lumiere.example"
+    iban: str = "FR76 3000 6000 0112 3456 7890 189"
+    bic: str = "AGRIFRPPXXX"
+    logo_path: str = ""  # PNG/SVG/JPEG file; empty: the bundled demo logo
+    payment_terms: str = ("Payment due on receipt; no discount for early payment. Late payment: "
+                          "penalties at three times the French legal interest rate, and a fixed "
+                          "recovery fee of 40 EUR for business customers (art. L441-10 Code de "
+                          "commerce).")
+
+
+def _shop(env) -> ShopIdentity:
+    defaults = ShopIdentity()
+    values = {}
+    for name in defaults.__dataclass_fields__:
+        configured = env.get(f"DASHBOARD_SHOP_{name.upper()}")
+        if configured is not None:
+            values[name] = configured.replace("\\n", "\n")
+    return ShopIdentity(**values)
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     secret_key: str
@@ -59,6 +90,10 @@ class Settings:
     bank_transfer_payment_days: int = 5
     cheque_payment_days: int = 10
     payment_reminder_hours: int = 24
+    shop: ShopIdentity = field(default_factory=lambda: ShopIdentity())
+    invoice_at: str = "payment"  # payment | order: when an order may get its invoice
+    printers: str = ""  # "zebra1=cups:ZebraQueue,zebra2=tcp:10.0.0.5:9100"
+    label_printer: str | None = None  # default printer name for labels
 
     @property
     def is_postgres(self) -> bool:
@@ -100,6 +135,10 @@ def load_settings() -> Settings:
         bank_transfer_payment_days=int(env.get("DASHBOARD_BANK_TRANSFER_PAYMENT_DAYS", "5")),
         cheque_payment_days=int(env.get("DASHBOARD_CHEQUE_PAYMENT_DAYS", "10")),
         payment_reminder_hours=int(env.get("DASHBOARD_PAYMENT_REMINDER_HOURS", "24")),
+        shop=_shop(env),
+        invoice_at=env.get("DASHBOARD_INVOICE_AT", "payment"),
+        printers=env.get("DASHBOARD_PRINTERS", ""),
+        label_printer=env.get("DASHBOARD_LABEL_PRINTER") or None,
     )
 
 

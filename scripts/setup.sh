@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 HTMX_VERSION=2.0.11
 HTMX_SHA256=d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
+# Server-sent events extension (batch printing progress): the 2.x package, not htmx.org's dist/ext.
+HTMX_SSE_VERSION=2.2.4
+HTMX_SSE_SHA256=98a46496de0c3605fbffdce9167ba427bdd9553184f83f149c261891a92c0136
 SYSTEM_PACKAGES=(chromium cups cups-bsd poppler-utils fonts-dejavu-core)
 PYTHON=${PYTHON:-python3}
 not_done=()
@@ -44,23 +47,30 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-# 3. htmx, served by the app itself (never a CDN), checked against the pinned hash.
-target=dashboard/static/vendor/htmx.min.js
-if [ ! -f "$target" ] || ! echo "$HTMX_SHA256  $target" | sha256sum -c --quiet - 2>/dev/null; then
-  if command -v npm >/dev/null; then
-    tmp=$(mktemp -d)
-    (cd "$tmp" && npm pack --silent "htmx.org@$HTMX_VERSION" >/dev/null && tar xzf htmx.org-*.tgz)
-    mkdir -p "$(dirname "$target")"
-    if echo "$HTMX_SHA256  $tmp/package/dist/htmx.min.js" | sha256sum -c --quiet -; then
-      cp "$tmp/package/dist/htmx.min.js" "$target"
-    else
-      not_done+=("htmx $HTMX_VERSION: downloaded file does not match the pinned sha256")
-    fi
-    rm -rf "$tmp"
-  else
-    not_done+=("htmx $HTMX_VERSION: npm is missing (needed once to fetch htmx)")
+# 3. htmx and its SSE extension, served by the app itself (never a CDN), checked against
+#    their pinned sha256.
+fetch_npm_file() {  # package version file-in-package sha256 target
+  local package=$1 version=$2 file=$3 sha=$4 target=$5 tmp
+  if [ -f "$target" ] && echo "$sha  $target" | sha256sum -c --quiet - 2>/dev/null; then
+    return
   fi
-fi
+  if ! command -v npm >/dev/null; then
+    not_done+=("$package $version: npm is missing (needed once to fetch it)")
+    return
+  fi
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "$package@$version" >/dev/null && tar xzf ./*.tgz)
+  mkdir -p "$(dirname "$target")"
+  if echo "$sha  $tmp/package/$file" | sha256sum -c --quiet -; then
+    cp "$tmp/package/$file" "$target"
+  else
+    not_done+=("$package $version: downloaded file does not match the pinned sha256")
+  fi
+  rm -rf "$tmp"
+}
+fetch_npm_file htmx.org "$HTMX_VERSION" dist/htmx.min.js "$HTMX_SHA256" dashboard/static/vendor/htmx.min.js
+fetch_npm_file htmx-ext-sse "$HTMX_SSE_VERSION" dist/sse.min.js "$HTMX_SSE_SHA256" \
+  dashboard/static/vendor/htmx-ext-sse.min.js
 
 if [ ${#not_done[@]} -gt 0 ]; then
   echo "setup: could not do:"

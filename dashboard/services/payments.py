@@ -152,7 +152,8 @@ async def _queue_receipt(order: dict, payment: dict | None) -> bool:
     if not order["customer_email"]:
         return False
     await queue_email("receipt", order["customer_email"], {"order": order, "payment": payment},
-                      locale=order["locale"] or "fr", order_id=order["id"])
+                      locale=order["locale"] or "fr", order_id=order["id"],
+                      attachments=[{"document": "receipt", "format": "a4"}])
     return True
 
 

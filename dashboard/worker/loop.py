@@ -44,8 +44,11 @@ class PeriodicJob:
 
 def _default_jobs() -> list[PeriodicJob]:
     from dashboard.services.auto_cancel import run_auto_cancel
+    from dashboard.services.printing import deliver_due_print_jobs
 
-    return [PeriodicJob("auto-cancel", timedelta(minutes=1), run_auto_cancel)]
+    return [PeriodicJob("auto-cancel", timedelta(minutes=1), run_auto_cancel),
+            # Print jobs keep their own attempt/backoff fields on the row (services/printing).
+            PeriodicJob("print-jobs", timedelta(seconds=2), deliver_due_print_jobs)]
 
 
 class Worker:

@@ -104,6 +104,10 @@ class EmailDeliverer(OutboxDeliverer):
         self.smtp_url = smtp_url if smtp_url is not None else settings.smtp_url
         self.from_address = from_address if from_address is not None else settings.from_email
         self.config = SmtpConfig.from_url(self.smtp_url) if self.smtp_url else None
+        if self.attachment_loader is None:
+            from dashboard.worker.attachments import document_attachments
+
+            self.attachment_loader = document_attachments
         if self.config and not self.from_address:
             log.warning("SMTP_URL is set but DASHBOARD_FROM_EMAIL is not: emails stay queued")
 

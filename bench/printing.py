@@ -1,0 +1,113 @@
+"""PDF timings with a warm Chromium: one document (p50/p95) and a 100-order batch as one PDF.
+
+    .venv/bin/python bench/printing.py [--runs 50] [--batch 100] [--screenshots docs/screenshots]
+
+Runs on a throw-away SQLite database with orders from the test factory. With
+``--screenshots`` it also writes a PNG of the first page of each document (pdftoppm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_tmp = tempfile.mkdtemp(prefix="bench-printing-")
+os.environ["DASHBOARD_VAR_DIR"] = _tmp
+os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
+sys.path.insert(0, str(ROOT))
+
+import dashboard  # noqa: E402,F401
+
+
+def _factory():
+    spec = importlib.util.spec_from_file_location("print_factory", ROOT / "tests/print/conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.make_order
+
+
+async def main(args) -> None:
+    from dashboard.components.pdf import renderer
+    from dashboard.db import transaction
+    from dashboard.db.migrate import migrate
+    from dashboard.services import print_batches
+    from dashboard.services.documents import issue_credit_note, render_document_pdf
+
+    await migrate()
+    await transaction.start()
+    make_order = _factory()
+    pdf = renderer()
+    try:
+        numbers = [await make_order(shipped=True) for _ in range(max(args.batch, 1))]
+        started = time.perf_counter()
+        await render_document_pdf(numbers[0], "invoice")
+        cold = time.perf_counter() - started
+
+        timings = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            await render_document_pdf(numbers[0], "invoice")
+            timings.append(time.perf_counter() - started)
+        timings.sort()
+        p50 = statistics.median(timings)
+        p95 = timings[int(0.95 * (len(timings) - 1))]
+
+        started = time.perf_counter()
+        batch_id = await print_batches.start_batch(numbers[: args.batch], "invoice", "a4", "bench")
+        batch = await print_batches.wait_for(batch_id, timeout=120)
+        batch_seconds = time.perf_counter() - started
+        assert batch.status == "done", batch.error
+        rerun = time.perf_counter()
+        batch_id = await print_batches.start_batch(numbers[: args.batch], "invoice", "a4", "bench")
+        await print_batches.wait_for(batch_id, timeout=120)
+        batch_reprint = time.perf_counter() - rerun
+
+        print(f"Chromium cold start + first invoice: {cold * 1000:.0f} ms")
+        print(f"warm A4 invoice PDF ({args.runs} runs): p50 {p50 * 1000:.0f} ms, "
+              f"p95 {p95 * 1000:.0f} ms")
+        print(f"{args.batch} invoices as one PDF (issuing them): {batch_seconds:.2f} s; "
+              f"again (already issued): {batch_reprint:.2f} s")
+
+        if args.screenshots:
+            out = Path(args.screenshots)
+            out.mkdir(parents=True, exist_ok=True)
+            await issue_credit_note(numbers[0], amount=1200, reason="Mug arrived damaged",
+                                    lines=[{"sku": "MUG-ENAMEL", "name": "Mug émaillé 35 cl",
+                                            "quantity": 1, "unit_price": 1200,
+                                            "vat_rate_bp": 2000}])
+            shots = [(k, "a4") for k in ("order-confirmation", "invoice", "receipt",
+                                         "delivery-note", "credit-note")]
+            shots += [("receipt", "80mm"), ("delivery-note", "58mm")]
+            for kind, fmt in shots:
+                data = await render_document_pdf(numbers[0], kind, fmt)
+                _png(data, out / f"{kind}-{fmt}")
+            to_pick = [await make_order() for _ in range(4)]
+            batch_id = await print_batches.start_batch(to_pick, "pick-list", "a4", "bench")
+            await print_batches.wait_for(batch_id)
+            _png(print_batches.batch_file(batch_id).read_bytes(), out / "pick-list-a4")
+            print(f"screenshots in {out}")
+    finally:
+        await pdf.close()
+        await transaction.stop()
+
+
+def _png(data: bytes, stem: Path) -> None:
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", "-",
+                    str(stem)], input=data, check=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--screenshots", default="")
+    asyncio.run(main(parser.parse_args()))

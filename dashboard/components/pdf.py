@@ -1,0 +1,196 @@
+"""HTML to PDF with one warm Chromium per process (pyppeteer).
+
+Launching Chromium costs ~0.5 s and blocks the loop, so the browser is launched once,
+lazily, under a lock, and reused: each job gets its own page under a semaphore (a bounded
+pool), and a browser found dead is relaunched transparently. The app's lifespan closes it.
+Flags and traps: see STACK-NOTES ("pyppeteer and Chromium").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from dashboard.domain.documents import Paper
+from dashboard.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINT = ("Chromium is not installed, so PDFs cannot be made (the print view still works). "
+                "Install it with `sudo apt-get install chromium` (or run `make setup`), "
+                "or set CHROMIUM_PATH to a Chromium or Chrome executable.")
+
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-sync",
+    "--metrics-recording-only",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--mute-audio",
+    "--hide-scrollbars",
+    "--font-render-hinting=none",
+]
+
+
+# setContent does not wait for images (the logo is a data URI, decoded asynchronously).
+_READY = """() => Promise.all([document.fonts.ready, ...Array.from(document.images).map(
+    img => img.complete ? null : new Promise(done => { img.onload = img.onerror = done; }))])"""
+
+
+class PdfUnavailable(RuntimeError):
+    """No Chromium to render with; the message says how to install one."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(INSTALL_HINT + (f" ({detail})" if detail else ""))
+
+
+def find_chromium() -> str | None:
+    configured = get_settings().chromium_path
+    if configured:
+        return configured if os.access(configured, os.X_OK) else None
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+class PdfRenderer:
+    def __init__(self, max_pages: int = 4) -> None:
+        self._browser = None
+        self._lock = asyncio.Lock()
+        self._pages = asyncio.Semaphore(max_pages)
+        self._idle: list = []
+        self.launches = 0
+
+    @property
+    def available(self) -> bool:
+        return find_chromium() is not None
+
+    def _alive(self) -> bool:
+        browser = self._browser
+        return browser is not None and browser.process is not None and browser.process.poll() is None
+
+    async def browser(self):
+        if self._alive():
+            return self._browser
+        async with self._lock:
+            if self._alive():
+                return self._browser
+            if self._browser is not None:
+                log.warning("Chromium died (exit %s): relaunching", self._browser.process.poll())
+                await self._forget()
+            executable = find_chromium()
+            if executable is None:
+                raise PdfUnavailable()
+            from pyppeteer import launch
+
+            args = list(CHROMIUM_ARGS)
+            if os.geteuid() == 0:
+                args.append("--no-sandbox")
+            try:
+                self._browser = await launch(
+                    executablePath=executable, headless=True, args=args,
+                    handleSIGINT=False, handleSIGTERM=False, handleSIGHUP=False,
+                    autoClose=False, logLevel=logging.WARNING,
+                )
+            except Exception as exc:  # noqa: BLE001 - any launch failure means "no PDF"
+                raise PdfUnavailable(f"{executable}: {exc}") from exc
+            self.launches += 1
+            log.info("Chromium launched: %s", executable)
+            return self._browser
+
+    async def _forget(self) -> None:
+        browser, self._browser = self._browser, None
+        self._idle.clear()
+        process = browser.process
+        try:
+            if process is not None and process.poll() is not None:
+                await asyncio.wait_for(browser.disconnect(), 1)  # dead: only drop the socket
+            else:
+                await asyncio.wait_for(browser.close(), 5)
+        except Exception:  # noqa: BLE001 - already gone or stuck: reap the process ourselves
+            log.debug("Chromium did not close cleanly")
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+
+    @asynccontextmanager
+    async def page(self) -> AsyncIterator:
+        """A page for one job. Pages are kept open and reused (opening one costs ~150 ms,
+        a new renderer process); a page whose job failed is closed, never reused."""
+        async with self._pages:
+            browser = await self.browser()
+            page = None
+            while self._idle and page is None:
+                candidate = self._idle.pop()
+                page = None if candidate.isClosed() else candidate
+            if page is None:
+                try:
+                    page = await browser.newPage()
+                except Exception:  # noqa: BLE001 - connection lost: relaunch once and retry
+                    await self._forget()
+                    page = await (await self.browser()).newPage()
+            try:
+                yield page
+            except BaseException:
+                try:
+                    await page.close()
+                except Exception:  # noqa: BLE001 - the browser may have died meanwhile
+                    log.debug("page already closed")
+                raise
+            else:
+                if self._browser is browser:
+                    self._idle.append(page)
+
+    async def pdf(self, html: str, sheet: Paper) -> bytes:
+        """The PDF of a self-contained HTML page on ``sheet``; a thermal roll is cut to the
+        measured height of the content, on one page."""
+        async with self.page() as page:
+            await page.setViewport({"width": sheet.viewport_px, "height": 600})
+            await page.emulateMedia("print")  # measure the thermal roll as it will print
+            await page.setContent(html)
+            await page.evaluate(_READY)
+            options: dict = {"printBackground": True, "preferCSSPageSize": False,
+                             "margin": dict(zip(("top", "right", "bottom", "left"),
+                                                sheet.margins.split()))}
+            if sheet.thermal:
+                height = await page.evaluate(
+                    "() => Math.ceil(document.documentElement.getBoundingClientRect().height)")
+                options.update(width=sheet.width, height=f"{height + 2}px", pageRanges="1")
+            else:
+                options.update(width=sheet.width, height=sheet.height)
+            return await page.pdf(options)
+
+    async def close(self) -> None:
+        async with self._lock:
+            if self._browser is not None:
+                await self._forget()
+
+
+_renderer: PdfRenderer | None = None
+
+
+def renderer() -> PdfRenderer:
+    global _renderer
+    if _renderer is None:
+        _renderer = PdfRenderer()
+    return _renderer
+
+
+@asynccontextmanager
+async def chromium_lifespan(_app) -> AsyncIterator[None]:
+    """App lifespan: nothing at start (launched on the first PDF), closed at shutdown."""
+    try:
+        yield
+    finally:
+        if _renderer is not None:
+            await _renderer.close()

@@ -1,0 +1,176 @@
+"""Documents of an order as a print-ready page or a PDF, and batch printing with progress.
+
+``/orders/{number}/documents/{kind}.pdf|.html?format=a4|letter|80mm|58mm`` (CONTRACT).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import lru_cache
+from collections.abc import AsyncIterator
+from urllib.parse import quote
+
+from litestar import Controller, Request, Response, get, post
+from litestar.connection import ASGIConnection
+from litestar.exceptions import PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.params import FromPath, FromQuery
+from litestar.response import File, Redirect, ServerSentEvent, Template
+from litestar.response.sse import ServerSentEventMessage
+
+from dashboard.components.i18n import DEFAULT_LOCALE
+from dashboard.components.i18n import gettext as _
+from dashboard.components.pdf import PdfUnavailable, renderer
+from dashboard.components.printing import render_documents_html
+from dashboard.components.templating import build_environment
+from dashboard.domain.documents import BATCH_DOCUMENTS, BATCH_PAPERS, document_kind, paper
+from dashboard.domain.errors import NotFound
+from dashboard.domain.roles import Area, can_access
+from dashboard.services import document_context, print_batches
+from dashboard.services.documents import order_document, render_html
+from dashboard.views.errors import is_htmx
+from dashboard.views.security import area_guard
+
+
+def any_area_guard(*areas: Area):
+    """Let through staff whose role may enter at least one of ``areas``."""
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        role = getattr(connection.user, "role", "")
+        if not any(can_access(role, area) for area in areas):
+            raise PermissionDeniedException("Your role may not print these documents")
+
+    return guard
+
+
+def split_name(filename: str, suffixes: tuple[str, ...]) -> tuple[str, str]:
+    stem, dot, suffix = filename.rpartition(".")
+    if not dot or suffix not in suffixes:
+        raise NotFound(f"Unknown document {filename}")
+    return stem, suffix
+
+
+def pdf_unavailable(exc: PdfUnavailable) -> Template:
+    return Template("pages/errors/error.html", status_code=503, context={
+        "status": 503, "title": _("PDF not available"), "message": str(exc)})
+
+
+async def pdf_response(html: str, sheet, filename: str, request: Request) -> Response:
+    try:
+        data = await renderer().pdf(html, sheet)
+    except PdfUnavailable as exc:
+        return pdf_unavailable(exc)
+    disposition = "attachment" if request.query_params.get("download") else "inline"
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f"{disposition}; filename=\"{quote(filename)}\"",
+        "Cache-Control": "private, no-store"})
+
+
+def html_response(html: str) -> Response:
+    return Response(html, media_type="text/html; charset=utf-8",
+                    headers={"Cache-Control": "private, no-store"})
+
+
+class OrderDocumentsController(Controller):
+    path = "/orders/{number:str}/documents"
+    guards = [area_guard(Area.ORDERS)]
+
+    @get("/{filename:str}")
+    async def document(self, request: Request, number: FromPath[str], filename: FromPath[str],
+                       format: FromQuery[str] = "a4", credit_note: FromQuery[str | None] = None,
+                       ) -> Response:
+        stem, suffix = split_name(filename, ("pdf", "html"))
+        kind = document_kind(stem)
+        sheet = paper(format)
+        doc = await order_document(number, kind, actor=request.user.actor, credit_note=credit_note)
+        name = f"{kind.value}-{number}"
+        if suffix == "html":
+            pdf_url = f"/orders/{quote(number)}/documents/{kind.value}.pdf?format={sheet.name}"
+            return html_response(render_documents_html(
+                [doc], sheet, doc["order"]["locale"], screen_bar={"pdf_url": pdf_url}))
+        return await pdf_response(render_html([doc], sheet), sheet, f"{name}.pdf", request)
+
+
+class PrintController(Controller):
+    path = "/print"
+    guards = [any_area_guard(Area.ORDERS, Area.PICKING)]
+
+    @get("/pick-list/{filename:str}")
+    async def pick_list(self, request: Request, filename: FromPath[str],
+                        orders: FromQuery[str] = "", format: FromQuery[str] = "a4") -> Response:
+        """A pick list for the given orders (comma separated), grouped by bin."""
+        _, suffix = split_name(filename, ("pdf", "html"))
+        sheet = paper(format)
+        numbers = print_batches._clean_numbers([orders])
+        doc = await document_context.pick_list(numbers)
+        locale = DEFAULT_LOCALE
+        if suffix == "html":
+            return html_response(render_documents_html([doc], sheet, locale, screen_bar={
+                "pdf_url": f"/print/pick-list/pick-list.pdf?orders={quote(orders)}&format={sheet.name}"}))
+        return await pdf_response(render_html([doc], sheet, locale), sheet, "pick-list.pdf", request)
+
+    @post("/batches", guards=[area_guard(Area.ORDERS)])
+    async def start(self, request: Request) -> Response:
+        form = await request.form()
+        numbers = [str(v) for v in form.getall("order_numbers", [])]
+        batch_id = await print_batches.start_batch(
+            numbers, str(form.get("kind", "invoice")), str(form.get("format", "a4")),
+            request.user.actor)
+        target = f"/print/batches/{batch_id}"
+        response = Redirect(target, status_code=303)
+        if is_htmx(request):
+            response.headers["HX-Redirect"] = target
+        return response
+
+    @get("/batches/{batch_id:str}")
+    async def batch_page(self, batch_id: FromPath[str]) -> Template:
+        batch = print_batches.get_batch(batch_id)
+        return Template("pages/print/batch.html", context={"batch": batch})
+
+    @get("/batches/{batch_id:str}/events")
+    async def batch_events(self, batch_id: FromPath[str]) -> ServerSentEvent:
+        batch = print_batches.get_batch(batch_id)
+
+        async def events() -> AsyncIterator[ServerSentEventMessage]:
+            last = None
+            while True:
+                state = (batch.status, batch.done)
+                if state != last:
+                    last = state
+                    yield ServerSentEventMessage(event="progress", data=_progress_html(batch))
+                if batch.finished:
+                    yield ServerSentEventMessage(event="done", data=_progress_html(batch))
+                    return
+                await asyncio.sleep(0.25)
+
+        return ServerSentEvent(events(), headers={"Cache-Control": "no-store"})
+
+    @post("/batches/{batch_id:str}/cancel", guards=[area_guard(Area.ORDERS)], status_code=200)
+    async def cancel(self, request: Request, batch_id: FromPath[str]) -> Response:
+        batch = print_batches.cancel_batch(batch_id)
+        if is_htmx(request):
+            return html_response(_progress_html(batch))
+        return Redirect(f"/print/batches/{batch_id}", status_code=303)
+
+    @get("/batches/{batch_id:str}/download")
+    async def download(self, batch_id: FromPath[str]) -> File:
+        path = print_batches.batch_file(batch_id)
+        return File(path=path, filename=f"print-batch-{batch_id}.pdf", media_type="application/pdf",
+                    content_disposition_type="attachment")
+
+    @get("/new-batch")
+    async def batch_form(self, orders: FromQuery[str] = "") -> Template:
+        return Template("pages/print/new_batch.html", context={
+            "orders": orders, "kinds": BATCH_DOCUMENTS, "formats": BATCH_PAPERS})
+
+
+@lru_cache(maxsize=1)
+def _screen_environment():
+    return build_environment()
+
+
+def _progress_html(batch: print_batches.Batch) -> str:
+    """The ``#batch-progress`` fragment on one line (it travels as an SSE data field)."""
+    html = _screen_environment().get_template("partials/print/_batch_progress.html").render(
+        batch=batch)
+    return " ".join(html.split())

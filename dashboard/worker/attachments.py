@@ -1,0 +1,32 @@
+"""PDF attachments of outbox emails: rendered at send time from the order's documents.
+
+An email row lists what to attach (``[{"document": "receipt", "format": "a4"}]``); the
+PDF is rendered when the email is delivered, so a retried send renders it again rather
+than storing megabytes in the outbox.
+"""
+
+from __future__ import annotations
+
+from dashboard.db.tables import Order
+from dashboard.worker.smtp import Attachment
+
+
+async def document_attachments(row: dict) -> list[Attachment]:
+    specs = row.get("attachments") or []
+    if isinstance(specs, str):
+        import json
+
+        specs = json.loads(specs or "[]")
+    if not specs or not row.get("order"):
+        return []
+    from dashboard.services.documents import render_document_pdf
+
+    order = await Order.select(Order.number).where(Order.id == row["order"]).first()
+    attachments: list[Attachment] = []
+    for spec in specs:
+        kind = spec["document"]
+        pdf = await render_document_pdf(order["number"], kind, spec.get("format", "a4"),
+                                        credit_note=spec.get("credit_note"))
+        suffix = f"-{spec['credit_note']}" if spec.get("credit_note") else ""
+        attachments.append((f"{kind}-{order['number']}{suffix}.pdf", pdf, "application/pdf"))
+    return attachments

@@ -1,0 +1,106 @@
+"""The document URLs of the CONTRACT, their guards, and batch printing over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+
+from dashboard.services import print_batches
+
+
+async def test_pdf_and_print_view_of_an_invoice(login_as, order_factory, pdf_renderer, pdf_text,
+                                                pdf_pages):
+    client = await login_as("back_office")
+    number = await order_factory()
+    response = await client.get(f"/orders/{number}/documents/invoice.pdf?format=letter")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    assert "F2026-00001" in pdf_text(response.content)
+    assert pdf_pages(response.content)[0] == (612, 792)
+
+    page = await client.get(f"/orders/{number}/documents/invoice.html?format=80mm")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "window.print()" in page.text and "F2026-00001" in page.text
+    assert f"/orders/{number}/documents/invoice.pdf?format=80mm" in page.text
+    assert "<link" not in page.text  # self-contained: setContent leaves the page at about:blank
+
+
+async def test_refusals_and_bad_input_answer_422_or_404(login_as, order_factory):
+    client = await login_as("back_office")
+    unpaid = await order_factory(paid=False)
+    refused = await client.get(f"/orders/{unpaid}/documents/invoice.html")
+    assert refused.status_code == 422
+    assert "invoices at payment" in refused.text
+    assert (await client.get(f"/orders/{unpaid}/documents/invoice.html?format=a3")).status_code == 422
+    assert (await client.get(f"/orders/{unpaid}/documents/passport.pdf")).status_code == 422
+    assert (await client.get(f"/orders/{unpaid}/documents/invoice.docx")).status_code == 404
+    assert (await client.get("/orders/NOPE/documents/receipt.html")).status_code == 404
+
+
+async def test_a_picker_may_print_a_pick_list_but_no_invoice(login_as, order_factory,
+                                                             pdf_renderer, pdf_text):
+    first = await order_factory()
+    second = await order_factory()
+    client = await login_as("picker")
+    assert (await client.get(f"/orders/{first}/documents/invoice.html")).status_code == 403
+    response = await client.get(f"/print/pick-list/pick-list.pdf?orders={first},{second}")
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert first in text and second in text
+    # Grouped by bin, in walking order, with the summed quantity per product.
+    assert text.index("A-02-3") < text.index("A-10-1") < text.index("B-10-1")
+    assert "3760000000017" in text
+
+
+async def test_batch_of_invoices_as_one_pdf_with_progress_and_download(
+        login_as, order_factory, pdf_renderer, pdf_text, pdf_pages):
+    client = await login_as("back_office")
+    paid = [await order_factory() for _ in range(3)]
+    unpaid = await order_factory(paid=False)
+    response = await client.post("/print/batches", data={
+        "order_numbers": " ".join(paid + [unpaid]), "kind": "invoice", "format": "a4"})
+    assert response.status_code == 303
+    batch_id = response.headers["location"].rsplit("/", 1)[1]
+
+    async with client.stream("GET", f"/print/batches/{batch_id}/events") as events:
+        assert events.headers["content-type"].startswith("text/event-stream")
+        body = ""
+        async for chunk in events.aiter_text():
+            body += chunk
+            if "event: done" in body:
+                break
+    assert "event: progress" in body and "/download" in body
+
+    batch = await print_batches.wait_for(batch_id)
+    assert batch.status == "done"
+    assert batch.skipped == {unpaid: "The shop invoices at payment: this order is not paid yet."}
+    page = await client.get(f"/print/batches/{batch_id}")
+    assert "invoices at payment" in page.text
+    download = await client.get(f"/print/batches/{batch_id}/download")
+    assert download.status_code == 200
+    assert len(pdf_pages(download.content)) == 3
+    text = pdf_text(download.content)
+    assert all(f"F2026-0000{i}" in text for i in (1, 2, 3))
+
+
+async def test_a_batch_can_be_cancelled(login_as, order_factory):
+    client = await login_as("back_office")
+    numbers = [await order_factory() for _ in range(5)]
+    batch_id = await print_batches.start_batch(numbers, "delivery-note", "a4", "tester")
+    response = await client.post(f"/print/batches/{batch_id}/cancel",
+                                 headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "/cancel" not in response.text  # the fragment no longer offers to cancel
+    await asyncio.sleep(0.05)
+    batch = print_batches.get_batch(batch_id)
+    assert batch.status == "cancelled"
+    assert (await client.get(f"/print/batches/{batch_id}/download")).status_code == 404
+
+
+async def test_batch_refuses_thermal_rolls_and_empty_selections(login_as):
+    client = await login_as("back_office")
+    response = await client.post("/print/batches", data={
+        "order_numbers": "CMD-1", "kind": "invoice", "format": "80mm"})
+    assert response.status_code == 422
+    response = await client.post("/print/batches", data={"order_numbers": "", "kind": "invoice"})
+    assert response.status_code == 422
