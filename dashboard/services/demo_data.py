@@ -9,6 +9,8 @@ holds orders or products is left alone.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import random
 import time
 from datetime import datetime, timedelta, timezone
@@ -20,11 +22,13 @@ from dashboard.domain.numbering import FIRST_ORDER_NUMBER, ORDER_SEQUENCE_YEAR, 
 from dashboard.services.demo.catalogue import PRODUCT_COLUMNS, build_catalogue, product_rows
 from dashboard.services.demo.customers import ADDRESS_COLUMNS, CUSTOMER_COLUMNS, build_customers
 from dashboard.services.demo.orders import OrderFactory
-from dashboard.services.demo.rows import ID_TABLES, Ids, Rows, Sequences
+from dashboard.services.demo.rows import COLUMNS, ID_TABLES, Ids, Rows, Sequences
 from dashboard.services.demo.scenarios import DAY, HISTORY_DAYS, PlacementCalendar, ScenarioPicker
 from dashboard.services.demo.writer import BulkWriter
 
 CHUNK = 10_000
+# From this many orders on, indexes are dropped during the load and built once at the end.
+REBUILD_INDEXES_FROM = 50_000
 MAX_CUSTOMERS = 50_000
 
 STOCK_COLUMNS = ("id", "product", "on_hand", "reserved", "backordered", "updated_at")
@@ -66,27 +70,53 @@ async def load_demo_data(orders: int = 2000, seed: int = 42, *, now: datetime | 
         await writer.write("customer", CUSTOMER_COLUMNS, customer_rows)
         await writer.write("address", ADDRESS_COLUMNS, address_rows)
 
-        rows = Rows()
-        factory = OrderFactory(rng, now, catalogue, pool, ids, sequences, rows)
+        rebuild = []
+        if orders >= REBUILD_INDEXES_FROM:
+            rebuild = (await writer.drop_secondary_indexes(list(COLUMNS))
+                       + await writer.drop_foreign_keys(list(COLUMNS)))
+        factory = OrderFactory(rng, now, catalogue, pool, ids, sequences, Rows())
         calendar = PlacementCalendar(orders, now)
         picker = ScenarioPicker(rng)
         first_number = max(FIRST_ORDER_NUMBER, sequences.last.get(("order", ORDER_SEQUENCE_YEAR), 0) + 1)
-        counts: dict[str, int] = {}
-        for start in range(0, orders, chunk):
-            for index in range(start, min(orders, start + chunk)):
+
+        def generate(start: int, end: int) -> Rows:
+            factory.rows = Rows()
+            for index in range(start, end):
                 placed = calendar.placed_at(index)
                 scenario = picker.pick((now - placed).total_seconds() / DAY)
                 factory.build(order_number(first_number + index), placed, scenario)
+            return factory.rows
+
+        counts: dict[str, int] = {}
+
+        async def write(rows: Rows) -> None:
             for table, columns, table_rows in rows.tables():
                 counts[table] = counts.get(table, 0) + len(table_rows)
                 await writer.write(table, columns, table_rows)
-            rows.clear()
+
+        # Chunk n+1 is generated in a thread while chunk n is written: the database works
+        # on its side (indexes, constraint checks) while Python builds the next rows.
+        writing: asyncio.Task | None = None
+        try:
+            for start in range(0, orders, chunk):
+                rows = await asyncio.to_thread(generate, start, min(orders, start + chunk))
+                if writing:
+                    await writing
+                writing = asyncio.create_task(write(rows))
+            if writing:
+                await writing
+        finally:
+            if writing and not writing.done():  # generation failed: stop writing, then roll back
+                writing.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await writing
         if orders:
             sequences.last[("order", ORDER_SEQUENCE_YEAR)] = first_number + orders - 1
 
         stock_rows, movement_rows = _stock(rng, factory, catalogue, ids, now)
         await writer.write("stock", STOCK_COLUMNS, stock_rows)
         await writer.write("stock_movement", MOVEMENT_COLUMNS, movement_rows)
+        await writer.run(rebuild)
         await _save_sequences(sequences)
         await writer.realign_id_sequences(ID_TABLES)
     seconds = time.perf_counter() - started

@@ -284,3 +284,37 @@ async def test_later_inserts_continue_after_the_demo_ids():
     rows = await Order.insert(Order(number="999999", customer=customer["id"], payment_method="card")).returning(
         Order.id)
     assert rows[0]["id"] == last["id"] + 1
+
+
+async def _index_names() -> set[str]:
+    if Order._meta.db.engine_type == "postgres":
+        rows = await Order.raw("SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()")
+    else:
+        rows = await Order.raw("SELECT name FROM sqlite_master WHERE type = 'index'")
+    return {r["name"] for r in rows}
+
+
+async def test_a_big_load_rebuilds_the_indexes_it_dropped(monkeypatch):
+    from dashboard.services import demo_data
+
+    monkeypatch.setattr(demo_data, "REBUILD_INDEXES_FROM", 1)
+    before = await _index_names()
+    assert "orders_placed_at_id" in before
+    await load(orders=40)
+    assert await _index_names() == before
+    assert await Order.count() == 40
+
+
+async def test_a_big_load_adds_back_the_foreign_keys_it_dropped(monkeypatch):
+    from dashboard.services import demo_data
+
+    monkeypatch.setattr(demo_data, "REBUILD_INDEXES_FROM", 1)
+    await load(orders=40)
+    first = await OrderLine.select(OrderLine.id).first()
+    try:
+        async with Order._meta.db.transaction():
+            await OrderLine.raw(f'UPDATE "order_line" SET "order" = 999999 WHERE "id" = {first["id"]}')
+    except Exception as exc:  # noqa: BLE001 - each driver names it differently
+        assert "foreign key" in str(exc).lower()
+    else:
+        raise AssertionError("the order_line -> orders foreign key is gone")

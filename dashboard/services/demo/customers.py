@@ -68,7 +68,7 @@ COMPANIES = ("Atelier Lumière SARL", "Boutique Les Capucines", "Maison Verdier 
 POOL = 250
 
 
-@dataclass
+@dataclass(eq=False)
 class Customer:
     id: int
     first_name: str
@@ -80,6 +80,7 @@ class Customer:
     country: str
     # Shipping/billing snapshot of the default address, in Order column order.
     address: tuple
+    search_tail: str  # folded "name email phone postcode" that follows the number in an order's search text
 
 
 class CustomerPool:
@@ -165,6 +166,7 @@ def build_customers(rng: random.Random, seed: int, count: int, first_id: int,
             id=customer_id, first_name=first, last_name=last, email=email, phone=phone,
             company=company, locale=locale, country=country,
             address=(name, company, line1, line2, postal_code, city, region, country),
+            search_tail=order_search_text(name, email, phone, postal_code),
         ))
         search = order_search_text(name, email, phone, postal_code, company)
         customer_rows.append((customer_id, email, first, last, phone, company, locale, "", search,

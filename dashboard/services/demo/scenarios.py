@@ -9,7 +9,7 @@ cancelled after two weeks), so each has an age range and a weight per age bucket
 from __future__ import annotations
 
 import random
-from bisect import bisect
+from bisect import bisect, bisect_left
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -18,7 +18,7 @@ DAY = 86_400.0
 HISTORY_DAYS = 548  # 18 months
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scenario:
     name: str
     status: str  # open | on_hold | cancelled | closed
@@ -83,16 +83,26 @@ class ScenarioPicker:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self.unseen = list(SCENARIOS)
+        # The possible scenarios only change at these ages: one cached draw table per interval.
+        self._edges = sorted({3.0, 30.0} | {s.min_age for s in SCENARIOS} | {s.max_age for s in SCENARIOS})
+        self._tables: dict[int, tuple[list[Scenario], list[float]]] = {}
+
+    def _table(self, age_days: float) -> tuple[list[Scenario], list[float]]:
+        key = bisect_left(self._edges, age_days)
+        if key not in self._tables:
+            bucket = 0 if age_days < 3 else 1 if age_days < 30 else 2
+            possible = [s for s in SCENARIOS if s.min_age <= age_days <= s.max_age and s.weights[bucket] > 0]
+            self._tables[key] = (possible, list(accumulate(s.weights[bucket] for s in possible)))
+        return self._tables[key]
 
     def pick(self, age_days: float) -> Scenario:
-        bucket = 0 if age_days < 3 else 1 if age_days < 30 else 2
-        possible = [s for s in SCENARIOS if s.min_age <= age_days <= s.max_age and s.weights[bucket] > 0]
+        possible, cum_weights = self._table(age_days)
         if self.unseen:
             for scenario in self.unseen:
                 if scenario in possible:
                     self.unseen.remove(scenario)
                     return scenario
-        return self.rng.choices(possible, weights=[s.weights[bucket] for s in possible])[0]
+        return self.rng.choices(possible, cum_weights=cum_weights)[0]
 
 
 _SEASON = {1: 1.2, 2: 0.9, 3: 1.0, 4: 1.0, 5: 1.05, 6: 1.0, 7: 1.1, 8: 0.8, 9: 1.0, 10: 1.1, 11: 1.45, 12: 1.8}
