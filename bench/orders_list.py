@@ -85,9 +85,10 @@ async def _samples() -> tuple[str, str]:
 
 async def run(runs: int) -> None:
     from dashboard.app import create_app
+    from dashboard.db.migrate import migrate
 
     logging.getLogger("httpx").setLevel(logging.WARNING)
-
+    await migrate()  # the data may have been loaded by an older version of the schema
     await transaction.start()
     try:
         transport = httpx.ASGITransport(app=create_app())

@@ -1,9 +1,8 @@
-"""How numbered documents are named.
+"""How orders and return authorisations are numbered (invoices and credit notes: domain/documents.py).
 
-Invoices, credit notes and return authorisations are numbered per calendar year without
-gaps (French invoicing rules); the counter lives in ``DocumentSequence`` (kind, year).
-Order numbers are one plain counter, kept under ``ORDER_SEQUENCE_YEAR`` since they do not
-restart each year.
+Order numbers are one plain counter that does not restart each year, kept in
+``DocumentSequence`` under kind ``order`` and year ``ORDER_SEQUENCE_YEAR``; return
+authorisations are numbered per year (kind ``rma``).
 """
 
 from __future__ import annotations
@@ -11,14 +10,11 @@ from __future__ import annotations
 ORDER_SEQUENCE_YEAR = 0
 FIRST_ORDER_NUMBER = 100001
 
-_PREFIXES = {"invoice": "FA", "credit_note": "AV", "rma": "RMA"}
-_WIDTHS = {"invoice": 6, "credit_note": 6, "rma": 5}
-
-
-def document_number(kind: str, year: int, value: int) -> str:
-    """``FA-2025-000123`` for invoice 123 of 2025 (``AV`` credit notes, ``RMA`` returns)."""
-    return f"{_PREFIXES[kind]}-{year}-{value:0{_WIDTHS[kind]}d}"
-
 
 def order_number(value: int) -> str:
     return str(value)
+
+
+def rma_number(year: int, value: int) -> str:
+    """``RMA-2025-00012`` for the 12th return authorised in 2025."""
+    return f"RMA-{year}-{value:05d}"

@@ -1,7 +1,7 @@
 import pytest
 
 from dashboard.domain.barcodes import ean13, ean13_check_digit, is_valid_ean13
-from dashboard.domain.numbering import document_number
+from dashboard.domain.numbering import rma_number
 
 
 def test_check_digit_of_known_barcodes():
@@ -23,7 +23,5 @@ def test_bad_input_is_refused():
         ean13_check_digit("12345")
 
 
-def test_document_numbers():
-    assert document_number("invoice", 2025, 123) == "FA-2025-000123"
-    assert document_number("credit_note", 2026, 7) == "AV-2026-000007"
-    assert document_number("rma", 2025, 12) == "RMA-2025-00012"
+def test_return_numbers():
+    assert rma_number(2025, 12) == "RMA-2025-00012"

@@ -13,7 +13,8 @@ import json
 import random
 from datetime import datetime, timedelta
 
-from dashboard.domain.numbering import document_number
+from dashboard.domain.documents import SequenceKind, document_number
+from dashboard.domain.numbering import rma_number
 from dashboard.domain.pricing import balance_due, line_amounts, order_totals, vat_included_tax
 from dashboard.domain.search import fold
 from dashboard.domain.statuses import payment_status_for
@@ -21,6 +22,7 @@ from dashboard.services.demo.catalogue import Catalogue, Product
 from dashboard.services.demo.customers import CustomerPool
 from dashboard.services.demo.rows import Ids, Rows, Sequences
 from dashboard.services.demo.scenarios import DAY, Scenario
+from dashboard.services.documents import fiscal_year
 
 STAFF = {
     "back_office": ("claire.bernard", "julien.moreau"),
@@ -55,6 +57,15 @@ NOTES = (
     "Digicode 4521B, sonner chez Martin.",
 )
 _ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _credit_line(sku: str, name: str, quantity: int, unit_price: int, vat_bp: int) -> dict:
+    """A credit note line as services/documents.issue_credit_note takes them."""
+    return {"sku": sku, "name": name, "quantity": quantity, "unit_price": unit_price, "vat_rate_bp": vat_bp}
+
+
+def _shipping_line(amount: int) -> dict:
+    return _credit_line("SHIPPING", "Shipping", 1, amount, 2000)
 
 
 def _between(start: datetime, end: datetime, fraction: float) -> datetime:
@@ -140,7 +151,6 @@ class OrderFactory:
         payments: list[tuple] = []
         paid_at = None
         paid = refunded = credited = surcharge_total = 0
-        invoice_total_at = None
         if scenario.payment == "failed":
             self._payment(order_id, "payment", method, total, "failed", t_pay, number, customer)
             self._event(order_id, t_pay, "payment.failed", "Card payment declined", "webhook:payments",
@@ -153,7 +163,7 @@ class OrderFactory:
         elif scenario.payment == "paid" and method != "cash_on_pickup":
             payments.append(self._payment(order_id, "payment", method, total, "succeeded", t_pay, number,
                                           customer))
-            paid, paid_at, invoice_total_at = total, t_pay, t_pay
+            paid, paid_at = total, t_pay
 
         hold_reason = hold_until = None
         if scenario.status == "on_hold":
@@ -195,7 +205,7 @@ class OrderFactory:
                 if method == "cash_on_pickup":
                     payments.append(self._payment(order_id, "payment", method, total, "succeeded", collected_at,
                                                   number, customer))
-                    paid, paid_at, invoice_total_at = total, collected_at, collected_at
+                    paid, paid_at = total, collected_at
                 for line in lines:
                     line[2]["shipped"] = line[1]
                 shipments.append(self._shipment(order_id, "pickup", [(ln, ln[1]) for ln in lines],
@@ -204,19 +214,14 @@ class OrderFactory:
         elif f == "picking":
             self._event(order_id, t_ship, "pick.started", "Picking started", rng.choice(STAFF["dispatch"]))
 
-        if invoice_total_at is not None:
-            tax = totals.tax_total
-            self._invoice(order_id, "invoice", invoice_total_at, total, tax)
-
         # Surcharges: a few delivered orders were upgraded to express, paid separately.
         if f == "delivered" and not scenario.after and rng.random() < 0.04:
             amount = rng.choice((790, 1190, 350))
             kind, reason = (("labour", "Gift wrapping") if amount == 350
                             else ("shipping_change", "Upgrade to express delivery"))
             at = _between(t_pay, t_ship, 0.33)
-            invoice_id = self._invoice(order_id, "supplementary", at, amount, vat_included_tax(amount, 2000))
             self.rows.surcharge.append((self.ids.next("surcharge"), order_id, kind, reason, amount, 2000,
-                                        invoice_id, rng.choice(STAFF["call_centre"]), at))
+                                        None, rng.choice(STAFF["call_centre"]), at))
             self._event(order_id, at, "surcharge.added", f"Surcharge: {reason}", rng.choice(STAFF["call_centre"]),
                         amount=amount)
             payments.append(self._payment(order_id, "payment", "card", amount, "succeeded", at, number, customer))
@@ -238,8 +243,12 @@ class OrderFactory:
                 cancelled_at = _between(t_pay, t_ship, 0.5)
                 cancel_reason = rng.choice(("Cancelled at the customer's request (phone call)",
                                             "Customer ordered the wrong size and will reorder"))
+                credit_lines = [_credit_line(p.sku, p.name, qty, p.price, p.vat_bp) for p, qty, _q in lines]
+                if shipping:
+                    credit_lines.append(_shipping_line(shipping))
                 cn = self._credit_note(order_id, None, cancelled_at, total, totals.tax_total, "Order cancelled",
-                                       method, [], refund_at=cancelled_at, number=number, customer=customer)
+                                       method, credit_lines, refund_at=cancelled_at, number=number,
+                                       customer=customer)
                 credited, refunded = cn, cn
             else:
                 if method != "card" and span > 15 * DAY:
@@ -380,18 +389,11 @@ class OrderFactory:
                         method=method, transaction_ref=ref)
         return row
 
-    def _invoice(self, order_id: int, kind: str, at: datetime, total: int, tax: int) -> int:
-        invoice_id = self.ids.next("invoice")
-        number = document_number("invoice", at.year, self.seq.next("invoice", at.year))
-        self.rows.invoice.append((invoice_id, order_id, number, kind, at, total, tax, "EUR", "{}"))
-        self._event(order_id, at, "invoice.issued", f"Invoice {number} issued", "system", number=number,
-                    total=total)
-        return invoice_id
-
     def _credit_note(self, order_id: int, return_id: int | None, at: datetime, amount: int, tax: int,
                      reason: str, method: str, lines: list, refund_at: datetime | None, number: str,
                      customer) -> int:
-        cn_number = document_number("credit_note", at.year, self.seq.next("credit_note", at.year))
+        year = fiscal_year(at)
+        cn_number = document_number(SequenceKind.CREDIT_NOTE, year, self.seq.next("credit_note", year))
         refund_method = "card" if method == "card" else "bank_transfer"
         refund_ref = ""
         if refund_at is not None:
@@ -411,7 +413,8 @@ class OrderFactory:
         if after == "goodwill":
             amount = max(100, totals.subtotal * rng.choice((10, 15, 20)) // 100 // 100 * 100)
             credited = self._credit_note(order_id, None, t_return, amount, vat_included_tax(amount, 2000),
-                                         "Goodwill gesture: parcel arrived damaged", method, [], t_return,
+                                         "Goodwill gesture: parcel arrived damaged", method,
+                                         [_credit_line("", "Goodwill gesture", 1, amount, 2000)], t_return,
                                          number, customer)
             return credited, credited
         if after == "full_return":
@@ -420,7 +423,7 @@ class OrderFactory:
             first = lines[0]
             back = [(first, first[1] if first[1] == 1 or rng.random() < 0.5 else first[1] - 1)]
         rma_id = self.ids.next("return_request")
-        rma = document_number("rma", t_return.year, self.seq.next("rma", t_return.year))
+        rma = rma_number(t_return.year, self.seq.next("rma", t_return.year))
         received = after != "return_authorised"
         actor = rng.choice(STAFF["back_office"])
         self.rows.return_request.append((rma_id, order_id, rma, "return", "closed" if after in (
@@ -441,13 +444,15 @@ class OrderFactory:
                 line_total = product.price * quantity
                 amount += line_total
                 tax += vat_included_tax(line_total, product.vat_bp)
-                credit_lines.append({"sku": product.sku, "quantity": quantity, "amount": line_total})
+                credit_lines.append(_credit_line(product.sku, product.name, quantity, product.price, product.vat_bp))
         if not received:
             return 0, 0
         self._event(order_id, t_received, "return.received", f"Return {rma} received", rng.choice(STAFF["dispatch"]),
                     rma=rma)
         if after == "full_return":
             amount, tax = totals.total, totals.tax_total  # the shipping is refunded too
+            if totals.shipping_total:
+                credit_lines.append(_shipping_line(totals.shipping_total))
         credited = self._credit_note(order_id, rma_id, t_received, amount, tax, f"Return {rma}", method,
                                      credit_lines, None if after == "return_unrefunded" else t_refund,
                                      number, customer)

@@ -27,7 +27,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                    "line_total", "tax_amount"),
     "payment": ("id", "order", "kind", "method", "amount", "currency", "status", "transaction_ref",
                 "received_on", "source", "actor", "created_at"),
-    "invoice": ("id", "order", "number", "kind", "issued_at", "total", "tax_total", "currency", "snapshot"),
     "return_request": ("id", "order", "rma_number", "kind", "status", "actor", "created_at", "received_at"),
     "return_line": ("id", "return_request", "order_line", "quantity", "reason", "condition", "restocked",
                     "written_off", "write_off_reason", "replacement_product", "replacement_quantity",
