@@ -49,9 +49,11 @@ def order_totals(lines: Iterable[LineAmounts], shipping_total: int = 0,
 
 
 def balance_due(total: int, surcharge_total: int, paid_total: int, refunded_total: int,
-                credited_total: int) -> int:
+                credited_total: int, *, cancelled: bool = False) -> int:
     """What the customer still owes (positive) or is owed (negative).
 
-    Charged = total + surcharges - credit notes; settled = paid - refunded.
+    Charged = total + surcharges - credit notes; settled = paid - refunded. A cancelled
+    order charges nothing: its balance is only the money still to give back.
     """
-    return (total + surcharge_total - credited_total) - (paid_total - refunded_total)
+    charged = 0 if cancelled else total + surcharge_total - credited_total
+    return charged - (paid_total - refunded_total)

@@ -181,7 +181,9 @@ async def cancel_unpaid(order: dict, reason: str, *, actor: str = ACTOR) -> bool
     async with write_transaction():
         claimed = await _claim_unpaid(order, {
             Order.status: OrderStatus.CANCELLED.value, Order.cancel_reason: reason,
-            Order.cancelled_at: now, Order.updated_at: now, Order.backordered_quantity: 0})
+            Order.cancelled_at: now, Order.updated_at: now, Order.backordered_quantity: 0,
+            # Only completely unpaid orders qualify: a cancelled one owes nothing.
+            Order.balance_due: 0})
         if not claimed:
             return False
         await release_reservations(order["id"], actor)

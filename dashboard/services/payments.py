@@ -119,7 +119,7 @@ async def _write_money(order: dict, *, paid_delta: int = 0, refunded_delta: int 
     charged = order["total"] + order["surcharge_total"] - order["credited_total"]
     status = payment_status_for(charged, paid, refunded)
     balance = balance_due(order["total"], order["surcharge_total"], paid, refunded,
-                          order["credited_total"])
+                          order["credited_total"], cancelled=order["status"] == "cancelled")
     now = _now()
     became_paid = status == PaymentStatus.PAID and order["payment_status"] != PaymentStatus.PAID
     values = {

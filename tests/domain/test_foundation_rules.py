@@ -54,6 +54,8 @@ def test_balance_is_what_is_still_owed_either_way():
     assert balance_due(5000, 1000, 5000, 0, 0) == 1000
     assert balance_due(5000, 0, 5000, 0, 2000) == -2000
     assert balance_due(5000, 0, 5000, 2000, 2000) == 0
+    assert balance_due(5000, 0, 0, 0, 0, cancelled=True) == 0
+    assert balance_due(5000, 0, 5000, 0, 0, cancelled=True) == -5000
 
 
 def test_picker_reaches_picking_only():

@@ -82,7 +82,8 @@ async def test_every_order_adds_up():
         assert order["refunded_total"] == sum(p["amount"] for p in succeeded if p["kind"] == "refund")
         assert order["credited_total"] == sum(c["amount"] for c in credits[order["id"]])
         assert order["balance_due"] == balance_due(order["total"], order["surcharge_total"], order["paid_total"],
-                                                   order["refunded_total"], order["credited_total"])
+                                                   order["refunded_total"], order["credited_total"],
+                                                   cancelled=order["status"] == "cancelled")
         assert order["payment_status"] == payment_status_for(order["total"], order["paid_total"],
                                                              order["refunded_total"])
         assert order["backordered_quantity"] == sum(ln["backordered"] for ln in order_lines)

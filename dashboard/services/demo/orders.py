@@ -285,7 +285,8 @@ class OrderFactory:
         if scenario.status == "closed":
             self._event(order_id, self._last_at + timedelta(minutes=1), "order.closed", "Order closed")
         payment_status = payment_status_for(total, paid, refunded).value
-        balance = balance_due(total, surcharge_total, paid, refunded, credited)
+        balance = balance_due(total, surcharge_total, paid, refunded, credited,
+                              cancelled=scenario.status == "cancelled")
         email, phone, full_name = customer.email, customer.phone, f"{customer.first_name} {customer.last_name}"
         search = f"{number} {customer.search_tail}"  # = order_search_text(number, name, ...), folded once
         self.rows.orders.append((
