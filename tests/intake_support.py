@@ -30,12 +30,16 @@ def make_draft(*lines: tuple, email: str = "anne@example.fr", **changes) -> Orde
     return OrderDraft(**values)
 
 
-async def assert_stock_invariant() -> None:
-    """Every product: 0 <= reserved <= on_hand; the stock row's reserved and backordered
-    are exactly its order lines'; nothing is available while a line waits."""
+async def assert_stock_invariant(skus: list[str] | None = None) -> None:
+    """Every product (or those of ``skus``): 0 <= reserved <= on_hand; the stock row's
+    reserved and backordered are exactly its order lines'; nothing is available while a
+    line waits."""
     from dashboard.db.tables import OrderLine, Stock
 
-    for row in await Stock.select(Stock.product, Stock.on_hand, Stock.reserved, Stock.backordered):
+    query = Stock.select(Stock.product, Stock.on_hand, Stock.reserved, Stock.backordered)
+    if skus is not None:
+        query = query.where(Stock.product.sku.is_in(skus))
+    for row in await query:
         lines = await OrderLine.select(OrderLine.reserved, OrderLine.backordered).where(
             OrderLine.product == row["product"])
         assert 0 <= row["reserved"] <= row["on_hand"], row

@@ -16,7 +16,7 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.query.mixins import OrderByRaw
 
 from dashboard.db.tables import Order, OrderLine, Product, Stock, StockMovement
-from dashboard.db.transaction import write_transaction
+from dashboard.db.transaction import is_sqlite, write_transaction
 from dashboard.domain.catalogue import ProductSpec, validate_product
 from dashboard.domain.errors import NotFound
 from dashboard.domain.stock import (
@@ -334,7 +334,9 @@ async def list_stock(f: StockFilter) -> StockPage:
     term = f.q.strip()
     if term:
         like = f"%{term}%"
-        clauses.append(Stock.product.sku.ilike(like) | Stock.product.name.ilike(like)
+        # SQLite's LIKE is already case-insensitive (ASCII); PostgreSQL needs ILIKE.
+        match = (lambda c: c.like(like)) if is_sqlite() else (lambda c: c.ilike(like))
+        clauses.append(match(Stock.product.sku) | match(Stock.product.name)
                        | (Stock.product.barcode == term))
     if f.only == "waiting":
         clauses.append(Stock.backordered > 0)
@@ -345,8 +347,8 @@ async def list_stock(f: StockFilter) -> StockPage:
         count = count.where(clause)
     sort = f.sort if f.sort in SORTS else "sku"
     if sort == "available":
-        direction = "DESC" if f.desc else "ASC"
-        query = query.order_by(OrderByRaw(f'"stock"."on_hand" - "stock"."reserved" {direction}'))
+        query = query.order_by(OrderByRaw('"stock"."on_hand" - "stock"."reserved"'),
+                               ascending=not f.desc)
     else:
         column = {"sku": Stock.product.sku, "name": Stock.product.name,
                   "bin_location": Stock.product.bin_location, "on_hand": Stock.on_hand,
