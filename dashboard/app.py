@@ -21,6 +21,7 @@ from dashboard.db import transaction
 from dashboard.settings import get_settings
 from dashboard.views.api_meta import whoami
 from dashboard.components.pdf import chromium_lifespan
+from dashboard.views.api import ApiController
 from dashboard.views.auth import AuthController
 from dashboard.views.documents import OrderDocumentsController, PrintController
 from dashboard.views.labels import OrderLabelsController, PrintJobsController
@@ -61,6 +62,7 @@ def create_app() -> Litestar:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return Litestar(
         route_handlers=[
+            ApiController,
             AuthController,
             OrdersController,
             PickingController,

@@ -70,3 +70,9 @@ def validate_product(spec: ProductSpec) -> int:
     if errors:
         raise ValidationFailed(errors)
     return rate
+
+
+def vat_rate_text(rate_bp: int) -> str:
+    """Basis points back to the shop's percent text: 2000 -> "20.0", 550 -> "5.5"."""
+    text = f"{rate_bp / 100:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text

@@ -118,7 +118,7 @@ def parse_timestamp(value: str, field: str) -> datetime:
 
 
 async def changed_orders(updated_since: datetime | None = None, status: str = "",
-                         cursor: str = "", page_size: int = FEED_PAGE_SIZE) -> FeedPage:
+                         cursor: str = "", page_size: int | None = None) -> FeedPage:
     """Orders changed since a moment, oldest change first, keyset-paged on (updated_at, id).
 
     A partner syncs by following ``next_cursor`` until it is None, then polls again with
@@ -126,6 +126,7 @@ async def changed_orders(updated_since: datetime | None = None, status: str = ""
     """
     if status and status not in _STATUSES:
         raise ValidationFailed({"status": "one of " + ", ".join(_STATUSES)})
+    page_size = page_size or FEED_PAGE_SIZE
     query = Order.select(*ORDER_COLUMNS)
     if updated_since is not None:
         query = query.where(Order.updated_at >= updated_since)
