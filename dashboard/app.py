@@ -32,6 +32,7 @@ from dashboard.views.payments import PaymentsController
 from dashboard.views.picking import PickingController
 from dashboard.views.webhooks import payment_webhook
 from dashboard.views.security import PUBLIC_PATHS, StaffAuthMiddleware
+from dashboard.views.stock import StockController
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -71,6 +72,7 @@ def create_app() -> Litestar:
             PrintController,
             OrderLabelsController,
             PrintJobsController,
+            StockController,
             healthz,
             whoami,
             payment_webhook,
