@@ -8,6 +8,7 @@ rows commit together or not at all, so a refused order leaves stock exactly as i
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -46,6 +47,7 @@ class PlacedOrder:
     currency: str
     backordered: dict[str, int] = field(default_factory=dict)  # sku -> units waiting
     replayed: bool = False  # True: an earlier request with the same Idempotency-Key
+    order: dict | None = None  # the order as placed (contract shape); None when replayed
 
 
 def _now() -> datetime:
@@ -126,13 +128,15 @@ async def _reserve_all(lines: list[PricedLine]) -> dict[int, Reservation]:
 async def _customer_id(draft: OrderDraft) -> int:
     """The customer with this email (the shop's account key), created on first order."""
     email = draft.customer.email.strip().lower()
-    if engine().engine_type == "postgres":
-        # No unique index on email (historic duplicates may exist): serialise creation.
-        await Customer.raw("SELECT pg_advisory_xact_lock(hashtext({}))", "customer:" + email)
-    row = await Customer.select(Customer.id).where(Customer.email == email).order_by(
-        Customer.id).first()
-    if row:
+    query = Customer.select(Customer.id).where(Customer.email == email).order_by(Customer.id)
+    if row := await query.first():
         return row["id"]
+    if engine().engine_type == "postgres":
+        # No unique index on email (historic duplicates may exist): serialise creation
+        # per email, then look again in case a concurrent order just created them.
+        await Customer.raw("SELECT pg_advisory_xact_lock(hashtext({}))", "customer:" + email)
+        if row := await query.first():
+            return row["id"]
     c = draft.customer
     addresses = {draft.shipping_address.postal_code, draft.billing.postal_code}
     rows = await Customer.insert(Customer(
@@ -180,9 +184,11 @@ def _address_columns(prefix: str, address: AddressDetails) -> dict:
 
 
 async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
+    """Write the order. Work that takes no lock comes first; the locks every order
+    contends for (a product's stock row, then the order-number counter that every order
+    needs) are taken last, so each is held for as short a time as possible before commit."""
     products = await _catalogue({line.sku for line in draft.lines})
     priced = price_lines(draft, products)
-    reservations = await _reserve_all(priced)
 
     customer_id = await _customer_id(draft)
     await _remember_address(customer_id, draft.shipping_address, "shipping")
@@ -190,14 +196,12 @@ async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
         await _remember_address(customer_id, draft.billing_address, "billing")
 
     now = _now()
-    year = now.astimezone(ZoneInfo(get_settings().timezone)).year
-    number = format_order_number(year, await next_number("order", year))
     totals = order_totals([line.amounts for line in priced], draft.shipping_total)
-    backordered = sum(r.backorder for r in reservations.values())
     c = draft.customer
     order = {
-        "number": number, "customer": customer_id, "channel": draft.channel,
-        "locale": draft.locale, "currency": draft.currency,
+        # A unique stand-in until the number is allocated at the end of the transaction.
+        "number": "~" + uuid.uuid4().hex[:19], "customer": customer_id,
+        "channel": draft.channel, "locale": draft.locale, "currency": draft.currency,
         "payment_method": draft.payment_method, "shipping_method": draft.shipping_method,
         "status": "open", "payment_status": "unpaid", "fulfilment_status": "unfulfilled",
         "customer_email": c.email.strip().lower(), "customer_name": c.name,
@@ -206,13 +210,11 @@ async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
         **_address_columns("bill", draft.billing),
         "subtotal": totals.subtotal, "shipping_total": totals.shipping_total,
         "tax_total": totals.tax_total, "total": totals.total, "balance_due": totals.total,
-        "search_text": order_search_text(number, c.name, c.email, c.phone,
-                                         draft.shipping_address.postal_code,
-                                         draft.billing.postal_code),
-        "backordered_quantity": backordered, "idempotency_key": key,
-        "placed_at": now, "updated_at": now,
+        "idempotency_key": key, "placed_at": now, "updated_at": now,
     }
     order_id = (await Order.insert(Order(**order)).returning(Order.id))[0]["id"]
+
+    reservations = await _reserve_all(priced)  # stock rows locked from here to commit
     lines = [{
         "order": order_id, "position": line.position, "product": line.product.id,
         "sku": line.product.sku, "name": line.product.name, "barcode": line.product.barcode,
@@ -229,13 +231,22 @@ async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
              for line in lines if line["reserved"] or line["backordered"]]
     if moves:
         await StockMovement.insert(*moves)
-
     waiting = {line["sku"]: line["backordered"] for line in lines if line["backordered"]}
     summary = f"Placed ({draft.channel}), {len(lines)} line(s)"
     if waiting:
         summary += ", backordered: " + ", ".join(f"{n} x {sku}" for sku, n in waiting.items())
     await record_event(order_id, "order.placed", summary,
                        {"total": totals.total, "backordered": waiting}, actor=actor)
+
+    year = now.astimezone(ZoneInfo(get_settings().timezone)).year
+    number = format_order_number(year, await next_number("order", year))  # counter locked
+    order.update(number=number, backordered_quantity=sum(waiting.values()),
+                 search_text=order_search_text(number, c.name, c.email, c.phone,
+                                               draft.shipping_address.postal_code,
+                                               draft.billing.postal_code))
+    await Order.update({Order.number: number, Order.search_text: order["search_text"],
+                        Order.backordered_quantity: order["backordered_quantity"]}).where(
+        Order.id == order_id)
     payload = order_json({**order, "id": order_id, "paid_total": 0, "refunded_total": 0,
                           "cancelled_at": None, "cancel_reason": None, "version": 1,
                           "hold_reason": None}, lines)
@@ -245,7 +256,7 @@ async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
                                  locale=get_settings().default_locale, order_id=order_id)
     await outbox.queue_webhook("order.placed", payload)
     return PlacedOrder(id=order_id, number=number, total=totals.total, currency=draft.currency,
-                       backordered=waiting)
+                       backordered=waiting, order=payload)
 
 
 # --- reading ----------------------------------------------------------------------------------

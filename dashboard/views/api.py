@@ -122,7 +122,8 @@ class ApiController(Controller):
         headers = {"Location": f"/api/v1/orders/{placed.number}"}
         if placed.replayed:
             headers["Idempotent-Replayed"] = "true"
-        return Response(await orders.get_order(placed.number), status_code=201, headers=headers)
+        body = placed.order or await orders.get_order(placed.number)
+        return Response(body, status_code=201, headers=headers)
 
     @get("/orders/{number:str}",
          responses={200: ResponseSpec(OrderOut, description="The order"), 404: _NOT_FOUND})
