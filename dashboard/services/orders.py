@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from dashboard.components.i18n import DEFAULT_LOCALE
 from dashboard.db.tables import Address, Customer, Order, OrderLine, Product, StockMovement
 from dashboard.db.transaction import engine, write_transaction
 from dashboard.domain.errors import InsufficientStock, NotFound, StaleVersion, ValidationFailed
@@ -33,6 +34,7 @@ from dashboard.domain.stock import Reservation
 from dashboard.domain.statuses import OrderStatus
 from dashboard.services import outbox, stock
 from dashboard.services.history import record_event
+from dashboard.services.sequences import next_value
 from dashboard.services.order_feed import LINE_COLUMNS, ORDER_COLUMNS, order_json
 from dashboard.settings import get_settings
 
@@ -162,19 +164,6 @@ async def _remember_address(customer_id: int, address: AddressDetails, kind: str
             phone=address.phone, is_default=kind))
 
 
-async def next_number(kind: str, year: int) -> int:
-    """The next value of a yearly document counter, inside the caller's transaction.
-
-    One atomic upsert: the counter row is created at 1 or incremented; the row stays
-    locked until commit, and a rollback gives the number back (no gaps).
-    """
-    rows = await Order.raw(
-        "INSERT INTO document_sequence (kind, year, last_value) VALUES ({}, {}, 1) "
-        "ON CONFLICT (kind, year) DO UPDATE SET last_value = document_sequence.last_value + 1 "
-        "RETURNING last_value", kind, year)
-    return rows[0]["last_value"]
-
-
 def _address_columns(prefix: str, address: AddressDetails) -> dict:
     return {f"{prefix}_name": address.name, f"{prefix}_company": address.company,
             f"{prefix}_line1": address.line1, f"{prefix}_line2": address.line2,
@@ -239,7 +228,7 @@ async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
                        {"total": totals.total, "backordered": waiting}, actor=actor)
 
     year = now.astimezone(ZoneInfo(get_settings().timezone)).year
-    number = format_order_number(year, await next_number("order", year))  # counter locked
+    number = format_order_number(year, await next_value("order", year))  # counter locked
     order.update(number=number, backordered_quantity=sum(waiting.values()),
                  search_text=order_search_text(number, c.name, c.email, c.phone,
                                                draft.shipping_address.postal_code,
@@ -253,7 +242,7 @@ async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
     merchant = get_settings().merchant_email
     if merchant:
         await outbox.queue_email("merchant_new_order", merchant, {"order": payload},
-                                 locale=get_settings().default_locale, order_id=order_id)
+                                 locale=DEFAULT_LOCALE, order_id=order_id)
     await outbox.queue_webhook("order.placed", payload)
     return PlacedOrder(id=order_id, number=number, total=totals.total, currency=draft.currency,
                        backordered=waiting, order=payload)

@@ -25,7 +25,7 @@ from dashboard.domain.orders import AddressDetails, NotCancellable
 from dashboard.services import orders as order_service
 from dashboard.services import stock
 from dashboard.settings import get_settings
-from intake_support import add_product, assert_stock_invariant, make_draft
+from tests.intake_support import add_product, assert_stock_invariant, make_draft
 
 
 def _year() -> int:
