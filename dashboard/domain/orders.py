@@ -259,9 +259,18 @@ def price_lines(draft: OrderDraft, products: Mapping[str, ProductInfo]) -> list[
     return priced
 
 
-def format_order_number(year: int, value: int) -> str:
-    """The human order number: year and a six-digit counter, e.g. ``2026-000123``."""
-    return f"{year}-{value:06d}"
+# Order numbers are one plain counter that never restarts (``DocumentSequence`` kind
+# "order", year 0), from 100001: the same series as the demo loader, so numbers continue
+# after demo data. Invoices and credit notes have their own yearly series (documents.py).
+ORDER_SEQUENCE_KIND = "order"
+ORDER_SEQUENCE_YEAR = 0
+FIRST_ORDER_NUMBER = 100001
+
+
+def format_order_number(value: int) -> str:
+    """The human order number: the counter's value, e.g. ``100123`` (easy to read out
+    on the phone and to type in the search box)."""
+    return str(value)
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,15 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from dashboard.components.i18n import DEFAULT_LOCALE
 from dashboard.db.tables import Address, Customer, Order, OrderLine, Product, StockMovement
 from dashboard.db.transaction import engine, write_transaction
 from dashboard.domain.errors import InsufficientStock, NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.orders import (
+    FIRST_ORDER_NUMBER,
+    ORDER_SEQUENCE_KIND,
+    ORDER_SEQUENCE_YEAR,
     AddressDetails,
     OrderDraft,
     OrderState,
@@ -227,8 +229,8 @@ async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
     await record_event(order_id, "order.placed", summary,
                        {"total": totals.total, "backordered": waiting}, actor=actor)
 
-    year = now.astimezone(ZoneInfo(get_settings().timezone)).year
-    number = format_order_number(year, await next_value("order", year))  # counter locked
+    number = format_order_number(await next_value(  # the counter is locked from here
+        ORDER_SEQUENCE_KIND, ORDER_SEQUENCE_YEAR, FIRST_ORDER_NUMBER))
     order.update(number=number, backordered_quantity=sum(waiting.values()),
                  search_text=order_search_text(number, c.name, c.email, c.phone,
                                                draft.shipping_address.postal_code,

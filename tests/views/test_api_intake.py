@@ -79,7 +79,7 @@ async def test_an_order_is_placed_with_its_reservation(api):
                                "backordered": 0, "picked": 0, "shipped": 0, "returned": 0}]
     again = await api.get(f"/api/v1/orders/{order['number']}")
     assert again.status_code == 200 and again.json() == order
-    assert (await api.get("/api/v1/orders/2000-000000")).status_code == 404
+    assert (await api.get("/api/v1/orders/999")).status_code == 404
     stock = (await api.get("/api/v1/products/TSHIRT-BLUE-M/stock")).json()
     assert (stock["reserved"], stock["available"]) == (2, 8)
 
