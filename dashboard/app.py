@@ -21,6 +21,7 @@ from dashboard.db import transaction
 from dashboard.settings import get_settings
 from dashboard.views.api_meta import whoami
 from dashboard.components.pdf import chromium_lifespan
+from dashboard.views.api import ApiController
 from dashboard.views.auth import AuthController
 from dashboard.views.documents import OrderDocumentsController, PrintController
 from dashboard.views.labels import OrderLabelsController, PrintJobsController
@@ -31,6 +32,7 @@ from dashboard.views.payments import PaymentsController
 from dashboard.views.picking import PickingController
 from dashboard.views.webhooks import payment_webhook
 from dashboard.views.security import PUBLIC_PATHS, StaffAuthMiddleware
+from dashboard.views.stock import StockController
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -61,6 +63,7 @@ def create_app() -> Litestar:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return Litestar(
         route_handlers=[
+            ApiController,
             AuthController,
             OrdersController,
             PickingController,
@@ -69,6 +72,7 @@ def create_app() -> Litestar:
             PrintController,
             OrderLabelsController,
             PrintJobsController,
+            StockController,
             healthz,
             whoami,
             payment_webhook,

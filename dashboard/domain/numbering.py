@@ -7,11 +7,14 @@ authorisations are numbered per year (kind ``rma``).
 
 from __future__ import annotations
 
+ORDER_SEQUENCE_KIND = "order"
 ORDER_SEQUENCE_YEAR = 0
 FIRST_ORDER_NUMBER = 100001
 
 
 def order_number(value: int) -> str:
+    """The human order number: the counter's value, e.g. ``100123`` (easy to read out on
+    the phone and to type in the search box)."""
     return str(value)
 
 

@@ -5,8 +5,7 @@ The worker calls ``run_auto_cancel`` every minute. Selection (``due_actions``) a
 conditional update (``payment_status = 'unpaid' AND version = <as selected>``): an order
 paid, edited or held between the two is left alone.
 
-Until the ``intake`` use-cases land, cancellation is done here by ``cancel_unpaid``, which
-releases reservations the same way order cancellation must (atomic ``reserved - n``).
+Cancelling goes through ``services.orders.cancel_order`` with the version as selected.
 """
 
 from __future__ import annotations
@@ -15,12 +14,15 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from dashboard.db.tables import Order, OrderEvent, OrderLine, Stock, StockMovement
+from dashboard.db.tables import Order, OrderEvent
 from dashboard.db.transaction import write_transaction
 from dashboard.domain import payment_deadlines as rules
+from dashboard.domain.errors import InvalidTransition, StaleVersion
+from dashboard.domain.orders import NotCancellable
 from dashboard.domain.statuses import OrderStatus, PaymentMethod, PaymentStatus
 from dashboard.services.history import record_event
-from dashboard.services.outbox import queue_email, queue_webhook
+from dashboard.services.orders import cancel_order
+from dashboard.services.outbox import queue_email
 
 log = logging.getLogger(__name__)
 
@@ -150,47 +152,20 @@ async def send_reminder(action: DueAction) -> bool:
     return True
 
 
-async def release_reservations(order_id: int, actor: str) -> None:
-    """Give back every unit the order's lines hold, with one ledger row per product.
-
-    Atomic ``reserved - n`` updates: never a read-modify-write of the stock row.
-    """
-    lines = await OrderLine.select(OrderLine.id, OrderLine.product, OrderLine.reserved,
-                                   OrderLine.backordered).where(OrderLine.order == order_id)
-    for line in lines:
-        held, waiting = line["reserved"], line["backordered"]
-        if line["product"] is None or (held == 0 and waiting == 0):
-            continue
-        await Stock.update({Stock.reserved: Stock.reserved - held,
-                            Stock.backordered: Stock.backordered - waiting}).where(
-            Stock.product == line["product"])
-        await OrderLine.update({OrderLine.reserved: 0, OrderLine.backordered: 0}).where(
-            OrderLine.id == line["id"])
-        await StockMovement.insert(StockMovement(
-            product=line["product"], reserved_delta=-held, reason="release",
-            note=f"order cancelled ({waiting} backordered dropped)" if waiting else "order cancelled",
-            order_id=order_id, actor=actor))
-
-
 async def cancel_unpaid(order: dict, reason: str, *, actor: str = ACTOR) -> bool:
     """Cancel an order only if it is still open, unpaid and at the version selected.
 
-    Returns False (and changes nothing) when it got paid, edited or held meanwhile.
+    The cancellation itself is the one every caller uses (``services.orders.cancel_order``:
+    reservations released and handed to waiting orders, history, webhook). Returns False
+    (and changes nothing) when the order got paid, edited or held meanwhile.
     """
-    now = datetime.now(timezone.utc)
-    async with write_transaction():
-        claimed = await _claim_unpaid(order, {
-            Order.status: OrderStatus.CANCELLED.value, Order.cancel_reason: reason,
-            Order.cancelled_at: now, Order.updated_at: now, Order.backordered_quantity: 0,
-            # Only completely unpaid orders qualify: a cancelled one owes nothing.
-            Order.balance_due: 0})
-        if not claimed:
-            return False
-        await release_reservations(order["id"], actor)
-        await record_event(order["id"], "order.cancelled", f"Order cancelled: {reason}",
-                           {"reason": reason, "automatic": True}, actor=actor)
-        await queue_webhook("order.cancelled", {"number": order["number"], "reason": reason,
-                                                "cancelled_at": now.isoformat()})
+    if order["status"] != OrderStatus.OPEN or order["payment_status"] != PaymentStatus.UNPAID:
+        return False
+    try:
+        await cancel_order(order["number"], reason, actor=actor,
+                           expected_version=order["version"])
+    except (StaleVersion, NotCancellable, InvalidTransition):
+        return False
     return True
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from dashboard.components.i18n import DEFAULT_LOCALE
 from dashboard.components.printing import render_documents_html
-from dashboard.db.tables import CreditNote, DocumentSequence, Invoice, Order, Surcharge
+from dashboard.db.tables import CreditNote, Invoice, Order, Surcharge
 from dashboard.db.transaction import is_sqlite, write_transaction
 from dashboard.domain.documents import (
     DocumentKind,
@@ -31,6 +31,7 @@ from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.pricing import vat_included_tax
 from dashboard.services import document_context as ctx
 from dashboard.services.history import record_event
+from dashboard.services.sequences import next_value
 from dashboard.settings import get_settings
 
 
@@ -46,19 +47,10 @@ def fiscal_year(moment: datetime) -> int:
 async def take_number(kind: SequenceKind, year: int) -> str:
     """The next number of the (kind, year) series. Call inside the issuing write transaction.
 
-    Race-safe on both engines without reading first: the year's row is created if missing
-    (a concurrent creator makes ours a no-op), then one atomic increment returns the value
-    that is ours; the row stays locked until our transaction ends, so the next issuer waits
-    and gets the following value.
+    Race-safe on both engines (``sequences.next_value``: one atomic upsert whose row stays
+    locked until our transaction ends, so the next issuer waits for the following value).
     """
-    await DocumentSequence.insert(
-        DocumentSequence(kind=kind.value, year=year, last_value=0)
-    ).on_conflict(target=(DocumentSequence.kind, DocumentSequence.year), action="DO NOTHING")
-    rows = await DocumentSequence.update(
-        {DocumentSequence.last_value: DocumentSequence.last_value + 1}
-    ).where((DocumentSequence.kind == kind.value) & (DocumentSequence.year == year)).returning(
-        DocumentSequence.last_value)
-    return document_number(kind, year, rows[0]["last_value"])
+    return document_number(kind, year, await next_value(kind.value, year))
 
 
 async def _lock_order(number: str) -> dict:

@@ -1,0 +1,163 @@
+"""Orders placed per second with 50 concurrent clients, on PostgreSQL.
+
+    .venv/bin/python bench/intake.py [--orders 3000] [--clients 50] [--via service|http]
+                                     [--admin-url postgresql://postgres@127.0.0.1:5432/test]
+
+It creates a throw-away database, migrates it, loads a small catalogue with plenty of
+stock, then runs ``--clients`` concurrent clients, each placing orders one after another
+(2 lines each over 20 products; 500 customers, so customers and addresses are found
+as well as created).
+``--via service`` calls ``services.orders.place_order`` (the use-case alone);
+``--via http`` posts the contract's JSON to ``POST /api/v1/orders`` through the ASGI app in
+the same process (API key check, strict decoding, JSON answer; no network or server).
+The figure printed is completed orders / wall-clock seconds, with latency percentiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import statistics
+import tempfile
+import time
+import uuid
+
+SKUS = [f"BENCH-{i:02d}" for i in range(20)]
+
+
+def _order_body(i: int) -> dict:
+    return {
+        "customer": {"email": f"bench{i % 500}@example.fr", "first_name": "Anne",
+                     "last_name": f"Martin{i % 500}", "phone": "+33612345678"},
+        "shipping_address": {"name": "Anne Martin", "line1": "12 rue des Lilas", "line2": "",
+                             "postal_code": "69003", "city": "Lyon", "country": "FR"},
+        "billing_address": None,
+        "lines": [{"sku": SKUS[i % 20], "quantity": 1, "unit_price": 1990},
+                  {"sku": SKUS[(i * 7 + 3) % 20], "quantity": 2}],
+        "currency": "EUR", "payment_method": "card", "shipping_method": "carrier",
+        "locale": "fr",
+    }
+
+
+async def _setup(orders: int) -> str:
+    from dashboard.db.migrate import migrate
+    from dashboard.db import transaction
+    from dashboard.domain.catalogue import ProductSpec
+    from dashboard.services import stock
+    from dashboard.services.auth import create_api_key
+
+    await migrate()
+    await transaction.start()
+    for sku in SKUS:
+        await stock.upsert_product(ProductSpec(sku=sku, name=f"Bench {sku}", price=1990),
+                                   actor="bench")
+        await stock.set_counted_stock(sku, orders * 3, "bench", "bench")
+    return await create_api_key("bench")
+
+
+async def _run(args) -> None:
+    from dashboard.db import transaction
+
+    api_key = await _setup(args.orders)
+    from dashboard.domain.orders import AddressDetails, CustomerDetails, DraftLine, OrderDraft
+    from dashboard.services import orders as order_service
+
+    if args.via == "http":
+        import httpx
+
+        from dashboard.app import create_app
+
+        app = create_app()
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # one log line per order costs CPU
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://bench", headers={
+                                     "Authorization": f"Bearer {api_key}"})
+
+        async def place(i: int) -> None:
+            response = await http.post("/api/v1/orders", json=_order_body(i))
+            assert response.status_code == 201, response.text
+    else:
+        def draft(i: int) -> OrderDraft:
+            body = _order_body(i)
+            return OrderDraft(
+                customer=CustomerDetails(**body["customer"]),
+                shipping_address=AddressDetails(**body["shipping_address"]),
+                lines=[DraftLine(ln["sku"], ln["quantity"], ln.get("unit_price"))
+                       for ln in body["lines"]])
+
+        async def place(i: int) -> None:
+            await order_service.place_order(draft(i), actor="api:bench")
+
+    # Warm-up (imports, prepared caches, pool connections), not counted.
+    for i in range(20):
+        await place(i)
+    counter = iter(range(20, 20 + args.orders))
+    latencies: list[float] = []
+
+    async def client() -> None:
+        for i in counter:
+            started = time.perf_counter()
+            await place(i)
+            latencies.append(time.perf_counter() - started)
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(client() for _ in range(args.clients)))
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100)
+    print(f"via={args.via} clients={args.clients} orders={len(latencies)} "
+          f"seconds={elapsed:.2f} orders_per_second={len(latencies) / elapsed:.0f} "
+          f"p50_ms={q[49] * 1000:.1f} p95_ms={q[94] * 1000:.1f} max_ms={latencies[-1] * 1000:.1f} "
+          f"python_cpu_ms_per_order={cpu * 1000 / len(latencies):.2f}")
+    await transaction.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--orders", type=int, default=3000)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--via", choices=["service", "http"], default="service")
+    parser.add_argument("--admin-url", default=os.environ.get(
+        "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--profile", help="write a cProfile of the run to this file")
+    args = parser.parse_args()
+
+    import asyncpg
+
+    database = f"bench_intake_{uuid.uuid4().hex[:8]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(args.admin_url)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{database}"'))
+    os.environ["DATABASE_URL"] = args.admin_url.rsplit("/", 1)[0] + "/" + database
+    os.environ.setdefault("DASHBOARD_VAR_DIR", tempfile.mkdtemp(prefix="bench-intake-"))
+    os.environ.setdefault("DASHBOARD_SECRET_KEY", "bench")
+    import dashboard  # noqa: F401  (sets PICCOLO_CONF before the engine is built)
+
+    try:
+        try:
+            import uvloop
+
+            runner = uvloop.run
+        except ImportError:
+            runner = asyncio.run
+        if args.profile:
+            import cProfile
+
+            cProfile.runctx("runner(_run(args))", globals(), {"runner": runner, "args": args,
+                                                             "_run": _run}, args.profile)
+        else:
+            runner(_run(args))
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""JSON API v1 for the shop's systems (CONTRACT.md): catalogue, stock and order intake.
+
+Authenticated by API key (``StaffAuthMiddleware`` + ``api_guard``). Each handler decodes
+its body strictly (``api_schemas.decode``), calls one service and answers JSON; domain
+errors become 404/422 in ``views/errors.py``, a short order a 409 here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, FromQuery, HeaderParameter
+
+from dashboard.domain.catalogue import ProductSpec, vat_rate_text
+from dashboard.domain.errors import InsufficientStock
+from dashboard.domain.orders import AddressDetails, CustomerDetails, DraftLine, OrderDraft
+from dashboard.services import orders, stock
+from dashboard.services.order_feed import changed_orders, parse_timestamp
+from dashboard.views.api_schemas import (
+    MAX_BODY_BYTES,
+    AddressIn,
+    OrderIn,
+    OrderOut,
+    OrderPageOut,
+    ProblemOut,
+    ProductIn,
+    ShortOut,
+    StockCountIn,
+    StockOut,
+    decode,
+    documented_body,
+)
+from dashboard.views.security import api_guard
+
+_PROBLEM = ResponseSpec(ProblemOut, description="Invalid input, field by field",
+                        generate_examples=False)
+_NOT_FOUND = ResponseSpec(None, description="No such product or order")
+
+
+def _product_json(product: dict) -> dict:
+    return {"sku": product["sku"], "name": product["name"], "barcode": product["barcode"],
+            "price": product["price"], "currency": product["currency"],
+            "vat_rate": vat_rate_text(product["vat_rate_bp"]),
+            "bin_location": product["bin_location"], "backorder": product["backorder"],
+            "weight_grams": product["weight_grams"]}
+
+
+def _address(data: AddressIn | None) -> AddressDetails | None:
+    if data is None:
+        return None
+    return AddressDetails(name=data.name, line1=data.line1, postal_code=data.postal_code,
+                          city=data.city, country=data.country, line2=data.line2,
+                          company=data.company, region=data.region, phone=data.phone)
+
+
+def _draft(data: OrderIn) -> OrderDraft:
+    return OrderDraft(
+        customer=CustomerDetails(email=data.customer.email, first_name=data.customer.first_name,
+                                 last_name=data.customer.last_name, phone=data.customer.phone),
+        shipping_address=_address(data.shipping_address),
+        billing_address=_address(data.billing_address),
+        lines=[DraftLine(line.sku, line.quantity, line.unit_price) for line in data.lines],
+        currency=data.currency, payment_method=data.payment_method,
+        shipping_method=data.shipping_method, locale=data.locale, channel=data.channel,
+        shipping_total=data.shipping_total)
+
+
+class ApiController(Controller):
+    path = "/api/v1"
+    guards = [api_guard]
+    tags = ["API v1"]
+
+    @post("/products", request_max_body_size=MAX_BODY_BYTES,
+          operation_class=documented_body(ProductIn), status_code=201,
+          responses={200: ResponseSpec(None, description="Updated"), 422: _PROBLEM})
+    async def upsert_product(self, request: Request) -> Response:
+        """Create (201) or update (200) a product by SKU. Stock is set separately."""
+        data = decode(await request.body(), ProductIn)
+        product, created = await stock.upsert_product(ProductSpec(
+            sku=data.sku, name=data.name, price=data.price, currency=data.currency,
+            vat_rate=data.vat_rate, barcode=data.barcode, bin_location=data.bin_location,
+            backorder=data.backorder, weight_grams=data.weight_grams), actor=request.user.actor)
+        return Response(_product_json(product), status_code=201 if created else 200)
+
+    @put("/products/{sku:str}/stock", request_max_body_size=MAX_BODY_BYTES,
+         operation_class=documented_body(StockCountIn),
+         responses={200: ResponseSpec(StockOut, description="The stock after the count"),
+                    404: _NOT_FOUND, 422: _PROBLEM})
+    async def set_stock(self, request: Request, sku: FromPath[str]) -> Response:
+        """Set the counted quantity on hand; reservations are kept."""
+        data = decode(await request.body(), StockCountIn)
+        level = await stock.set_counted_stock(sku, data.on_hand, data.reason,
+                                              request.user.actor)
+        return Response(level.as_dict(), status_code=200)
+
+    @get("/products/{sku:str}/stock",
+         responses={200: ResponseSpec(StockOut, description="Stock levels"), 404: _NOT_FOUND})
+    async def get_stock(self, sku: FromPath[str]) -> Response:
+        """On hand, reserved, available and backordered."""
+        return Response((await stock.stock_level(sku)).as_dict())
+
+    @post("/orders", request_max_body_size=MAX_BODY_BYTES,
+          operation_class=documented_body(OrderIn), status_code=201,
+          responses={201: ResponseSpec(OrderOut, description="The order as placed"),
+                     409: ResponseSpec(ShortOut, description="Short lines refusing backorders"),
+                     422: _PROBLEM})
+    async def place_order(
+        self, request: Request,
+        idempotency_key: Annotated[str | None, HeaderParameter(
+            name="Idempotency-Key", required=False, max_length=150,
+            description="a retry with the same key returns the first order")] = None,
+    ) -> Response:
+        """Place an order: stock is reserved in the same transaction, or the order fails."""
+        data = decode(await request.body(), OrderIn)
+        try:
+            placed = await orders.place_order(_draft(data), actor=request.user.actor,
+                                              idempotency_key=idempotency_key)
+        except InsufficientStock as exc:
+            return Response({"detail": exc.message, "short": exc.short}, status_code=409)
+        headers = {"Location": f"/api/v1/orders/{placed.number}"}
+        if placed.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        body = placed.order or await orders.get_order(placed.number)
+        return Response(body, status_code=201, headers=headers)
+
+    @get("/orders/{number:str}",
+         responses={200: ResponseSpec(OrderOut, description="The order"), 404: _NOT_FOUND})
+    async def get_order(self, number: FromPath[str]) -> Response:
+        """The order with its statuses and per-line quantities."""
+        return Response(await orders.get_order(number))
+
+    @get("/orders", responses={200: ResponseSpec(OrderPageOut, description="A page"),
+                               422: _PROBLEM})
+    async def list_orders(self, updated_since: FromQuery[str] = "", status: FromQuery[str] = "",
+                          cursor: FromQuery[str] = "") -> Response:
+        """Orders changed since ``updated_since``, oldest change first; follow
+        ``next_cursor`` until it is null."""
+        since = parse_timestamp(updated_since, "updated_since") if updated_since else None
+        page = await changed_orders(since, status=status, cursor=cursor)
+        return Response({"orders": page.orders, "next_cursor": page.next_cursor})
