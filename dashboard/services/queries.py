@@ -1,4 +1,10 @@
-"""Read-only queries behind the screens. No writes here, ever."""
+"""Read-only queries behind the orders list. No writes here, ever.
+
+Each list fragment costs one page query plus a few *capped* counts: counting a million
+rows exactly on every keystroke would cost more than the page itself, and "10,000+"
+tells staff as much as "734,120" does. Search goes through the engine's trigram index
+(pg_trgm on PostgreSQL, an FTS5 trigram table on SQLite, see the migrations).
+"""
 
 from __future__ import annotations
 
@@ -6,83 +12,154 @@ import base64
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from piccolo.columns.combination import WhereRaw
 
 from dashboard.db.tables import Order
-from dashboard.domain.search import fold
+from dashboard.db.transaction import is_sqlite
+from dashboard.domain.listing import SORTS, OrderFilter, placed_bounds, search_terms
+from dashboard.domain.statuses import OrderStatus
+from dashboard.settings import get_settings
+
+__all__ = ["COUNT_CAP", "OrderFilter", "OrderPage", "Count", "list_orders", "status_counts",
+           "matching_order_ids", "order_clauses"]
 
 PAGE_SIZE = 50
+COUNT_CAP = 10_000
+LIST_COLUMNS = (
+    Order.id, Order.number, Order.placed_at, Order.customer_name, Order.customer_email,
+    Order.channel, Order.payment_method, Order.shipping_method, Order.status,
+    Order.payment_status, Order.fulfilment_status, Order.total, Order.balance_due,
+    Order.currency, Order.note_count, Order.backordered_quantity, Order.ship_verified_at,
+    Order.last_carrier, Order.ship_postal_code, Order.ship_city, Order.ship_country,
+    Order.hold_reason,
+)
 
 
 @dataclass(frozen=True)
-class OrderFilter:
-    """Every state of the orders list, round-tripped through the query string."""
+class Count:
+    """A count that stops at ``COUNT_CAP``: ``capped`` means "at least ``value``"."""
 
-    q: str = ""
-    status: str = ""
-    payment_status: str = ""
-    fulfilment_status: str = ""
-    payment_method: str = ""
-    channel: str = ""
-    cursor: str = ""
-
-    def query_items(self) -> dict[str, str]:
-        return {k: v for k, v in self.__dict__.items() if v and k != "cursor"}
+    value: int
+    capped: bool = False
 
 
 @dataclass
 class OrderPage:
     rows: list[dict]
     next_cursor: str | None
-    total: int
+    total: Count
     extra: dict = field(default_factory=dict)
 
 
-def _encode_cursor(placed_at: datetime, order_id: int) -> str:
-    raw = json.dumps([placed_at.isoformat(), order_id]).encode()
+def _encode_cursor(value: object, order_id: int) -> str:
+    if isinstance(value, datetime):
+        value = value.isoformat()
+    raw = json.dumps([value, order_id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+def _decode_cursor(cursor: str, column: str) -> tuple[object, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        placed_at, order_id = json.loads(raw)
-        return datetime.fromisoformat(placed_at), int(order_id)
-    except (ValueError, TypeError, json.JSONDecodeError):
+        value, order_id = json.loads(raw)
+        if column == "placed_at":
+            value = datetime.fromisoformat(value)
+        elif column in ("total", "balance_due"):
+            value = int(value)
+        else:
+            value = str(value)
+        return value, int(order_id)
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
         return None
 
 
-def _where(f: OrderFilter):
+def _search_clauses(q: str) -> list:
+    terms = search_terms(q)
+    if not terms.words:
+        return []
     clauses = []
-    for column, value in ((Order.status, f.status), (Order.payment_status, f.payment_status),
-                          (Order.fulfilment_status, f.fulfilment_status),
-                          (Order.payment_method, f.payment_method), (Order.channel, f.channel)):
-        if value:
-            clauses.append(column == value)
-    if f.q.strip():
-        term = fold(f.q)
-        clauses.append((Order.number == f.q.strip()) | Order.search_text.like(f"%{term}%"))
+    if is_sqlite() and terms.indexed:
+        # Each word as an FTS5 string literal; the trigram index narrows, LIKE confirms.
+        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in terms.indexed)
+        clauses.append(WhereRaw(
+            "orders.id IN (SELECT rowid FROM orders_search WHERE orders_search MATCH {})", match))
+    for word in terms.words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append(WhereRaw("orders.search_text LIKE {} ESCAPE '\\'", f"%{escaped}%"))
     return clauses
 
 
-async def list_orders(f: OrderFilter, page_size: int = PAGE_SIZE) -> OrderPage:
-    """Newest orders first, keyset-paged on (placed_at, id) so deep pages stay fast."""
-    clauses = _where(f)
-    query = Order.select(
-        Order.id, Order.number, Order.placed_at, Order.customer_name, Order.customer_email,
-        Order.channel, Order.payment_method, Order.status, Order.payment_status,
-        Order.fulfilment_status, Order.total, Order.balance_due, Order.currency,
-    )
-    count_query = Order.count()
+def order_clauses(f: OrderFilter) -> list:
+    """The WHERE clauses of a filter (all ANDed), shared by the page, counts and bulk."""
+    clauses = []
+    for column, value in ((Order.status, f.status), (Order.payment_status, f.payment_status),
+                          (Order.fulfilment_status, f.fulfilment_status),
+                          (Order.payment_method, f.payment_method), (Order.channel, f.channel),
+                          (Order.last_carrier, f.carrier)):
+        if value:
+            clauses.append(column == value)
+    start, end = placed_bounds(f, ZoneInfo(get_settings().timezone))
+    if start:
+        clauses.append(Order.placed_at >= start)
+    if end:
+        clauses.append(Order.placed_at < end)
+    if f.has_notes:
+        clauses.append(Order.note_count > 0)
+    if f.backordered:
+        clauses.append(Order.backordered_quantity > 0)
+    if f.unverified:
+        clauses.append(Order.ship_verified_at.is_null() & (Order.shipping_method == "carrier")
+                       & Order.status.is_in([OrderStatus.OPEN, OrderStatus.ON_HOLD]))
+    return clauses + _search_clauses(f.q)
+
+
+def _where_all(query, clauses):
     for clause in clauses:
         query = query.where(clause)
-        count_query = count_query.where(clause)
-    if f.cursor and (position := _decode_cursor(f.cursor)):
-        placed_at, order_id = position
-        query = query.where((Order.placed_at < placed_at)
-                            | ((Order.placed_at == placed_at) & (Order.id < order_id)))
-    rows = await query.order_by(Order.placed_at, Order.id, ascending=False).limit(page_size + 1)
+    return query
+
+
+async def capped_count(clauses: list, cap: int | None = None) -> Count:
+    cap = cap or COUNT_CAP
+    sub = _where_all(Order.select(Order.id), clauses).limit(cap + 1)
+    rows = await Order.raw("SELECT count(*) AS n FROM ({}) AS capped", sub.querystrings[0])
+    n = int(rows[0]["n"])
+    return Count(min(n, cap), capped=n > cap)
+
+
+async def list_orders(f: OrderFilter, page_size: int = PAGE_SIZE) -> OrderPage:
+    """One page of the list, keyset-paged on (sort column, id) so deep pages stay fast."""
+    clauses = order_clauses(f)
+    column_name, descending = SORTS[f.sort_key]
+    column = getattr(Order, column_name)
+    query = _where_all(Order.select(*LIST_COLUMNS), clauses)
+    if f.cursor and (position := _decode_cursor(f.cursor, column_name)):
+        value, order_id = position
+        if descending:
+            query = query.where((column < value) | ((column == value) & (Order.id < order_id)))
+        else:
+            query = query.where((column > value) | ((column == value) & (Order.id > order_id)))
+    rows = await query.order_by(column, Order.id, ascending=not descending).limit(page_size + 1)
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
-        next_cursor = _encode_cursor(rows[-1]["placed_at"], rows[-1]["id"])
-    return OrderPage(rows=rows, next_cursor=next_cursor, total=await count_query)
+        next_cursor = _encode_cursor(rows[-1][column_name], rows[-1]["id"])
+    return OrderPage(rows=rows, next_cursor=next_cursor, total=await capped_count(clauses))
+
+
+async def status_counts(f: OrderFilter) -> dict[str, Count]:
+    """Per status tab ("" = all), the orders matching every other filter of the view."""
+    base = f.without("status", "cursor")
+    counts = {"": await capped_count(order_clauses(base))}
+    for status in OrderStatus:
+        counts[status.value] = await capped_count(order_clauses(base) + [Order.status == status])
+    return counts
+
+
+async def matching_order_ids(f: OrderFilter, limit: int) -> list[int]:
+    """Ids of every order matching a view (for "select all N matching"), up to ``limit``."""
+    query = _where_all(Order.select(Order.id), order_clauses(f.without("cursor")))
+    rows = await query.order_by(Order.id).limit(limit)
+    return [row["id"] for row in rows]
