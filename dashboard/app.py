@@ -27,6 +27,7 @@ from dashboard.views.documents import OrderDocumentsController, PrintController
 from dashboard.views.labels import OrderLabelsController, PrintJobsController
 from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
+from dashboard.views.order_screen import OrderScreenController
 from dashboard.views.orders import OrdersController
 from dashboard.views.payments import PaymentsController
 from dashboard.views.picking import PickingController
@@ -66,6 +67,7 @@ def create_app() -> Litestar:
             ApiController,
             AuthController,
             OrdersController,
+            OrderScreenController,
             PickingController,
             PaymentsController,
             OrderDocumentsController,
