@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from dashboard.db.tables import Customer, Order, OrderLine, Product
 from dashboard.domain.pricing import balance_due, line_amounts, order_totals
 from dashboard.domain.search import fold
+from dashboard.services.customers import customer_search_text
 from dashboard.services.order_edits import order_search_text
 
 _numbers = itertools.count(1)
@@ -21,7 +22,8 @@ async def make_customer(first_name="Anne", last_name="Martin", email=None, phone
     email = email or f"{fold(first_name)}.{fold(last_name)}@example.fr".replace(" ", "")
     rows = await Customer.insert(Customer(
         email=email, first_name=first_name, last_name=last_name, phone=phone,
-        search_text=fold(f"{first_name} {last_name} {email} {phone} {postal_code}"),
+        search_text=customer_search_text({"first_name": first_name, "last_name": last_name,
+                                          "email": email, "phone": phone}, [postal_code]),
     )).returning(Customer.id)
     return rows[0]["id"]
 

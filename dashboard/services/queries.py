@@ -75,19 +75,22 @@ def _decode_cursor(cursor: str, column: str) -> tuple[object, int] | None:
         return None
 
 
-def _search_clauses(q: str) -> list:
+def search_clauses(table: str, q: str) -> list:
+    """Substring match of every word of ``q`` in ``<table>.search_text`` (folded).
+
+    On SQLite the ``<table>_search`` FTS5 trigram table narrows the rows first; LIKE then
+    confirms each word (and alone handles words too short for trigrams).
+    """
     terms = search_terms(q)
-    if not terms.words:
-        return []
     clauses = []
     if is_sqlite() and terms.indexed:
-        # Each word as an FTS5 string literal; the trigram index narrows, LIKE confirms.
         match = " AND ".join('"' + w.replace('"', '""') + '"' for w in terms.indexed)
         clauses.append(WhereRaw(
-            "orders.id IN (SELECT rowid FROM orders_search WHERE orders_search MATCH {})", match))
+            f"{table}.id IN (SELECT rowid FROM {table}_search WHERE {table}_search MATCH {{}})",
+            match))
     for word in terms.words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(WhereRaw("orders.search_text LIKE {} ESCAPE '\\'", f"%{escaped}%"))
+        clauses.append(WhereRaw(f"{table}.search_text LIKE {{}} ESCAPE '\\'", f"%{escaped}%"))
     return clauses
 
 
@@ -112,7 +115,7 @@ def order_clauses(f: OrderFilter) -> list:
     if f.unverified:
         clauses.append(Order.ship_verified_at.is_null() & (Order.shipping_method == "carrier")
                        & Order.status.is_in([OrderStatus.OPEN, OrderStatus.ON_HOLD]))
-    return clauses + _search_clauses(f.q)
+    return clauses + search_clauses("orders", f.q)
 
 
 def _where_all(query, clauses):
