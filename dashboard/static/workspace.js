@@ -54,6 +54,14 @@
     select.dispatchEvent(new Event("change", { bubbles: true }));
   });
 
+  // --- phone: the filters fold away behind one button -------------------------------------
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest && event.target.closest(".filters-toggle");
+    if (!toggle) return;
+    var open = toggle.form.classList.toggle("show-filters");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+
   // --- bulk selection ---------------------------------------------------------------------
   function bulkForm() { return $("#bulk"); }
   function boxes() { return $all("#orders-table input[name=order_ids]"); }

@@ -45,7 +45,14 @@ class OrdersController(Controller):
                              if name in bulk.BULK_ACTIONS},
         }
         if wants_fragment(request):
-            return Template("partials/orders/_results.html", context={**context, "oob": True})
+            # Push the canonical URL (no empty parameters), except when the list only
+            # refreshes itself after an action: that is no new step in the history.
+            headers = {}
+            if request.headers.get("hx-trigger") != "results":
+                query = view.query_items() | ({"cursor": view.cursor} if view.cursor else {})
+                headers["HX-Push-Url"] = "/orders" + ("?" + urlencode(query) if query else "")
+            return Template("partials/orders/_results.html", context={**context, "oob": True},
+                            headers=headers)
         context["saved_views"] = await saved_views.list_views(request.user.id)
         return Template("pages/orders/index.html", context=context)
 
