@@ -26,7 +26,7 @@ __all__ = ["COUNT_CAP", "OrderFilter", "OrderPage", "Count", "list_orders", "sta
            "matching_order_ids", "order_clauses"]
 
 PAGE_SIZE = 50
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 LIST_COLUMNS = (
     Order.id, Order.number, Order.placed_at, Order.customer_name, Order.customer_email,
     Order.channel, Order.payment_method, Order.shipping_method, Order.status,
@@ -132,8 +132,12 @@ async def capped_count(clauses: list, cap: int | None = None) -> Count:
     return Count(min(n, cap), capped=n > cap)
 
 
-async def list_orders(f: OrderFilter, page_size: int = PAGE_SIZE) -> OrderPage:
-    """One page of the list, keyset-paged on (sort column, id) so deep pages stay fast."""
+async def list_orders(f: OrderFilter, page_size: int = PAGE_SIZE,
+                      total: Count | None = None) -> OrderPage:
+    """One page of the list, keyset-paged on (sort column, id) so deep pages stay fast.
+
+    ``total`` may be passed when already known (from ``status_counts``) to save a count.
+    """
     clauses = order_clauses(f)
     column_name, descending = SORTS[f.sort_key]
     column = getattr(Order, column_name)
@@ -149,15 +153,36 @@ async def list_orders(f: OrderFilter, page_size: int = PAGE_SIZE) -> OrderPage:
     if len(rows) > page_size:
         rows = rows[:page_size]
         next_cursor = _encode_cursor(rows[-1][column_name], rows[-1]["id"])
-    return OrderPage(rows=rows, next_cursor=next_cursor, total=await capped_count(clauses))
+    return OrderPage(rows=rows, next_cursor=next_cursor,
+                     total=total or await capped_count(clauses))
 
 
-async def status_counts(f: OrderFilter) -> dict[str, Count]:
-    """Per status tab ("" = all), the orders matching every other filter of the view."""
-    base = f.without("status", "cursor")
-    counts = {"": await capped_count(order_clauses(base))}
+async def status_counts(f: OrderFilter) -> dict[str, Count | None]:
+    """Per status tab ("" = all), the orders matching every other filter of the view.
+
+    One grouped count over at most ``COUNT_CAP`` + 1 matching rows answers exactly when
+    the view is small enough. Beyond that, each status is counted up to the cap when no
+    other filter applies (the (status, placed_at) index serves that cheaply); under other
+    filters only the chosen status is counted, and the other tabs show no number (None)
+    rather than scanning whole status partitions on every keystroke.
+    """
+    cap = COUNT_CAP
+    base = order_clauses(f.without("status", "cursor"))
+    sub = _where_all(Order.select(Order.status), base).limit(cap + 1)
+    grouped = await Order.raw("SELECT status, count(*) AS n FROM ({}) AS capped GROUP BY status",
+                              sub.querystrings[0])
+    by_status = {row["status"]: int(row["n"]) for row in grouped}
+    if sum(by_status.values()) <= cap:
+        counts: dict[str, Count | None] = {
+            status.value: Count(by_status.get(status.value, 0)) for status in OrderStatus}
+        counts[""] = Count(sum(by_status.values()))
+        return counts
+    counts = {"": Count(cap, capped=True)}
     for status in OrderStatus:
-        counts[status.value] = await capped_count(order_clauses(base) + [Order.status == status])
+        if not base or status == f.status:
+            counts[status.value] = await capped_count(base + [Order.status == status])
+        else:
+            counts[status.value] = None
     return counts
 
 

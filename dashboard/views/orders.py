@@ -35,11 +35,12 @@ class OrdersController(Controller):
     @get("/")
     async def index(self, request: Request) -> Template:
         view = OrderFilter.from_query(request.query_params)
-        page = await list_orders(view)
+        counts = await status_counts(view)
+        page = await list_orders(view, total=counts[view.status])
         context = {
             "filter": view,
             "page": page,
-            "counts": await status_counts(view),
+            "counts": counts,
             "base_query": urlencode(view.query_items()),
             "bulk_actions": {name: _(text) for name, text in BULK_ACTION_LABELS.items()
                              if name in bulk.BULK_ACTIONS},
