@@ -153,12 +153,15 @@ class SearchTerms:
 def search_terms(q: str) -> SearchTerms:
     """Fold the search as ``search_text`` is folded (case and accents ignored).
 
-    A phone number is matched on its digits whatever its spacing, and without the
-    national leading 0, so "06 12 34 56 78" finds "+33612345678".
+    A phone number (or its beginning) is matched on its digits whatever its spacing, and
+    without the national leading 0, so "06 12 34" finds "+33612345678". Postcodes and
+    order numbers (5 digits, no spaces) are searched as typed.
     """
     q = (q or "").strip()
     if _PHONE_LIKE.match(q):
         digits = re.sub(r"\D", "", q)
-        if len(digits) >= 8:
-            return SearchTerms((digits[1:] if digits.startswith("0") else digits,))
+        if len(digits) >= 6 and digits.startswith("0"):
+            return SearchTerms((digits[1:],))
+        if len(digits) >= 4 and " " in q:
+            return SearchTerms((digits,))
     return SearchTerms(tuple(dict.fromkeys(fold(q).split())))

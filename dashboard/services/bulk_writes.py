@@ -3,7 +3,7 @@ never a round trip per order. Call inside the use-case's write transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 
 from dashboard.db.tables import Order, OrderEvent
@@ -24,11 +24,25 @@ async def orders_by_id(order_ids: Sequence[int], *columns) -> list[dict]:
     return sorted(rows, key=lambda row: row["id"])
 
 
-async def record_events(events: Iterable[OrderEvent]) -> None:
-    """Append many history events in a few multi-row inserts."""
-    events = list(events)
-    for part in chunks(events):
-        await OrderEvent.insert(*part)
+async def insert_for_each_order(table: str, columns: Sequence[str], values: Sequence,
+                                order_ids: Sequence[int]) -> None:
+    """Insert one row per order (``order`` = the order's id, then ``values``) with
+    INSERT ... SELECT: no Python object per row, one statement per chunk of orders."""
+    names = ", ".join(f'"{c}"' for c in ("order", *columns))
+    constants = ", ".join("{}" for _ in values)
+    for part in chunks(list(order_ids)):
+        ids = ", ".join("{}" for _ in part)
+        await OrderEvent.raw(
+            f'INSERT INTO "{table}" ({names}) SELECT "id", {constants} FROM "orders" '
+            f'WHERE "id" IN ({ids})', *values, *part)
+
+
+async def record_same_event(order_ids: Sequence[int], kind: str, summary: str,
+                            actor: str) -> None:
+    """The same history event on many orders (a bulk action), set-based."""
+    await insert_for_each_order(
+        "order_event", ("kind", "summary", "data", "actor", "occurred_at"),
+        (kind, summary, "{}", actor, datetime.now(timezone.utc)), order_ids)
 
 
 async def touch_orders(order_ids: Sequence[int], values: dict | None = None, where=None) -> list[dict]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from dashboard.db.tables import Order, OrderEvent
+from dashboard.db.tables import Order
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import InvalidTransition, ValidationFailed
 from dashboard.domain.statuses import OrderStatus, check_transition
-from dashboard.services.bulk_writes import orders_by_id, record_events, touch_orders
+from dashboard.services.bulk_writes import orders_by_id, record_same_event, touch_orders
 from dashboard.services.results import BulkResult
 
 MAX_REASON_LENGTH = 40
@@ -36,8 +36,7 @@ async def _move(order_ids: Sequence[int], source: OrderStatus, target: OrderStat
         updated = await touch_orders(eligible, {Order.status: target, **values},
                                      where=Order.status == source)
         changed_ids = {row["id"] for row in updated}
-        await record_events(OrderEvent(order=i, kind=kind, summary=summary, actor=actor)
-                            for i in sorted(changed_ids))
+        await record_same_event(sorted(changed_ids), kind, summary, actor)
         result.changed = [row["number"] for row in sorted(updated, key=lambda r: r["id"])]
         for row in await orders_by_id([i for i in eligible if i not in changed_ids]):
             result.skipped[row["number"]] = "changed meanwhile"

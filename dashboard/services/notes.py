@@ -4,11 +4,17 @@ pinned to the top; ``Order.note_count`` stays in step for the "has notes" filter
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timezone
 
-from dashboard.db.tables import Order, OrderEvent, OrderNote
+from dashboard.db.tables import Order, OrderNote
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import NotFound, ValidationFailed
-from dashboard.services.bulk_writes import chunks, orders_by_id, record_events, touch_orders
+from dashboard.services.bulk_writes import (
+    insert_for_each_order,
+    orders_by_id,
+    record_same_event,
+    touch_orders,
+)
 from dashboard.services.results import BulkResult
 
 MAX_NOTE_LENGTH = 5000
@@ -33,13 +39,12 @@ async def add_notes(order_ids: Sequence[int], body: str, author_id: int | None,
     async with write_transaction():
         orders = await orders_by_id(order_ids)
         ids = [row["id"] for row in orders]
-        for part in chunks(ids):
-            await OrderNote.insert(*(OrderNote(order=i, body=body, author=author_id,
-                                               author_name=author_name) for i in part))
+        await insert_for_each_order(
+            "order_note", ("body", "pinned", "author", "author_name", "created_at"),
+            (body, False, author_id, author_name, datetime.now(timezone.utc)), ids)
         await touch_orders(ids, {Order.note_count: Order.note_count + 1})
         summary = body if len(body) <= 120 else body[:119] + "…"
-        await record_events(OrderEvent(order=i, kind="note.added", summary=summary,
-                                       actor=author_name) for i in ids)
+        await record_same_event(ids, "note.added", summary, author_name)
     return BulkResult(changed=[row["number"] for row in orders])
 
 
@@ -61,8 +66,8 @@ async def set_pinned(number: str, note_id: int, pinned: bool, actor: str) -> Non
         if not updated:
             raise NotFound("No such note")
         await touch_orders([order["id"]])
-        await record_events([OrderEvent(order=order["id"], kind="note.pinned" if pinned else
-                                        "note.unpinned", summary="", actor=actor)])
+        await record_same_event([order["id"]], "note.pinned" if pinned else "note.unpinned",
+                                "", actor)
 
 
 async def notes_for(order_id: int) -> list[dict]:

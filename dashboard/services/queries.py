@@ -18,7 +18,13 @@ from piccolo.columns.combination import WhereRaw
 
 from dashboard.db.tables import Order
 from dashboard.db.transaction import is_sqlite
-from dashboard.domain.listing import SORTS, OrderFilter, placed_bounds, search_terms
+from dashboard.domain.listing import (
+    MIN_TRIGRAM,
+    SORTS,
+    OrderFilter,
+    placed_bounds,
+    search_terms,
+)
 from dashboard.domain.statuses import OrderStatus
 from dashboard.settings import get_settings
 
@@ -27,6 +33,8 @@ __all__ = ["COUNT_CAP", "OrderFilter", "OrderPage", "Count", "list_orders", "sta
 
 PAGE_SIZE = 50
 COUNT_CAP = 1_000
+# Above this many trigram hits, SQLite walks the sort index rather than sorting the hits.
+COMMON_SEARCH = 1_000
 LIST_COLUMNS = (
     Order.id, Order.number, Order.placed_at, Order.customer_name, Order.customer_email,
     Order.channel, Order.payment_method, Order.shipping_method, Order.status,
@@ -75,26 +83,49 @@ def _decode_cursor(cursor: str, column: str) -> tuple[object, int] | None:
         return None
 
 
-def search_clauses(table: str, q: str) -> list:
+def _fts_match(words: tuple[str, ...]) -> str:
+    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def search_clauses(table: str, q: str, common: bool = False) -> list:
     """Substring match of every word of ``q`` in ``<table>.search_text`` (folded).
 
     On SQLite the ``<table>_search`` FTS5 trigram table narrows the rows first; LIKE then
-    confirms each word (and alone handles words too short for trigrams).
+    confirms each word (and alone handles words too short for trigrams). For a ``common``
+    search the id list is only a filter (``+id``), so a sorted page walks the date index
+    and stops at the first page instead of sorting thousands of matches.
     """
     terms = search_terms(q)
     clauses = []
     if is_sqlite() and terms.indexed:
-        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in terms.indexed)
+        column = f"+{table}.id" if common else f"{table}.id"
         clauses.append(WhereRaw(
-            f"{table}.id IN (SELECT rowid FROM {table}_search WHERE {table}_search MATCH {{}})",
-            match))
+            f"{column} IN (SELECT rowid FROM {table}_search WHERE {table}_search MATCH {{}})",
+            _fts_match(terms.indexed)))
     for word in terms.words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(WhereRaw(f"{table}.search_text LIKE {{}} ESCAPE '\\'", f"%{escaped}%"))
+        # A word too short for trigrams would make pg_trgm walk its whole index: match it
+        # on an expression the index does not cover, after the other conditions.
+        column = f"{table}.search_text"
+        if len(word) < MIN_TRIGRAM:
+            column = f"({column} || '')"
+        clauses.append(WhereRaw(f"{column} LIKE {{}} ESCAPE '\\'", f"%{escaped}%"))
     return clauses
 
 
-def order_clauses(f: OrderFilter) -> list:
+async def is_common_search(table: str, q: str) -> bool:
+    """SQLite only: does the search match more rows than sorting them all is worth?"""
+    terms = search_terms(q)
+    if not (is_sqlite() and terms.indexed):
+        return False
+    rows = await Order.raw(
+        f"SELECT count(*) AS n FROM (SELECT rowid FROM {table}_search "
+        f"WHERE {table}_search MATCH {{}} LIMIT {COMMON_SEARCH + 1}) AS hits",
+        _fts_match(terms.indexed))
+    return int(rows[0]["n"]) > COMMON_SEARCH
+
+
+def order_clauses(f: OrderFilter, common_search: bool = False) -> list:
     """The WHERE clauses of a filter (all ANDed), shared by the page, counts and bulk."""
     clauses = []
     for column, value in ((Order.status, f.status), (Order.payment_status, f.payment_status),
@@ -115,7 +146,7 @@ def order_clauses(f: OrderFilter) -> list:
     if f.unverified:
         clauses.append(Order.ship_verified_at.is_null() & (Order.shipping_method == "carrier")
                        & Order.status.is_in([OrderStatus.OPEN, OrderStatus.ON_HOLD]))
-    return clauses + search_clauses("orders", f.q)
+    return clauses + search_clauses("orders", f.q, common_search)
 
 
 def _where_all(query, clauses):
@@ -138,16 +169,20 @@ async def list_orders(f: OrderFilter, page_size: int = PAGE_SIZE,
 
     ``total`` may be passed when already known (from ``status_counts``) to save a count.
     """
-    clauses = order_clauses(f)
+    clauses = order_clauses(f, common_search=await is_common_search("orders", f.q))
     column_name, descending = SORTS[f.sort_key]
     column = getattr(Order, column_name)
     query = _where_all(Order.select(*LIST_COLUMNS), clauses)
     if f.cursor and (position := _decode_cursor(f.cursor, column_name)):
         value, order_id = position
+        # The redundant bound on the column alone lets the index start at the cursor
+        # (PostgreSQL does not turn the OR into an index range: 700 ms deep in 1M rows).
         if descending:
-            query = query.where((column < value) | ((column == value) & (Order.id < order_id)))
+            query = query.where((column <= value) & (
+                (column < value) | ((column == value) & (Order.id < order_id))))
         else:
-            query = query.where((column > value) | ((column == value) & (Order.id > order_id)))
+            query = query.where((column >= value) & (
+                (column > value) | ((column == value) & (Order.id > order_id))))
     rows = await query.order_by(column, Order.id, ascending=not descending).limit(page_size + 1)
     next_cursor = None
     if len(rows) > page_size:

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from dashboard.db.tables import Order, OrderEvent, OrderNote
-from e2e_shots import screenshot
-from order_factory import make_customer, make_order
+from tests.e2e.e2e_shots import screenshot
+from tests.order_factory import make_customer, make_order
 
 pytestmark = pytest.mark.e2e
 

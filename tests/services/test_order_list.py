@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from dashboard.db.tables import Order
 from dashboard.services import queries
 from dashboard.services.queries import OrderFilter, list_orders, status_counts
-from order_factory import make_order
+from tests.order_factory import make_order
 
 
 def view(**params) -> OrderFilter:
@@ -90,3 +90,15 @@ async def test_counts_per_status_follow_other_filters_and_cap(monkeypatch):
     monkeypatch.setattr(queries, "COUNT_CAP", 2)
     page = await list_orders(view())
     assert page.total.value == 2 and page.total.capped
+
+
+async def test_common_searches_page_the_same_through_the_date_index(monkeypatch):
+    made = [await make_order(first_name="Léon", last_name=f"Martin{i}") for i in range(4)]
+    await make_order(first_name="Paul", last_name="Durand")
+    expected = [o["number"] for o in made[::-1]]
+    assert await numbers(q="martin") == expected
+    monkeypatch.setattr(queries, "COMMON_SEARCH", 1)  # every search counts as common
+    assert await queries.is_common_search("orders", "martin") == queries.is_sqlite()
+    first = await list_orders(view(q="martin"), page_size=3)
+    second = await list_orders(view(q="martin", cursor=first.next_cursor), page_size=3)
+    assert [r["number"] for r in first.rows + second.rows] == expected

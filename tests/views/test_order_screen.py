@@ -4,7 +4,7 @@ and address verification."""
 from datetime import datetime, timezone
 
 from dashboard.db.tables import Order, OrderEvent, Payment, Shipment
-from order_factory import make_order
+from tests.order_factory import make_order
 
 HX = {"HX-Request": "true"}
 SHIP = ("name", "company", "line1", "line2", "postal_code", "city", "region", "country", "phone")

@@ -2,7 +2,7 @@
 actions with their per-order report; who may enter."""
 
 from dashboard.db.tables import Order, OrderEvent, OrderNote
-from order_factory import make_order
+from tests.order_factory import make_order
 
 HX = {"HX-Request": "true", "HX-Target": "results"}
 

@@ -1,4 +1,5 @@
-"""Hand-written: trigram full-text search tables for SQLite (PostgreSQL uses pg_trgm).
+"""Hand-written: trigram search tables for SQLite (PostgreSQL uses pg_trgm), and the
+indexes that keep the orders list's other sorts (total, balance) keyset-paged.
 
 Search-as-you-type is a substring match over ``search_text``. On SQLite a ``LIKE '%x%'``
 scans every row: measured on 100k orders, 25-45 ms for the page plus as much again for
@@ -12,7 +13,13 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 ID = "2026-11-27T03:50:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "trigram search tables for SQLite"
+DESCRIPTION = "trigram search tables for SQLite; sort indexes for the orders list"
+
+_SORT_INDEXES = [
+    'CREATE INDEX orders_total_id ON "orders" ("total" DESC, "id" DESC)',
+    'CREATE INDEX orders_balance_due_id ON "orders" ("balance_due" DESC, "id" DESC)',
+    'CREATE INDEX orders_number_id ON "orders" ("number", "id")',
+]
 
 
 def _mirror(table: str) -> list[str]:
@@ -38,9 +45,10 @@ async def forwards():
         from dashboard.db.tables import Order
 
         db = Order._meta.db
-        if db.engine_type != "sqlite":
-            return
-        for statement in _mirror("orders") + _mirror("customer"):
+        statements = list(_SORT_INDEXES)
+        if db.engine_type == "sqlite":
+            statements += _mirror("orders") + _mirror("customer")
+        for statement in statements:
             await db.run_ddl(statement)
 
     manager.add_raw(run)
