@@ -23,10 +23,12 @@ from dashboard.views.api_meta import whoami
 from dashboard.components.pdf import chromium_lifespan
 from dashboard.views.api import ApiController
 from dashboard.views.auth import AuthController
+from dashboard.views.customers import CustomersController
 from dashboard.views.documents import OrderDocumentsController, PrintController
 from dashboard.views.labels import OrderLabelsController, PrintJobsController
 from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
+from dashboard.views.order_screen import OrderScreenController
 from dashboard.views.orders import OrdersController
 from dashboard.views.payments import PaymentsController
 from dashboard.views.picking import PickingController
@@ -66,6 +68,8 @@ def create_app() -> Litestar:
             ApiController,
             AuthController,
             OrdersController,
+            OrderScreenController,
+            CustomersController,
             PickingController,
             PaymentsController,
             OrderDocumentsController,

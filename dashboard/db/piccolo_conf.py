@@ -16,7 +16,12 @@ sqlite_compat.install()
 _settings = get_settings()
 
 if _settings.is_postgres:
-    DB = PostgresEngine(config={"dsn": _settings.database_url}, log_queries=False)
+    # Custom plans for every execution: asyncpg prepares statements, and after five runs
+    # PostgreSQL may switch to a generic plan that cannot see the search pattern, ignores
+    # the trigram index and scans a million rows (measured: 15 ms -> 1.2 s per search).
+    DB = PostgresEngine(config={"dsn": _settings.database_url,
+                                "server_settings": {"plan_cache_mode": "force_custom_plan"}},
+                        log_queries=False)
 else:
     _settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     DB = SQLiteEngine(path=str(_settings.sqlite_path), timeout=30)

@@ -47,6 +47,9 @@ async def start() -> None:
         await db.start_connection_pool(min_size=2, max_size=10)
     else:
         await db.run_ddl("PRAGMA journal_mode=WAL")
+        # Refresh the planner's statistics when they are missing or stale: without them
+        # SQLite picks a low-selectivity index and sorts (45 ms instead of 2 ms per page).
+        await db.run_ddl("PRAGMA optimize=0x10002")
 
 
 async def stop() -> None:

@@ -1,17 +1,31 @@
-"""The orders workspace: one URL, the whole page or only the ``#results`` fragment."""
+"""The orders workspace: one URL, the whole page or only the ``#results`` fragment;
+bulk actions over a selection or over everything matching a view; saved views."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get
-from litestar.params import FromQuery
-from litestar.response import Template
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
 
+from dashboard.components.events import ORDERS_CHANGED, hx_trigger
+from dashboard.components.i18n import gettext as _, ngettext
+from dashboard.domain.errors import ValidationFailed
+from dashboard.domain.listing import OrderFilter
 from dashboard.domain.roles import Area
-from dashboard.services.queries import OrderFilter, list_orders
+from dashboard.services import bulk, saved_views
+from dashboard.services.queries import list_orders, status_counts
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
+
+BULK_ACTION_LABELS = {"add_note": "Add a note", "hold": "Put on hold",
+                      "release_hold": "Release hold"}
+
+
+def wants_fragment(request: Request) -> bool:
+    """htmx asked for the list; a history restore (Back after a reload) needs the page."""
+    return is_htmx(request) and request.headers.get("hx-history-restore-request") != "true"
 
 
 class OrdersController(Controller):
@@ -19,23 +33,68 @@ class OrdersController(Controller):
     guards = [area_guard(Area.ORDERS)]
 
     @get("/")
-    async def index(
-        self,
-        request: Request,
-        q: FromQuery[str] = "",
-        status: FromQuery[str] = "",
-        payment_status: FromQuery[str] = "",
-        fulfilment_status: FromQuery[str] = "",
-        payment_method: FromQuery[str] = "",
-        channel: FromQuery[str] = "",
-        cursor: FromQuery[str] = "",
-    ) -> Template:
-        order_filter = OrderFilter(q=q, status=status, payment_status=payment_status,
-                                   fulfilment_status=fulfilment_status,
-                                   payment_method=payment_method, channel=channel, cursor=cursor)
-        page = await list_orders(order_filter)
-        base_query = urlencode(order_filter.query_items())
-        context = {"filter": order_filter, "page": page, "base_query": base_query}
-        if is_htmx(request) and request.headers.get("hx-history-restore-request") != "true":
-            return Template("partials/orders/_results.html", context=context)
+    async def index(self, request: Request) -> Template:
+        view = OrderFilter.from_query(request.query_params)
+        counts = await status_counts(view)
+        page = await list_orders(view, total=counts[view.status])
+        context = {
+            "filter": view,
+            "page": page,
+            "counts": counts,
+            "base_query": urlencode(view.query_items()),
+            "bulk_actions": {name: _(text) for name, text in BULK_ACTION_LABELS.items()
+                             if name in bulk.BULK_ACTIONS},
+        }
+        if wants_fragment(request):
+            # Push the canonical URL (no empty parameters), except when the list only
+            # refreshes itself after an action: that is no new step in the history.
+            headers = {}
+            if request.headers.get("hx-trigger") != "results":
+                query = view.query_items() | ({"cursor": view.cursor} if view.cursor else {})
+                headers["HX-Push-Url"] = "/orders" + ("?" + urlencode(query) if query else "")
+            return Template("partials/orders/_results.html", context={**context, "oob": True},
+                            headers=headers)
+        context["saved_views"] = await saved_views.list_views(request.user.id)
         return Template("pages/orders/index.html", context=context)
+
+    @post("/bulk")
+    async def bulk_action(self, request: Request) -> Template:
+        form = await request.form()
+        fields = {key: str(value) for key, value in form.items() if key != "order_ids"}
+        matching = fields.get("matching") if fields.get("scope") == "matching" else None
+        action = fields.get("action", "")
+        try:
+            ids = await bulk.selected_order_ids(form.getall("order_ids", []), matching)
+            result = await bulk.run_bulk_action(action, ids, fields, request.user)
+        except ValidationFailed as exc:
+            return Template("partials/orders/_bulk_report.html", status_code=422,
+                            context={"errors": exc.fields, "result": None, "action": action})
+        message = ngettext("%(num)s order changed", "%(num)s orders changed",
+                           len(result.changed)) % {"num": len(result.changed)}
+        return Template("partials/orders/_bulk_report.html",
+                        context={"errors": {}, "result": result, "action": action,
+                                 "action_label": _(BULK_ACTION_LABELS.get(action, action))},
+                        headers=hx_trigger(ORDERS_CHANGED, toast=message))
+
+    @post("/views")
+    async def save_view(self, request: Request) -> Template | Redirect:
+        form = await request.form()
+        query = urlencode([(k, str(v)) for k, v in form.multi_items()
+                           if k not in ("name", "_csrf_token")])
+        errors = {}
+        try:
+            await saved_views.save_view(request.user.id, str(form.get("name", "")), query)
+        except ValidationFailed as exc:
+            errors = exc.fields
+        return await self._saved_views(request, errors)
+
+    @post("/views/{view_id:int}/delete")
+    async def delete_view(self, request: Request, view_id: FromPath[int]) -> Template:
+        await saved_views.delete_view(request.user.id, view_id)
+        return await self._saved_views(request, {})
+
+    @staticmethod
+    async def _saved_views(request: Request, errors: dict) -> Template:
+        views = await saved_views.list_views(request.user.id)
+        return Template("partials/orders/_saved_views.html", status_code=422 if errors else 200,
+                        context={"saved_views": views, "errors": errors})

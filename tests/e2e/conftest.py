@@ -1,0 +1,93 @@
+"""End-to-end fixtures: a real ``dashboard serve`` on a free port over the test database,
+and a real headless Chromium driven by Playwright. Reusable by every e2e test.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PASSWORD = "correct horse battery"
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """The app served by its own command, on the same database as the tests."""
+    port = _free_port()
+    env = {**os.environ, "DASHBOARD_WORKER": "off"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("server exited: " + process.stderr.read().decode()[-2000:])
+        try:
+            if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        process.terminate()
+        raise RuntimeError("server did not answer /healthz in 20 s")
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+async def browser():
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture
+async def staff_page(browser, server_url):
+    """``await staff_page(role, viewport=...)``: a new browser page signed in with that role."""
+    from dashboard.services.auth import create_user
+
+    contexts = []
+
+    async def _open(role: str, viewport: dict | None = None):
+        username = f"{role}-e2e"
+        await create_user(username, role, PASSWORD, locale="en",
+                          display_name=f"{role.replace('_', ' ').title()} Agent")
+        context = await browser.new_context(viewport=viewport or DESKTOP, base_url=server_url,
+                                            locale="en-GB")
+        contexts.append(context)
+        page = await context.new_page()
+        await page.goto("/login")
+        await page.fill("input[name=username]", username)
+        await page.fill("input[name=password]", PASSWORD)
+        await page.click("button[type=submit]")
+        await page.wait_for_url("**/orders")
+        return page
+
+    yield _open
+    for context in contexts:
+        await context.close()

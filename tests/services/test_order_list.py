@@ -1,0 +1,104 @@
+"""The orders list query: search (accents, case, phone spacing), every filter, sorting,
+keyset pages and capped counts, on both engines."""
+
+from datetime import datetime, timezone
+
+from dashboard.db.tables import Order
+from dashboard.services import queries
+from dashboard.services.queries import OrderFilter, list_orders, status_counts
+from tests.order_factory import make_order
+
+
+def view(**params) -> OrderFilter:
+    return OrderFilter.from_query(params)
+
+
+async def numbers(**params) -> list[str]:
+    page = await list_orders(view(**params))
+    return [row["number"] for row in page.rows]
+
+
+async def test_search_ignores_accents_and_case_on_name_email_phone_postcode_and_number():
+    helene = await make_order(first_name="Hélène", last_name="Dupré", postal_code="75011",
+                              phone="+33 6 12 34 56 78", number="WS-HELENE")
+    other = await make_order(first_name="Paul", last_name="Durand", postal_code="13001",
+                             phone="+33698765432", email="paul@shop.test")
+    assert await numbers(q="helene") == ["WS-HELENE"]
+    assert await numbers(q="HÉLÈNE dupre") == ["WS-HELENE"]
+    assert await numbers(q="75011") == ["WS-HELENE"]
+    assert await numbers(q="06 12 34 56 78") == ["WS-HELENE"]
+    assert await numbers(q="paul@shop") == [other["number"]]
+    assert await numbers(q="ws-helene") == ["WS-HELENE"]
+    assert await numbers(q="du") == [other["number"], helene["number"]]  # short word, no index
+    assert await numbers(q="nobody-here") == []
+    assert await numbers(q="50%_") == []  # LIKE wildcards are literal text
+
+
+async def test_search_follows_later_edits_of_search_text():
+    order = await make_order(first_name="Zoé", last_name="Roux")
+    await Order.update({Order.search_text: "renamed"}).where(Order.id == order["id"])
+    assert await numbers(q="roux") == []
+    assert await numbers(q="renamed") == [order["number"]]
+
+
+async def test_filters_on_axes_flags_carrier_and_dates():
+    a = await make_order(status="on_hold", payment_method="bank_transfer", note_count=2,
+                         placed_at=datetime(2026, 5, 31, 22, 30, tzinfo=timezone.utc))  # June 1st in Paris
+    b = await make_order(payment_status="paid", fulfilment_status="shipped", last_carrier="colissimo",
+                         channel="phone", placed_at=datetime(2026, 5, 2, tzinfo=timezone.utc))
+    c = await make_order(backordered_quantity=3, ship_verified_at=datetime.now(timezone.utc),
+                         placed_at=datetime(2026, 4, 30, 12, tzinfo=timezone.utc))
+    assert await numbers(status="on_hold") == [a["number"]]
+    assert await numbers(payment_method="bank_transfer") == [a["number"]]
+    assert await numbers(payment_status="paid", fulfilment_status="shipped") == [b["number"]]
+    assert await numbers(channel="phone") == [b["number"]]
+    assert await numbers(carrier="colissimo") == [b["number"]]
+    assert await numbers(has_notes="1") == [a["number"]]
+    assert await numbers(backordered="1") == [c["number"]]
+    assert await numbers(month="2026-05") == [b["number"]]
+    assert await numbers(month="2026-06") == [a["number"]]
+    assert await numbers(placed_from="2026-04-30", placed_to="2026-05-02") == [b["number"], c["number"]]
+    assert set(await numbers(unverified="1")) == {a["number"], b["number"]}
+    # Malformed values are dropped, not errors.
+    assert len(await numbers(status="bogus", month="2026-13", placed_from="yesterday")) == 3
+
+
+async def test_sorts_and_keyset_pages_walk_every_order_once():
+    made = [await make_order(lines=((1000 * (i % 4 + 1), 1),)) for i in range(7)]
+    seen, cursor = [], ""
+    while True:
+        page = await list_orders(view(sort="-total", cursor=cursor), page_size=3)
+        seen += [(row["total"], row["number"]) for row in page.rows]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert len(seen) == 7 and len({n for _, n in seen}) == 7
+    assert [t for t, _ in seen] == sorted((t for t, _ in seen), reverse=True)
+    first = await list_orders(view(), page_size=3)
+    second = await list_orders(view(cursor=first.next_cursor), page_size=3)
+    assert [r["number"] for r in first.rows + second.rows] == [o["number"] for o in made[::-1][:6]]
+    assert await numbers(sort="number") == sorted(o["number"] for o in made)
+
+
+async def test_counts_per_status_follow_other_filters_and_cap(monkeypatch):
+    await make_order(status="on_hold", first_name="Léa")
+    await make_order(first_name="Léa")
+    await make_order(first_name="Marc")
+    counts = await status_counts(view(q="lea", status="open"))
+    assert counts[""].value == 2 and counts["open"].value == 1 and counts["on_hold"].value == 1
+    assert counts["cancelled"].value == 0
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    page = await list_orders(view())
+    assert page.total.value == 2 and page.total.capped
+
+
+async def test_common_searches_page_the_same_through_the_date_index(monkeypatch):
+    made = [await make_order(first_name="Léon", last_name=f"Martin{i}") for i in range(4)]
+    await make_order(first_name="Paul", last_name="Durand")
+    expected = [o["number"] for o in made[::-1]]
+    assert await numbers(q="martin") == expected
+    monkeypatch.setattr(queries, "COMMON_SEARCH", 1)  # every search counts as common
+    assert await queries.is_common_search("orders", "martin") == queries.is_sqlite()
+    first = await list_orders(view(q="martin"), page_size=3)
+    second = await list_orders(view(q="martin", cursor=first.next_cursor), page_size=3)
+    assert [r["number"] for r in first.rows + second.rows] == expected
