@@ -12,6 +12,15 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def _phone_digits(part: str) -> str:
+    """A phone number's bare digits, so any spacing of it ("06 12 34", "+33 6 12") finds it."""
+    digits = "".join(ch for ch in part if ch.isdigit())
+    return digits if len(digits) >= 8 and digits != part else ""
+
+
 def order_search_text(*parts: str | None) -> str:
-    """The searchable text of an order: number, customer name, email, phone, postcodes."""
-    return fold(" ".join(p for p in parts if p))
+    """The searchable text of an order: number, customer name, email, phone, postcodes.
+
+    Phone numbers are also stored as bare digits (see the orders list search)."""
+    present = [str(p) for p in parts if p]
+    return fold(" ".join(present + [d for p in present if (d := _phone_digits(p))]))

@@ -29,10 +29,8 @@ EVENT_KINDS = {"shipping": "order.shipping_address_changed",
 def order_search_text(order: Mapping) -> str:
     """The searchable text of an order: number, customer name, email, phone (also as bare
     digits, so any spacing of the number finds it) and both postcodes."""
-    phone = str(order.get("customer_phone") or "")
-    digits = "".join(ch for ch in phone if ch.isdigit())
     return fold_search_text(order.get("number"), order.get("customer_name"),
-                            order.get("customer_email"), phone, digits,
+                            order.get("customer_email"), order.get("customer_phone"),
                             order.get("ship_postal_code"), order.get("bill_postal_code"))
 
 

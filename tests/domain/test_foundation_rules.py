@@ -84,6 +84,7 @@ def test_weak_passwords_are_refused():
 def test_search_text_ignores_accents_and_case():
     assert fold("  Hélène  LEFÈVRE ") == "helene lefevre"
     assert order_search_text("100123", "Zoë Dupré", None, "69003") == "100123 zoe dupre 69003"
+    assert order_search_text("100124", "+33 6 12 34 56 78") == "100124 +33 6 12 34 56 78 33612345678"
 
 
 def test_language_choice():
