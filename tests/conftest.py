@@ -148,12 +148,15 @@ async def sign_in(http, username: str, password: str = PASSWORD):
 
 @pytest.fixture
 def login_as(client):
-    """``await login_as("dispatch")`` creates a user with that role and signs the client in."""
+    """``await login_as("dispatch")`` creates a user with that role and signs the client in
+    (interface in English unless ``locale="fr"``)."""
     from dashboard.services.auth import create_user
 
-    async def _login(role: str, username: str | None = None):
+    async def _login(role: str, username: str | None = None, locale: str = "en"):
+        # English by default so that assertions read like the code; French is tested
+        # where the language is the point.
         username = username or f"{role}-user"
-        await create_user(username, role, PASSWORD)
+        await create_user(username, role, PASSWORD, locale=locale)
         response = await sign_in(client, username)
         assert response.status_code == 303, response.text
         client.headers["x-csrftoken"] = client.cookies["csrftoken"]

@@ -12,9 +12,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from urllib.parse import parse_qsl
 
-from dashboard.domain.errors import ValidationFailed
+from datetime import date
+
+from dashboard.db.tables import Order
+from dashboard.db.transaction import write_transaction
+from dashboard.domain.errors import DomainError, ValidationFailed
 from dashboard.domain.listing import OrderFilter
-from dashboard.services import holds, notes
+from dashboard.services import holds, notes, orders, payments, print_batches
+from dashboard.services.outbox import queue_email
 from dashboard.services.auth import StaffIdentity
 from dashboard.services.queries import matching_order_ids
 from dashboard.services.results import BulkResult
@@ -37,10 +42,83 @@ async def _release_hold(ids: Sequence[int], form: Mapping[str, str],
     return await holds.release_holds(ids, who.actor)
 
 
+async def _numbers(ids: Sequence[int]) -> list[str]:
+    rows = await Order.select(Order.id, Order.number).where(Order.id.is_in(list(ids)))
+    by_id = {row["id"]: row["number"] for row in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+async def _mark_paid(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity) -> BulkResult:
+    """Record what each selected order still owes as received (e.g. a bank statement
+    checked by hand); the reference is the one on the statement."""
+    reference = form.get("reference", "").strip()
+    raw_date = form.get("received_on", "").strip()
+    try:
+        received_on = date.fromisoformat(raw_date) if raw_date else date.today()
+    except ValueError:
+        raise ValidationFailed({"received_on": "a date like 2026-11-27"}) from None
+    if not reference:
+        raise ValidationFailed({"reference": "the bank or cheque reference is required"})
+    entries = [(number, reference, received_on, None) for number in await _numbers(ids)]
+    return await payments.mark_many_paid(entries, who.actor)
+
+
+async def _cancel(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity) -> BulkResult:
+    """Cancel every selected order that may be cancelled, in one transaction; the others
+    are skipped with the rule that stopped them (paid, shipped, already cancelled)."""
+    reason = form.get("cancel_reason", "").strip()
+    if not reason:
+        raise ValidationFailed({"cancel_reason": "a reason is required"})
+    result = BulkResult()
+    async with write_transaction():
+        for number in await _numbers(ids):
+            try:
+                # Joins this transaction; each refusal is raised before anything is written.
+                await orders.cancel_order(number, reason, actor=who.actor)
+            except DomainError as exc:
+                result.skip(number, exc.message)
+            else:
+                result.change(number)
+    return result
+
+
+async def _print(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity) -> BulkResult:
+    """One PDF of the chosen document for every selected order, built in the background."""
+    numbers = await _numbers(ids)
+    batch_id = await print_batches.start_batch(numbers, form.get("document", "invoice"),
+                                               form.get("format", "a4"), actor=who.actor)
+    return BulkResult(changed=numbers, follow_up_url=f"/print/batches/{batch_id}")
+
+
+async def _email(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity) -> BulkResult:
+    """The same message to the customer of every selected order (queued in the outbox)."""
+    subject, message = form.get("subject", "").strip(), form.get("message", "").strip()
+    errors = {k: "required" for k, v in (("subject", subject), ("message", message)) if not v}
+    if errors:
+        raise ValidationFailed(errors)
+    result = BulkResult()
+    rows = await Order.select(Order.id, Order.number, Order.customer_email, Order.customer_name,
+                              Order.locale).where(Order.id.is_in(list(ids)))
+    async with write_transaction():
+        for row in sorted(rows, key=lambda r: ids.index(r["id"])):
+            if not row["customer_email"]:
+                result.skip(row["number"], "no email address on the order")
+                continue
+            await queue_email("staff_message", row["customer_email"],
+                              {"order": row, "subject": subject, "message": message},
+                              locale=row["locale"] or "fr", order_id=row["id"])
+            result.change(row["number"])
+    return result
+
+
 BULK_ACTIONS: dict[str, BulkAction] = {
     "add_note": _add_note,
     "hold": _hold,
     "release_hold": _release_hold,
+    "mark_paid": _mark_paid,
+    "cancel": _cancel,
+    "print": _print,
+    "email": _email,
 }
 
 

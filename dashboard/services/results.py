@@ -16,6 +16,8 @@ class BulkResult:
 
     changed: list[str] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)
+    # Where to follow the action's outcome, e.g. a print batch's progress page.
+    follow_up_url: str | None = None
 
     def change(self, number: str) -> None:
         self.skipped.pop(number, None)

@@ -9,6 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from dashboard.components.labels import N_
 from dashboard.components.events import ORDERS_CHANGED, hx_trigger
 from dashboard.components.i18n import gettext as _, ngettext
 from dashboard.domain.errors import ValidationFailed
@@ -19,8 +20,10 @@ from dashboard.services.queries import list_orders, status_counts
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
-BULK_ACTION_LABELS = {"add_note": "Add a note", "hold": "Put on hold",
-                      "release_hold": "Release hold"}
+BULK_ACTION_LABELS = {"add_note": N_("Add a note"), "hold": N_("Put on hold"),
+                      "release_hold": N_("Release hold"), "mark_paid": N_("Mark paid"),
+                      "cancel": N_("Cancel orders"), "print": N_("Print"),
+                      "email": N_("Email the customers")}
 
 
 def wants_fragment(request: Request) -> bool:

@@ -137,7 +137,7 @@ async def test_sign_in_form_without_csrf_token_is_refused(client):
 
 
 async def test_language_is_per_user(login_as, client):
-    await login_as("back_office")
+    await login_as("back_office", locale="fr")
     page = await client.get("/orders")
     assert '<html lang="fr">' in page.text and "Commandes" in page.text
     response = await client.post("/preferences/locale", data={"locale": "en", "next": "/orders"})

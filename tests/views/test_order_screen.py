@@ -25,7 +25,7 @@ async def current(number: str) -> dict:
 
 
 async def test_order_screen_shows_lines_money_payments_shipments_history_and_customer(login_as):
-    http = await login_as("call_centre")
+    http = await login_as("call_centre", locale="fr")
     old = await make_order(number="WS-OLD", first_name="Anne")
     order = await make_order(old["customer"], number="WS-NEW", lines=((1990, 2), (500, 1)),
                              paid=1000)

@@ -20,7 +20,7 @@ async def _order(number: str, name: str, total: int) -> None:
 
 
 async def test_orders_page_is_a_full_page_and_the_same_url_with_hx_request_is_the_list_only(login_as, client):
-    await login_as("back_office")
+    await login_as("back_office", locale="fr")
     await _order("100001", "Hélène Dupré", 123456)
     page = await client.get("/orders")
     assert page.status_code == 200 and "<html" in page.text and 'id="results"' in page.text

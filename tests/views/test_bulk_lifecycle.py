@@ -1,0 +1,81 @@
+"""Bulk actions that go through the lifecycle services: mark paid, cancel, email, print."""
+
+from dashboard.db.tables import Order, OutboxEmail, Stock
+from tests.services.factories import make_order, order
+
+
+async def _ids(*numbers: str) -> list[str]:
+    rows = await Order.select(Order.id).where(Order.number.is_in(list(numbers)))
+    return [str(r["id"]) for r in rows]
+
+
+async def test_bulk_mark_paid_pays_what_each_order_owes_and_skips_the_rest(login_as):
+    http = await login_as("back_office")
+    first = await make_order(payment_method="bank_transfer")
+    second = await make_order(payment_method="cheque")
+    cancelled = await make_order(payment_method="bank_transfer", status="cancelled")
+    ids = await _ids(first["number"], second["number"], cancelled["number"])
+    response = await http.post("/orders/bulk", data={
+        "action": "mark_paid", "reference": "RELEVE-2026-11", "received_on": "2026-11-26",
+        "order_ids": ids}, headers={"HX-Request": "true"})
+    assert response.status_code == 200, response.text
+    assert response.headers["hx-trigger"].startswith("{") and "ordersChanged" in response.headers["hx-trigger"]
+    for number in (first["number"], second["number"]):
+        row = await order(number)
+        assert row["payment_status"] == "paid" and row["balance_due"] == 0
+    assert cancelled["number"] in response.text and "order is cancelled" in response.text
+    assert (await order(cancelled["number"]))["paid_total"] == 0
+
+
+async def test_bulk_mark_paid_needs_a_reference(login_as):
+    http = await login_as("back_office")
+    unpaid = await make_order()
+    response = await http.post("/orders/bulk", data={
+        "action": "mark_paid", "order_ids": await _ids(unpaid["number"])},
+        headers={"HX-Request": "true"})
+    assert response.status_code == 422
+    assert (await order(unpaid["number"]))["paid_total"] == 0
+
+
+async def test_bulk_cancel_releases_stock_and_reports_paid_orders_as_skipped(login_as):
+    http = await login_as("back_office")
+    open_order = await make_order(lines=[("MUG-1", 2, 900)])
+    paid = await make_order(lines=[("MUG-1", 1, 900)])
+    await Order.update({Order.paid_total: paid["total"], Order.payment_status: "paid",
+                        Order.balance_due: 0}).where(Order.id == paid["id"])
+    response = await http.post("/orders/bulk", data={
+        "action": "cancel", "cancel_reason": "customer asked", "order_ids":
+        await _ids(open_order["number"], paid["number"])}, headers={"HX-Request": "true"})
+    assert response.status_code == 200, response.text
+    assert (await order(open_order["number"]))["status"] == "cancelled"
+    assert (await order(paid["number"]))["status"] == "open"
+    assert paid["number"] in response.text.split("Skipped")[1]
+    stock = await Stock.select(Stock.reserved).where(Stock.product.sku == "MUG-1").first()
+    assert stock["reserved"] == 1  # only the paid order still holds its unit
+
+
+async def test_bulk_email_queues_one_message_per_customer(login_as):
+    http = await login_as("call_centre")
+    a = await make_order(email="a@example.fr", name="Anne Martin")
+    b = await make_order(email="b@example.fr", name="Bruno Petit", locale="en")
+    response = await http.post("/orders/bulk", data={
+        "action": "email", "subject": "Delivery delay", "message": "Your parcel leaves Monday.",
+        "order_ids": await _ids(a["number"], b["number"])}, headers={"HX-Request": "true"})
+    assert response.status_code == 200, response.text
+    emails = await OutboxEmail.select().order_by(OutboxEmail.to_address)
+    assert [e["to_address"] for e in emails] == ["a@example.fr", "b@example.fr"]
+    assert emails[0]["subject"] == f"Delivery delay (commande {a['number']})"
+    assert emails[1]["subject"] == f"Delivery delay (order {b['number']})"
+    assert "Your parcel leaves Monday." in emails[0]["body_text"] and "Bonjour Anne Martin" in emails[0]["body_text"]
+
+
+async def test_bulk_print_starts_one_batch_and_links_to_its_progress(login_as):
+    http = await login_as("back_office")
+    a, b = await make_order(), await make_order()
+    response = await http.post("/orders/bulk", data={
+        "action": "print", "document": "delivery-note", "format": "a4",
+        "order_ids": await _ids(a["number"], b["number"])}, headers={"HX-Request": "true"})
+    assert response.status_code == 200, response.text
+    link = response.text.split('href="/print/batches/')[1].split('"')[0]
+    page = await http.get(f"/print/batches/{link}")
+    assert page.status_code == 200
