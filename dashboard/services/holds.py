@@ -7,6 +7,52 @@ one-order use-cases (``hold_order`` / ``release_hold``) take one of the fulfilme
 reasons of ``domain.fulfilment.HoldReason``, including "until a date". Either way, a held
 order is neither picked nor shipped (``domain.fulfilment.check_workable``).
 """
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from dashboard.db.tables import Order
+from dashboard.db.transaction import write_transaction
+from dashboard.domain.errors import InvalidTransition, ValidationFailed
+from dashboard.domain.statuses import OrderStatus, check_transition
+from dashboard.domain.fulfilment import NotAllowed, check_hold
+from dashboard.services.bulk_writes import orders_by_id, record_same_event, touch_orders
+from dashboard.services.fulfilment import bump_version, load_order
+from dashboard.services.history import record_event
+from dashboard.services.results import BulkResult
+
+MAX_REASON_LENGTH = 40
+
+
+async def _move(order_ids: Sequence[int], source: OrderStatus, target: OrderStatus,
+                values: dict, kind: str, summary: str, actor: str, same_state: str) -> BulkResult:
+    result = BulkResult()
+    async with write_transaction():
+        eligible = []
+        for row in await orders_by_id(order_ids, Order.status):
+            try:
+                if row["status"] == target:
+                    raise InvalidTransition("status", row["status"], target)
+                check_transition("status", row["status"], target)
+                eligible.append(row["id"])
+            except InvalidTransition:
+                result.skipped[row["number"]] = (
+                    same_state if row["status"] == target else f"order is {row['status']}")
+        # The status guard makes the move atomic: an order changed since we read it is skipped.
+        updated = await touch_orders(eligible, {Order.status: target, **values},
+                                     where=Order.status == source)
+        changed_ids = {row["id"] for row in updated}
+        await record_same_event(sorted(changed_ids), kind, summary, actor)
+        result.changed = [row["number"] for row in sorted(updated, key=lambda r: r["id"])]
+        for row in await orders_by_id([i for i in eligible if i not in changed_ids]):
+            result.skipped[row["number"]] = "changed meanwhile"
+    return result
+
+
+async def hold_orders(order_ids: Sequence[int], reason: str, actor: str) -> BulkResult:
+    """Put open orders on hold with ``reason``; other orders are skipped with why."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationFailed({"reason": "required"})
