@@ -32,6 +32,7 @@ from dashboard.views.order_screen import OrderScreenController
 from dashboard.views.orders import OrdersController
 from dashboard.views.payments import PaymentsController
 from dashboard.views.picking import PickingController
+from dashboard.views.dispatch import DispatchController
 from dashboard.views.webhooks import payment_webhook
 from dashboard.views.security import PUBLIC_PATHS, StaffAuthMiddleware
 from dashboard.views.stock import StockController
@@ -71,6 +72,7 @@ def create_app() -> Litestar:
             OrderScreenController,
             CustomersController,
             PickingController,
+            DispatchController,
             PaymentsController,
             OrderDocumentsController,
             PrintController,

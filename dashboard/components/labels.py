@@ -52,6 +52,14 @@ LABELS: dict[str, dict[str, str]] = {
         "dispatch": N_("Dispatch"),
         "picker": N_("Picker"),
     },
+    "hold_reason": {
+        "awaiting_payment": N_("Awaiting payment"),
+        "address_to_check": N_("Address to check"),
+        "out_of_stock": N_("Out of stock"),
+        "suspected_fraud": N_("Suspected fraud"),
+        "manual": N_("Manual hold"),
+        "until_date": N_("Hold until a date"),
+    },
     "area": {
         "orders": N_("Orders"),
         "customers": N_("Customers"),

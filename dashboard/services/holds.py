@@ -1,18 +1,26 @@
 """Holds: a reason that stops picking and shipping an order, and its release.
 
 The status table in ``domain/statuses.py`` decides which orders may go on hold (open
-ones) or come off it (on_hold ones); others are skipped with the reason.
+ones) or come off it (on_hold ones); others are skipped with the reason. The bulk actions
+of the orders workspace (``hold_orders`` / ``release_holds``) take free-text reasons; the
+one-order use-cases (``hold_order`` / ``release_hold``) take one of the fulfilment hold
+reasons of ``domain.fulfilment.HoldReason``, including "until a date". Either way, a held
+order is neither picked nor shipped (``domain.fulfilment.check_workable``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from dashboard.db.tables import Order
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import InvalidTransition, ValidationFailed
 from dashboard.domain.statuses import OrderStatus, check_transition
+from dashboard.domain.fulfilment import NotAllowed, check_hold
 from dashboard.services.bulk_writes import orders_by_id, record_same_event, touch_orders
+from dashboard.services.fulfilment import bump_version, load_order
+from dashboard.services.history import record_event
 from dashboard.services.results import BulkResult
 
 MAX_REASON_LENGTH = 40
@@ -60,3 +68,35 @@ async def release_holds(order_ids: Sequence[int], actor: str) -> BulkResult:
     return await _move(order_ids, OrderStatus.ON_HOLD, OrderStatus.OPEN,
                        {Order.hold_reason: None, Order.hold_until: None}, "order.released",
                        "Hold released", actor, "not on hold")
+
+
+async def hold_order(number: str, reason: str, until: datetime | None, actor: str) -> None:
+    """Put the order on hold. Raises ``ValidationFailed`` (reason, date), ``NotFound``,
+    ``NotAllowed`` (already held), ``InvalidTransition`` (cancelled or closed) or
+    ``StaleVersion``."""
+    async with write_transaction():
+        order = await load_order(number)
+        check_hold(order["status"], reason, until)
+        await bump_version(order, {Order.status: OrderStatus.ON_HOLD.value,
+                                   Order.hold_reason: reason, Order.hold_until: until})
+        summary = f"On hold: {reason.replace('_', ' ')}"
+        if until is not None:
+            summary += f" until {until.date().isoformat()}"
+        await record_event(order["id"], "order.held", summary,
+                           {"reason": reason, "until": until.isoformat() if until else None},
+                           actor=actor)
+
+
+async def release_hold(number: str, actor: str) -> None:
+    """Take the order off hold. Raises ``NotFound``, ``NotAllowed`` (not held) or
+    ``StaleVersion``."""
+    async with write_transaction():
+        order = await load_order(number)
+        if order["status"] != OrderStatus.ON_HOLD:
+            raise NotAllowed(f"Order {number} is not on hold")
+        check_transition("status", order["status"], OrderStatus.OPEN)
+        await bump_version(order, {Order.status: OrderStatus.OPEN.value, Order.hold_reason: None,
+                                   Order.hold_until: None})
+        await record_event(order["id"], "order.released",
+                           f"Hold released ({(order['hold_reason'] or '').replace('_', ' ')})",
+                           {"reason": order["hold_reason"]}, actor=actor)

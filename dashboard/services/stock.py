@@ -376,3 +376,28 @@ async def orders_for_product(sku: str) -> list[dict]:
         & OrderLine.order.status.is_in(list(LIVE_STATUSES))
     ).order_by(OrderLine.order.placed_at, OrderLine.order.id).limit(STOCK_PAGE_SIZE)
     return rows
+
+
+# --- goods leaving (inside the shipment's transaction) ---------------------------------------
+
+async def ship_units(product_id: int, units: int) -> None:
+    """Goods left the shelf for an order that held them: on hand and reserved both go down.
+
+    One conditional update; raises ``RuntimeError`` if the product holds fewer units than
+    the shipment (the services check the order line first, so this means a bug).
+    """
+    rows = await Stock.update({
+        Stock.on_hand: Stock.on_hand - units, Stock.reserved: Stock.reserved - units,
+        Stock.updated_at: _now(),
+    }).where((Stock.product == product_id)
+             & WhereRaw("reserved >= {} AND on_hand >= {}", units, units)).returning(Stock.id)
+    if not rows:
+        raise RuntimeError(f"stock of product {product_id} holds less than the shipment")
+
+
+async def unship_units(product_id: int, units: int) -> None:
+    """An undone shipment: the goods are back on the shelf, still held for their order."""
+    await Stock.update({
+        Stock.on_hand: Stock.on_hand + units, Stock.reserved: Stock.reserved + units,
+        Stock.updated_at: _now(),
+    }).where(Stock.product == product_id)

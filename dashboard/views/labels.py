@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from dashboard.domain.errors import NotFound
 from dashboard.domain.roles import Area
 from dashboard.services import printing
+from dashboard.services.picking import check_label_allowed
 from dashboard.views.documents import any_area_guard, split_name
 from dashboard.views.errors import is_htmx
 
@@ -42,12 +43,14 @@ class OrderLabelsController(Controller):
                        ) -> Response:
         if filename != "shipping.zpl":
             raise NotFound(f"Unknown label {filename}")
+        await check_label_allowed(number)  # a late edit the picker has not confirmed
         zpl = await printing.shipping_label_zpl(number, size, dpi)
         return zpl_response(zpl, f"shipping-{number}.zpl")
 
     @post("/shipping/print", status_code=200)
     async def print_label(self, request: Request, number: FromPath[str]) -> Response:
         form = await request.form()
+        await check_label_allowed(number)
         await printing.print_shipping_label(
             number, str(form.get("printer") or "") or None, size=form.get("size") or None,
             dpi=form.get("dpi") or None, actor=request.user.actor)

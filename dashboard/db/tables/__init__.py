@@ -11,6 +11,7 @@ from dashboard.db.tables.documents import CreditNote, DocumentSequence, Invoice
 from dashboard.db.tables.fulfilment import (
     PickList,
     PickListLine,
+    PickTask,
     Scan,
     Shipment,
     ShipmentLine,
@@ -49,7 +50,7 @@ TABLE_MODULES = [
 __all__ = [
     "Address", "ApiKey", "BankStatement", "BankStatementLine", "CreditNote", "Customer",
     "DocumentSequence", "Invoice", "LoginThrottle", "Order", "OrderEvent", "OrderLine",
-    "OrderNote", "OutboxEmail", "OutboxWebhook", "Payment", "PickList", "PickListLine",
+    "OrderNote", "OutboxEmail", "OutboxWebhook", "Payment", "PickList", "PickListLine", "PickTask",
     "PrintJob", "Product", "ReceivedWebhook", "ReturnLine", "ReturnRequest", "SavedView",
     "Scan", "Shipment", "ShipmentLine", "StaffSession", "StaffUser", "Stock",
     "StockMovement", "Surcharge", "WebhookEndpoint", "TABLE_MODULES",

@@ -64,3 +64,22 @@ class ShipmentLine(Table, tablename="shipment_line"):
     quantity = Integer()
 
     quantity_positive = Check("quantity > 0")
+
+
+class PickTask(Table, tablename="pick_task"):
+    """A late edit to an order being picked: goods to put back or to pick more.
+
+    Shown on the picker's screen; the order cannot ship (nor its label print) until the
+    picker has acknowledged it.
+    """
+
+    pick_list = ForeignKey(PickList, on_delete=OnDelete.restrict, index=True, null=False)
+    pick_list_line = ForeignKey(PickListLine, on_delete=OnDelete.restrict, null=False)
+    order = ForeignKey(Order, on_delete=OnDelete.restrict, index=True, null=False)
+    kind = Varchar(length=20)  # put_back | pick_more
+    quantity = Integer()
+    created_at = Timestamptz(default=TimestamptzNow())
+    acknowledged_at = Timestamptz(null=True, default=None)
+    acknowledged_by = Varchar(length=200, default="")
+
+    quantity_positive = Check("quantity > 0")

@@ -1,0 +1,173 @@
+"""Fulfilment rules: holds, what may be picked or shipped, and the status a shipment gives.
+
+Decisions (documented here because the services, the screens and the integrations rely on
+them):
+- A shipment only takes goods the order holds: per line at most ``reserved`` (ordered, not
+  yet shipped and not backordered). When the line is on a pick list, at most what was picked
+  and not yet shipped: the picker's count is the truth of what is in the parcel.
+- Held or cancelled orders are neither picked nor shipped. A hold "until a date" stops
+  holding by itself once the date has passed.
+- The order's fulfilment status follows from its lines: nothing shipped -> unchanged,
+  some -> partially_shipped, everything ordered -> shipped; it moves only through
+  ``statuses.check_transition``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from enum import StrEnum
+
+from dashboard.domain.errors import DomainError, ValidationFailed
+from dashboard.domain.statuses import FulfilmentStatus, OrderStatus, check_transition
+
+
+class HoldReason(StrEnum):
+    AWAITING_PAYMENT = "awaiting_payment"
+    ADDRESS_TO_CHECK = "address_to_check"
+    OUT_OF_STOCK = "out_of_stock"
+    SUSPECTED_FRAUD = "suspected_fraud"
+    MANUAL = "manual"
+    UNTIL_DATE = "until_date"
+
+
+class NotAllowed(DomainError):
+    """The order's state forbids this fulfilment step (held, cancelled, already done...)."""
+
+    code = "not_allowed"
+
+
+# Scan-to-ship mistakes can be taken back for this long after the shipment.
+UNDO_WINDOW = timedelta(minutes=5)
+MAX_BULK_ROWS = 2000
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands timestamps back naive (they are UTC)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+def is_held(status: str, hold_reason: str | None, hold_until: datetime | None,
+            now: datetime | None = None) -> bool:
+    """True while the hold applies; a dated hold lapses when its date has passed."""
+    if status != OrderStatus.ON_HOLD:
+        return False
+    if hold_reason == HoldReason.UNTIL_DATE and hold_until is not None:
+        return as_utc(hold_until) > (now or datetime.now(timezone.utc))
+    return True
+
+
+def check_hold(status: str, reason: str | None, until: datetime | None,
+               now: datetime | None = None) -> None:
+    """A hold needs a known reason; "until a date" needs a date in the future."""
+    if reason not in set(HoldReason):
+        raise ValidationFailed({"reason": "choose a hold reason"})
+    if reason == HoldReason.UNTIL_DATE:
+        if until is None:
+            raise ValidationFailed({"until": "required for a hold until a date"})
+        if until <= (now or datetime.now(timezone.utc)):
+            raise ValidationFailed({"until": "must be in the future"})
+    if status == OrderStatus.ON_HOLD:
+        raise NotAllowed("The order is already on hold")
+    check_transition("status", status, OrderStatus.ON_HOLD)
+
+
+def check_workable(order: dict, step: str, now: datetime | None = None) -> None:
+    """Refuse picking or shipping (``step``) an order that is cancelled, closed or held."""
+    if order["status"] == OrderStatus.CANCELLED:
+        raise NotAllowed(f"Order {order['number']} is cancelled: it cannot be {step}")
+    if is_held(order["status"], order.get("hold_reason"), order.get("hold_until"), now):
+        raise NotAllowed(f"Order {order['number']} is on hold: it cannot be {step}")
+
+
+@dataclass(frozen=True)
+class LineState:
+    """What one order line allows now."""
+
+    id: int
+    quantity: int
+    reserved: int
+    shipped: int
+    picked: int
+    on_pick_list: bool
+
+    @property
+    def shippable(self) -> int:
+        limit = self.reserved
+        if self.on_pick_list:
+            limit = min(limit, max(self.picked - self.shipped, 0))
+        return max(limit, 0)
+
+
+def plan_shipment(lines: list[LineState], requested: dict[int, int] | None) -> dict[int, int]:
+    """The quantities to ship per line id, or ``ValidationFailed`` naming each bad line.
+
+    ``requested`` None means "everything that can leave now". Zero quantities are dropped;
+    an empty shipment is refused.
+    """
+    by_id = {line.id: line for line in lines}
+    if requested is None:
+        plan = {line.id: line.shippable for line in lines if line.shippable > 0}
+        if not plan:
+            raise ValidationFailed({"lines": "nothing left that can be shipped"},
+                                   "Nothing left that can be shipped")
+        return plan
+    errors: dict[str, str] = {}
+    plan = {}
+    for line_id, quantity in requested.items():
+        line = by_id.get(line_id)
+        if line is None:
+            errors[f"line_{line_id}"] = "not a line of this order"
+        elif not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
+            errors[f"line_{line_id}"] = "a whole number of 0 or more"
+        elif quantity > line.shippable:
+            what = "picked and not yet shipped" if line.on_pick_list else "held for it"
+            errors[f"line_{line_id}"] = f"at most {line.shippable} ({what})"
+        elif quantity:
+            plan[line_id] = quantity
+    if errors:
+        raise ValidationFailed(errors, "Some quantities cannot be shipped")
+    if not plan:
+        raise ValidationFailed({"lines": "choose at least one unit to ship"},
+                               "Choose at least one unit to ship")
+    return plan
+
+
+def status_after_shipping(current: str, quantities: list[tuple[int, int]]) -> str:
+    """The fulfilment status once lines have shipped ``(quantity, shipped)``; checked."""
+    target = status_from_lines(quantities)
+    check_transition("fulfilment_status", current, target)
+    return target
+
+
+def status_from_lines(quantities: list[tuple[int, int]]) -> str:
+    """unfulfilled / partially_shipped / shipped from ``(quantity, shipped)`` per line.
+
+    Unchecked on purpose: an undone shipment uses it to go back, which is a correction of
+    a mistake, not a lifecycle move the transition table should allow.
+    """
+    ordered = sum(q for q, _ in quantities)
+    shipped = sum(s for _, s in quantities)
+    if shipped <= 0:
+        target = FulfilmentStatus.UNFULFILLED.value
+    elif shipped >= ordered:
+        target = FulfilmentStatus.SHIPPED.value
+    else:
+        target = FulfilmentStatus.PARTIALLY_SHIPPED.value
+    return target
+
+
+TRACKING_STATUSES = ("in_transit", "delivered", "exception")
+
+
+def check_tracking_status(status: str) -> None:
+    if status not in TRACKING_STATUSES:
+        raise ValidationFailed({"status": "one of " + ", ".join(TRACKING_STATUSES)})
+
+
+def check_undo(shipped_at: datetime, now: datetime | None = None) -> None:
+    """Only a recent shipment may be taken back; later, record a return instead."""
+    if (now or datetime.now(timezone.utc)) - as_utc(shipped_at) > UNDO_WINDOW:
+        raise NotAllowed("Too late to undo: shipments can be undone for five minutes")

@@ -1,0 +1,191 @@
+"""The dispatch desk (``Area.DISPATCH``): the queue, the ship form, bulk CSV, scan-to-ship.
+
+``/dispatch/orders/{number}/ship`` is the ship form the order screen links to: the whole
+page, or only the form for htmx. Each POST calls one use-case and re-renders.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath
+from litestar.response import Redirect, Response, Template
+
+from dashboard.domain.carriers import carrier_choices, guess_carrier
+from dashboard.domain.errors import DomainError, ValidationFailed
+from dashboard.domain.fulfilment import MAX_BULK_ROWS
+from dashboard.domain.roles import Area
+from dashboard.services import dispatch, fulfilment, pickup
+from dashboard.services.fulfilment import BulkShipRow
+from dashboard.views.errors import is_htmx
+from dashboard.views.security import area_guard
+
+
+async def _ship_context(number: str, form: dict | None = None, errors: dict | None = None,
+                        message: str = "") -> dict:
+    order = await fulfilment.load_order(number)
+    return {"order": order, "lines": await fulfilment.order_lines(order["id"]),
+            "carriers": carrier_choices(), "form": form or {}, "errors": errors or {},
+            "message": message}
+
+
+def parse_bulk_csv(text: str) -> list[BulkShipRow]:
+    """Rows "order number, carrier, tracking number" (comma, semicolon or tab); a header
+    row and blank lines are ignored."""
+    sample = text[:2000]
+    delimiter = max(",;\t", key=sample.count)
+    rows = []
+    for cells in csv.reader(io.StringIO(text), delimiter=delimiter):
+        cells = [c.strip() for c in cells]
+        if not any(cells) or cells[0].lower().replace("_", " ") in ("order number", "number",
+                                                                     "order"):
+            continue
+        if len(cells) < 3:
+            raise ValidationFailed({"csv": f"line {cells!r}: expected order number, carrier, "
+                                           f"tracking number"})
+        rows.append(BulkShipRow(cells[0], cells[1], cells[2]))
+    if not rows:
+        raise ValidationFailed({"csv": "no rows"})
+    if len(rows) > MAX_BULK_ROWS:
+        raise ValidationFailed({"csv": f"at most {MAX_BULK_ROWS} rows at once"})
+    return rows
+
+
+class DispatchController(Controller):
+    path = "/dispatch"
+    guards = [area_guard(Area.DISPATCH)]
+    include_in_schema = False
+
+    @get("/")
+    async def index(self) -> Template:
+        return Template("pages/dispatch/index.html", context={
+            "queue": await dispatch.dispatch_queue()})
+
+    # --- one order ----------------------------------------------------------------------
+
+    @get("/orders/{number:str}/ship")
+    async def ship_form(self, request: Request, number: FromPath[str]) -> Template:
+        context = await _ship_context(number)
+        template = "partials/dispatch/_ship_form.html" if is_htmx(request) else \
+            "pages/dispatch/ship.html"
+        return Template(template, context=context)
+
+    @post("/orders/{number:str}/ship")
+    async def ship(self, request: Request, number: FromPath[str]) -> Response:
+        form = await request.form()
+        values = {k: str(v) for k, v in form.items()}
+        lines: dict[int, int] = {}
+        errors: dict[str, str] = {}
+        for name, value in values.items():
+            if name.startswith("line_"):
+                try:
+                    lines[int(name[5:])] = int(value or 0)
+                except ValueError:
+                    errors[name] = "a whole number"
+        try:
+            if errors:
+                raise ValidationFailed(errors)
+            await fulfilment.ship_order(
+                number, carrier=values.get("carrier", ""),
+                tracking_number=values.get("tracking_number", ""),
+                service=values.get("service", ""), lines=lines,
+                notify_customer=values.get("notify") == "1", actor=request.user.actor)
+        except ValidationFailed as exc:
+            return self._form_answer(request, await _ship_context(
+                number, values, exc.fields, exc.message), 422)
+        except DomainError as exc:
+            return self._form_answer(request, await _ship_context(
+                number, values, {}, exc.message), 422)
+        if is_htmx(request):
+            return self._form_answer(request, await _ship_context(number, message="Shipped"), 200)
+        return Redirect(f"/orders/{number}", status_code=303)
+
+    @staticmethod
+    def _form_answer(request: Request, context: dict, status: int) -> Template:
+        template = "partials/dispatch/_ship_form.html" if is_htmx(request) else \
+            "pages/dispatch/ship.html"
+        return Template(template, context=context, status_code=status)
+
+    @post("/orders/{number:str}/ready-for-pickup")
+    async def ready(self, request: Request, number: FromPath[str]) -> Redirect:
+        await pickup.ready_for_pickup(number, request.user.actor)
+        return Redirect("/dispatch", status_code=303)
+
+    @post("/orders/{number:str}/collected")
+    async def collected(self, request: Request, number: FromPath[str]) -> Redirect:
+        await pickup.collected(number, request.user.actor)
+        return Redirect("/dispatch", status_code=303)
+
+    # --- bulk CSV -------------------------------------------------------------------------
+
+    @get("/bulk")
+    async def bulk_form(self) -> Template:
+        return Template("pages/dispatch/bulk.html", context={"result": None, "error": "",
+                                                             "csv": ""})
+
+    @post("/bulk")
+    async def bulk(self, request: Request) -> Template:
+        form = await request.form()
+        text = str(form.get("csv") or "")
+        upload = form.get("file")
+        if isinstance(upload, UploadFile):
+            text = (await upload.read()).decode("utf-8-sig", errors="replace") or text
+        try:
+            rows = parse_bulk_csv(text)
+        except ValidationFailed as exc:
+            return Template("pages/dispatch/bulk.html", status_code=422, context={
+                "result": None, "error": exc.fields["csv"], "csv": text})
+        result = await fulfilment.ship_many(rows, notify_customer=form.get("notify") == "1",
+                                            actor=request.user.actor)
+        if is_htmx(request):
+            return Template("partials/dispatch/_bulk_result.html", context={"result": result})
+        return Template("pages/dispatch/bulk.html", context={"result": result, "error": "",
+                                                             "csv": ""})
+
+    # --- scan-to-ship -----------------------------------------------------------------------
+
+    async def _scan_page(self, request: Request, pending: str = "", message: str = "",
+                         error: str = "", status: int = 200) -> Template:
+        return Template("pages/dispatch/scan.html", status_code=status, context={
+            "pending": pending, "message": message, "error": error,
+            "carriers": carrier_choices(),
+            "recent": await dispatch.recent_shipments(request.user.actor)})
+
+    @get("/scan")
+    async def scan_page(self, request: Request) -> Template:
+        return await self._scan_page(request)
+
+    @post("/scan")
+    async def scan(self, request: Request) -> Template:
+        """First scan: the delivery note (order number). Second: the carrier label."""
+        form = await request.form()
+        code = str(form.get("code") or "").strip()
+        pending = str(form.get("pending") or "").strip()
+        try:
+            if not pending:
+                order = await fulfilment.load_order(code)
+                return await self._scan_page(request, pending=order["number"])
+            carrier = str(form.get("carrier") or "") or guess_carrier(code)
+            if not carrier:
+                raise ValidationFailed({"carrier": "carrier not recognised: choose it"},
+                                       "Carrier not recognised from the label: choose it")
+            await fulfilment.ship_order(pending, carrier=carrier, tracking_number=code,
+                                        notify_customer=True, actor=request.user.actor)
+        except ValidationFailed as exc:
+            detail = "; ".join(exc.fields.values())
+            return await self._scan_page(request, pending=pending, status=422,
+                                         error=f"{exc.message}: {detail}")
+        except DomainError as exc:
+            return await self._scan_page(request, status=422, error=exc.message)
+        return await self._scan_page(request, message=f"{pending} shipped")
+
+    @post("/shipments/{shipment_id:int}/undo")
+    async def undo(self, request: Request, shipment_id: FromPath[int]) -> Template:
+        try:
+            number = await fulfilment.undo_shipment(shipment_id, actor=request.user.actor)
+        except DomainError as exc:
+            return await self._scan_page(request, status=422, error=exc.message)
+        return await self._scan_page(request, message=f"{number}: shipment undone")
