@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from dashboard.domain.carrier_webhooks import TRACKING_EVENT, parse_tracking_update
+from dashboard.services import fulfilment
 from dashboard.services.webhook_receipts import process_once
 
 log = logging.getLogger(__name__)
@@ -23,8 +24,6 @@ async def handle_carrier_event(webhook_id: str, event_type: str, data: object) -
             log.info("carrier webhook %s of type %r ignored", webhook_id, event_type)
             return "ignored"
         update = parse_tracking_update(data)
-        from dashboard.services import fulfilment
-
         await fulfilment.record_tracking_event(
             update.order_number, update.carrier, update.tracking_number, update.status,
             update.occurred_at, actor=ACTOR)

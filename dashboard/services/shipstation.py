@@ -14,8 +14,10 @@ from datetime import datetime
 
 from dashboard.db.tables import Order, OrderLine, OrderNote, Shipment
 from dashboard.domain import shipstation as protocol
-from dashboard.domain.errors import NotFound
+from dashboard.domain.carriers import get_carrier, normalise_tracking
+from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.statuses import ShippingMethod
+from dashboard.services import fulfilment
 from dashboard.services.webhook_receipts import DUPLICATE, process_once
 
 log = logging.getLogger(__name__)
@@ -122,10 +124,11 @@ async def apply_ship_notice(notice: protocol.ShipNotice, *, notify_setting: bool
     number (by hand, scan-to-ship) is not shipped twice either. Items name the lines and
     quantities; without items, everything still to ship leaves. The customer is emailed
     only when the shop asked for it and ShipStation did not say it notified them itself.
-    ``NotFound`` for an unknown order; ``ValidationFailed``/``NotAllowed`` from fulfilment.
+    A carrier we do not list is recorded as ``other`` with ShipStation's name kept in the
+    service. ``NotFound`` for an unknown order; ``ValidationFailed`` (tracking number not
+    fitting the carrier, more than can leave) or ``NotAllowed`` (held, cancelled) from
+    ``fulfilment.ship_order``: nothing is written then.
     """
-    from dashboard.services import fulfilment
-
     async def apply() -> str:
         order = await Order.select(Order.id).where(Order.number == notice.order_number).first()
         if order is None:
@@ -133,26 +136,29 @@ async def apply_ship_notice(notice: protocol.ShipNotice, *, notify_setting: bool
                            number=notice.order_number)
         if await Shipment.exists().where(
                 (Shipment.order == order["id"])
-                & (Shipment.tracking_number == _normalised(notice.tracking_number))):
+                & (Shipment.tracking_number == normalise_tracking(notice.tracking_number))):
             return DUPLICATE
         lines = await OrderLine.select(OrderLine.id, OrderLine.sku, OrderLine.quantity,
                                        OrderLine.shipped).where(OrderLine.order == order["id"])
         wanted = protocol.shipped_lines(notice.items, lines)
         notify = notify_setting and notice.notify_customer is not False
+        carrier = _carrier_code(notice.carrier)
+        service = notice.service
+        if carrier == "other" and notice.carrier:
+            service = f"{notice.carrier} {service}".strip()
         await fulfilment.ship_order(
-            notice.order_number, carrier=_carrier_code(notice.carrier),
-            tracking_number=notice.tracking_number, service=notice.service, lines=wanted,
-            notify_customer=notify, actor=ACTOR)
+            notice.order_number, carrier=carrier, tracking_number=notice.tracking_number,
+            service=service, lines=wanted, notify_customer=notify, actor=ACTOR)
         return "shipped"
 
-    key = f"{notice.order_number}|{_normalised(notice.tracking_number)}"
+    key = f"{notice.order_number}|{normalise_tracking(notice.tracking_number)}"
     return await process_once("shipstation", key, "shipnotify", apply)
 
 
-def _normalised(tracking_number: str) -> str:
-    return "".join(tracking_number.split()).upper()
-
-
 def _carrier_code(name: str) -> str:
-    """ShipStation's carrier name as one of ours; a carrier we do not list is ``other``."""
-    return name
+    """ShipStation's carrier name as one of ours; a carrier we do not list is ``other``
+    (ShipStation also speaks of USPS, FedEx... that our tracking formats do not know)."""
+    try:
+        return get_carrier(name).code
+    except ValidationFailed:
+        return "other"
