@@ -9,7 +9,7 @@ how ShipStation learns that an order it holds was cancelled or shipped by hand.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from dashboard.db.tables import Order, OrderLine, OrderNote, Shipment
@@ -56,8 +56,13 @@ async def _internal_notes(order_ids: list[int]) -> dict[int, str]:
 
 
 async def _items(order_ids: list[int]) -> dict[int, list[protocol.ExportItem]]:
-    """What is still to ship on each line (ordered - shipped), with its bin and weight."""
-    items: dict[int, list[protocol.ExportItem]] = {}
+    """What is still to ship on each line (ordered - shipped), with its bin and weight.
+
+    Lines already gone are left out; an order with nothing left (shipped, cancelled) lists
+    what was ordered, so ShipStation never sees an order without items.
+    """
+    left: dict[int, list[protocol.ExportItem]] = {}
+    ordered: dict[int, list[protocol.ExportItem]] = {}
     for line in await OrderLine.select(
             OrderLine.id, OrderLine.order, OrderLine.sku, OrderLine.name, OrderLine.quantity,
             OrderLine.shipped, OrderLine.unit_price, OrderLine.bin_location,
@@ -65,12 +70,16 @@ async def _items(order_ids: list[int]) -> dict[int, list[protocol.ExportItem]]:
             OrderLine.product.bin_location.as_alias("product_bin"),
     ).where(OrderLine.order.is_in(order_ids)).order_by(OrderLine.order).order_by(
             OrderLine.position):
-        items.setdefault(line["order"], []).append(protocol.ExportItem(
-            line_id=line["id"], sku=line["sku"], name=line["name"],
-            quantity=max(line["quantity"] - line["shipped"], 0), unit_price=line["unit_price"],
+        item = protocol.ExportItem(
+            line_id=line["id"], sku=line["sku"], name=line["name"], quantity=line["quantity"],
+            unit_price=line["unit_price"],
             location=line["bin_location"] or line["product_bin"] or "",
-            weight_grams=line["weight_grams"] or 0))
-    return items
+            weight_grams=line["weight_grams"] or 0)
+        ordered.setdefault(line["order"], []).append(item)
+        remaining = line["quantity"] - line["shipped"]
+        if remaining > 0:
+            left.setdefault(line["order"], []).append(replace(item, quantity=remaining))
+    return {order_id: left.get(order_id) or items for order_id, items in ordered.items()}
 
 
 def _export_order(row: dict, items: list[protocol.ExportItem], notes: str) -> protocol.ExportOrder:

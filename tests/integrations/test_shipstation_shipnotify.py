@@ -119,3 +119,23 @@ async def test_shipnotify_needs_credentials(shipstation):
     response = await shipstation.post(params(placed["number"]), notice(placed["number"]),
                                       headers={})
     assert response.status_code == 401 and await Shipment.count() == 0
+
+
+async def test_the_export_lists_what_is_left_to_ship(shipstation):
+    from lxml import etree
+
+    from tests.integrations.test_shipstation_export import _range
+
+    placed = await make_order(lines=[("TSHIRT-BLUE-M", 2, 1990), ("MUG-RED", 1, 1250)])
+    items = "<Items><Item><SKU>TSHIRT-BLUE-M</SKU><Quantity>1</Quantity></Item></Items>"
+    await shipstation.post(params(placed["number"]), notice(placed["number"], items=items))
+    root = etree.fromstring((await shipstation.get(_range())).content)
+    listed = [(i.findtext("SKU"), i.findtext("Quantity")) for i in root.iter("Item")]
+    assert listed == [("TSHIRT-BLUE-M", "1"), ("MUG-RED", "1")]
+    assert root.findtext("Order/OrderStatus") == "unpaid"
+    await shipstation.post(params(placed["number"], "6A12345678902"),
+                           notice(placed["number"], tracking="6A12345678902"))
+    root = etree.fromstring((await shipstation.get(_range())).content)
+    assert root.findtext("Order/OrderStatus") == "shipped"
+    assert [(i.findtext("SKU"), i.findtext("Quantity")) for i in root.iter("Item")] == [
+        ("TSHIRT-BLUE-M", "2"), ("MUG-RED", "1")]  # all gone: what was ordered
