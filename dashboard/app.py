@@ -33,7 +33,10 @@ from dashboard.views.orders import OrdersController
 from dashboard.views.payments import PaymentsController
 from dashboard.views.picking import PickingController
 from dashboard.views.dispatch import DispatchController
-from dashboard.views.webhooks import payment_webhook
+from dashboard.views.exports import export_orders_csv
+from dashboard.views.integrations import shipstation_endpoint
+from dashboard.views.settings import SettingsController
+from dashboard.views.webhooks import carrier_webhook, payment_webhook
 from dashboard.views.security import PUBLIC_PATHS, StaffAuthMiddleware
 from dashboard.views.stock import StockController
 
@@ -47,6 +50,15 @@ async def _database(_: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         await transaction.stop()
+
+
+@asynccontextmanager
+async def _webhook_endpoints(_: Litestar) -> AsyncIterator[None]:
+    """Outgoing webhook endpoints come from DASHBOARD_WEBHOOK_ENDPOINTS: synced at start-up."""
+    from dashboard.services.webhook_endpoints import sync_from_settings
+
+    await sync_from_settings()
+    yield
 
 
 @asynccontextmanager
@@ -82,6 +94,10 @@ def create_app() -> Litestar:
             healthz,
             whoami,
             payment_webhook,
+            carrier_webhook,
+            shipstation_endpoint,
+            export_orders_csv,
+            SettingsController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[HTMXPlugin()],
@@ -99,7 +115,7 @@ def create_app() -> Litestar:
             engine=JinjaTemplateEngine.from_environment(build_environment())
         ),
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[_database, chromium_lifespan, _worker],
+        lifespan=[_database, _webhook_endpoints, chromium_lifespan, _worker],
         openapi_config=OpenAPIConfig(title="Order desk API", version="1.0.0", path="/schema"),
         debug=False,
     )

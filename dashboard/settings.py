@@ -94,6 +94,8 @@ class Settings:
     invoice_at: str = "payment"  # payment | order: when an order may get its invoice
     printers: str = ""  # "zebra1=cups:ZebraQueue,zebra2=tcp:10.0.0.5:9100"
     label_printer: str | None = None  # default printer name for labels
+    shipstation_notify_customer: bool = False  # email the customer on a ShipStation notice
+    webhook_endpoints: str = ""  # "URL|whsec_...|order.paid,order.shipped; URL2|whsec_..."
 
     @property
     def is_postgres(self) -> bool:
@@ -139,6 +141,8 @@ def load_settings() -> Settings:
         invoice_at=env.get("DASHBOARD_INVOICE_AT", "payment"),
         printers=env.get("DASHBOARD_PRINTERS", ""),
         label_printer=env.get("DASHBOARD_LABEL_PRINTER") or None,
+        shipstation_notify_customer=_flag(env.get("DASHBOARD_SHIPSTATION_NOTIFY_CUSTOMER", "off")),
+        webhook_endpoints=env.get("DASHBOARD_WEBHOOK_ENDPOINTS", ""),
     )
 
 

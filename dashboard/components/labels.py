@@ -69,6 +69,11 @@ LABELS: dict[str, dict[str, str]] = {
         "picking": N_("Picking"),
         "settings": N_("Settings"),
     },
+    "delivery_status": {
+        "pending": N_("Pending"),
+        "delivered": N_("Delivered"),
+        "failed": N_("Failed"),
+    },
 }
 
 

@@ -14,7 +14,8 @@ from dashboard.settings import PROJECT_ROOT
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 HTMX_VERSION = "2.0.11"
 # Areas whose screens exist; the navigation shows these, filtered by role.
-NAV_AREAS = frozenset({"orders", "customers", "picking", "payments", "stock", "dispatch"})
+NAV_AREAS = frozenset({"orders", "customers", "picking", "payments", "stock", "dispatch",
+                       "settings"})
 
 
 @pass_context

@@ -14,15 +14,13 @@ twice under two webhook ids, or staff typing a cheque twice, never pays twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import TypeVar
 
 from babel.numbers import get_currency_precision
 
-from dashboard.db.tables import Order, Payment, ReceivedWebhook
+from dashboard.db.tables import Order, Payment
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.pricing import balance_due
@@ -30,9 +28,9 @@ from dashboard.domain.statuses import OrderStatus, PaymentMethod, PaymentStatus,
 from dashboard.services.history import record_event
 from dashboard.services.outbox import queue_email, queue_webhook
 from dashboard.services.results import BulkResult
+from dashboard.services.webhook_receipts import process_once, retry_on_stale
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 SOURCES = ("webhook", "manual", "bank_statement")
 ORDER_COLUMNS = (
@@ -41,7 +39,6 @@ ORDER_COLUMNS = (
     Order.credited_total, Order.balance_due, Order.version, Order.paid_at, Order.placed_at,
     Order.customer_email, Order.customer_name, Order.locale,
 )
-STALE_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -72,22 +69,6 @@ async def load_order(number: str) -> dict:
     if row is None:
         raise NotFound(f"Order {number} does not exist", number=number)
     return row
-
-
-async def retry_on_stale(use_case: Callable[[], Awaitable[T]]) -> T:
-    """Run ``use_case`` in its own write transaction, again if a concurrent writer won.
-
-    Only for automatic callers (webhooks, the worker): they cannot ask anyone to reload.
-    """
-    for attempt in range(STALE_RETRIES):
-        try:
-            async with write_transaction():
-                return await use_case()
-        except StaleVersion:
-            if attempt == STALE_RETRIES - 1:
-                raise
-            log.info("order changed meanwhile, retrying (%d)", attempt + 1)
-    raise AssertionError("unreachable")
 
 
 def _check_amount(amount: int, currency: str, order: dict) -> None:
@@ -351,11 +332,6 @@ def _event_fields(data: object) -> tuple[str, int, str, str]:
     return number.strip(), amount, currency.upper(), ref.strip()
 
 
-def _is_unique_violation(exc: Exception) -> bool:
-    text = f"{type(exc).__name__} {exc}".lower()
-    return "unique" in text or "integrityerror" in text
-
-
 async def handle_provider_event(webhook_id: str, event_type: str, data: object) -> str:
     """Apply one verified payment-provider event, exactly once per webhook id.
 
@@ -366,12 +342,7 @@ async def handle_provider_event(webhook_id: str, event_type: str, data: object) 
     """
     actor = "payment provider"
 
-    async def use_case() -> str:
-        if await ReceivedWebhook.exists().where(
-                (ReceivedWebhook.source == "payments") & (ReceivedWebhook.webhook_id == webhook_id)):
-            return "duplicate"
-        await ReceivedWebhook.insert(ReceivedWebhook(source="payments", webhook_id=webhook_id,
-                                                     event_type=event_type[:60]))
+    async def apply() -> str:
         if event_type not in PROVIDER_EVENTS:
             log.info("payment webhook %s of type %r ignored", webhook_id, event_type)
             return "ignored"
@@ -386,13 +357,4 @@ async def handle_provider_event(webhook_id: str, event_type: str, data: object) 
             await record_failure(number, amount, currency, ref, source="webhook", actor=actor)
         return "processed"
 
-    try:
-        return await retry_on_stale(use_case)
-    except DomainError:
-        raise
-    except Exception as exc:
-        # Two deliveries of one webhook id at the same instant: the loser hits the unique
-        # (source, webhook_id) constraint after the winner committed.
-        if _is_unique_violation(exc):
-            return "duplicate"
-        raise
+    return await process_once("payments", webhook_id, event_type, apply)

@@ -1,4 +1,5 @@
-"""``POST /webhooks/payments``: the payment provider's events, Standard Webhooks signed.
+"""Webhooks received, Standard Webhooks signed: ``POST /webhooks/payments`` (the payment
+provider) and ``POST /webhooks/carriers`` (tracking updates).
 
 The signature is the authentication: no secret configured means every call is refused.
 A refusal (bad or missing signature, stale timestamp, bad body, unknown order) is logged
@@ -9,16 +10,20 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 
 from litestar import Request, Response, post
 from standardwebhooks.webhooks import Webhook
 
 from dashboard.domain.errors import NotFound, ValidationFailed
-from dashboard.services import payments
+from dashboard.services import carrier_events, payments
 from dashboard.settings import get_settings
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
+SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
+
+Handler = Callable[[str, str, object], Awaitable[str]]
 
 
 def verify_signature(secret: str | None, body: bytes, headers: dict[str, str]) -> str | None:
@@ -37,35 +42,48 @@ def verify_signature(secret: str | None, body: bytes, headers: dict[str, str]) -
     return None
 
 
-def _refuse(status: int, detail: str, webhook_id: str, **extra: object) -> Response:
-    log.warning("payment webhook %r refused (%s): %s", webhook_id, status, detail)
+def _refuse(source: str, status: int, detail: str, webhook_id: str, **extra: object) -> Response:
+    log.warning("%s webhook %r refused (%s): %s", source, webhook_id, status, detail)
     return Response({"detail": detail, **extra}, status_code=status)
 
 
-@post("/webhooks/payments", status_code=200, tags=["webhooks"])
-async def payment_webhook(request: Request) -> Response:
-    """Apply ``payment.succeeded`` / ``payment.failed`` / ``payment.refunded`` once each."""
+async def receive_signed(request: Request, source: str, secret: str | None,
+                         handler: Handler) -> Response:
+    """Verify, parse ``{"type", "data"}`` and hand the event to ``handler(id, type, data)``."""
     body = await request.body()
     webhook_id = request.headers.get("webhook-id", "")
     if len(body) > MAX_BODY_BYTES:
-        return _refuse(413, "body too large", webhook_id)
-    headers = {k: request.headers.get(k, "") for k in
-               ("webhook-id", "webhook-timestamp", "webhook-signature")}
-    problem = verify_signature(get_settings().payment_webhook_secret, body, headers)
+        return _refuse(source, 413, "body too large", webhook_id)
+    headers = {k: request.headers.get(k, "") for k in SIGNATURE_HEADERS}
+    problem = verify_signature(secret, body, headers)
     if problem:
-        return _refuse(401, f"signature refused: {problem}", webhook_id)
+        return _refuse(source, 401, f"signature refused: {problem}", webhook_id)
     try:
         event = json.loads(body)
         event_type = event["type"]
         if not isinstance(event_type, str):
             raise TypeError("type must be a string")
     except (ValueError, KeyError, TypeError) as exc:
-        return _refuse(422, f"malformed event: {exc}", webhook_id)
+        return _refuse(source, 422, f"malformed event: {exc}", webhook_id)
     try:
-        outcome = await payments.handle_provider_event(webhook_id, event_type, event.get("data"))
+        outcome = await handler(webhook_id, event_type, event.get("data"))
     except NotFound as exc:
-        return _refuse(404, exc.message, webhook_id)
+        return _refuse(source, 404, exc.message, webhook_id)
     except ValidationFailed as exc:
-        return _refuse(422, exc.message, webhook_id, errors=exc.fields)
-    log.info("payment webhook %s (%s): %s", webhook_id, event_type, outcome)
+        return _refuse(source, 422, exc.message, webhook_id, errors=exc.fields)
+    log.info("%s webhook %s (%s): %s", source, webhook_id, event_type, outcome)
     return Response({"status": outcome}, status_code=200)
+
+
+@post("/webhooks/payments", status_code=200, tags=["webhooks"])
+async def payment_webhook(request: Request) -> Response:
+    """Apply ``payment.succeeded`` / ``payment.failed`` / ``payment.refunded`` once each."""
+    return await receive_signed(request, "payment", get_settings().payment_webhook_secret,
+                                payments.handle_provider_event)
+
+
+@post("/webhooks/carriers", status_code=200, tags=["webhooks"])
+async def carrier_webhook(request: Request) -> Response:
+    """Apply ``tracking.updated`` (in transit, delivered, exception) once per webhook id."""
+    return await receive_signed(request, "carrier", get_settings().carrier_webhook_secret,
+                                carrier_events.handle_carrier_event)
