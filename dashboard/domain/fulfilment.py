@@ -14,6 +14,8 @@ them):
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
@@ -171,3 +173,35 @@ def check_undo(shipped_at: datetime, now: datetime | None = None) -> None:
     """Only a recent shipment may be taken back; later, record a return instead."""
     if (now or datetime.now(timezone.utc)) - as_utc(shipped_at) > UNDO_WINDOW:
         raise NotAllowed("Too late to undo: shipments can be undone for five minutes")
+
+
+@dataclass(frozen=True)
+class BulkShipRow:
+    number: str
+    carrier: str
+    tracking_number: str
+
+
+def parse_bulk_shipments(text: str, default_carrier: str | None = None) -> list[BulkShipRow]:
+    """Rows "order number, carrier, tracking number" (comma, semicolon or tab), or
+    "order number, tracking number" when a ``default_carrier`` is given; a header row and
+    blank lines are ignored. Raises ``ValidationFailed`` naming the first bad line."""
+    rows = []
+    for line in text.splitlines():
+        # Each line may use its own separator (pasted from different places).
+        delimiter = max(",;\t", key=line.count)
+        cells = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=delimiter), [])]
+        if not any(cells) or cells[0].lower().replace("_", " ") in ("order number", "number",
+                                                                     "order"):
+            continue
+        if len(cells) == 2 and default_carrier:
+            cells = [cells[0], default_carrier, cells[1]]
+        if len(cells) < 3:
+            raise ValidationFailed({"csv": f"line {cells!r}: expected order number, carrier, "
+                                           f"tracking number"})
+        rows.append(BulkShipRow(cells[0], cells[1], cells[2]))
+    if not rows:
+        raise ValidationFailed({"csv": "no rows"})
+    if len(rows) > MAX_BULK_ROWS:
+        raise ValidationFailed({"csv": f"at most {MAX_BULK_ROWS} rows at once"})
+    return rows

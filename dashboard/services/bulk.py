@@ -18,7 +18,8 @@ from dashboard.db.tables import Order
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import DomainError, ValidationFailed
 from dashboard.domain.listing import OrderFilter
-from dashboard.services import holds, notes, orders, payments, print_batches
+from dashboard.domain.fulfilment import parse_bulk_shipments
+from dashboard.services import fulfilment, holds, notes, orders, payments, print_batches
 from dashboard.services.outbox import queue_email
 from dashboard.services.auth import StaffIdentity
 from dashboard.services.queries import matching_order_ids
@@ -82,6 +83,25 @@ async def _cancel(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentit
     return result
 
 
+async def _mark_shipped(ids: Sequence[int], form: Mapping[str, str],
+                        who: StaffIdentity) -> BulkResult:
+    """Ship the selected orders with the tracking numbers pasted for them: lines
+    "order number, tracking number" (the chosen carrier) or "order number, carrier,
+    tracking number". A selected order with no line is skipped; lines for orders that
+    are not selected are ignored."""
+    rows = parse_bulk_shipments(form.get("tracking", ""), form.get("carrier") or None)
+    selected = await _numbers(ids)
+    wanted = set(selected)
+    result = await fulfilment.ship_many([r for r in rows if r.number in wanted],
+                                        notify_customer=form.get("notify") == "on",
+                                        actor=who.actor)
+    listed = {r.number for r in rows}
+    for number in selected:
+        if number not in listed:
+            result.skip(number, "no tracking number given")
+    return result
+
+
 async def _print(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity) -> BulkResult:
     """One PDF of the chosen document for every selected order, built in the background."""
     numbers = await _numbers(ids)
@@ -116,6 +136,7 @@ BULK_ACTIONS: dict[str, BulkAction] = {
     "hold": _hold,
     "release_hold": _release_hold,
     "mark_paid": _mark_paid,
+    "mark_shipped": _mark_shipped,
     "cancel": _cancel,
     "print": _print,
     "email": _email,

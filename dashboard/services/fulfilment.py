@@ -29,6 +29,7 @@ from dashboard.db.transaction import write_transaction
 from dashboard.domain.carriers import CARRIERS, Carrier, normalise_tracking, validate_tracking
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.fulfilment import (
+    BulkShipRow,
     LineState,
     NotAllowed,
     check_tracking_status,
@@ -184,13 +185,6 @@ async def _ship(number: str, carrier: Carrier, tracking: str, service: str,
 
 
 # --- bulk: one transaction, a report per order ------------------------------------------------
-
-@dataclass(frozen=True)
-class BulkShipRow:
-    number: str
-    carrier: str
-    tracking_number: str
-
 
 async def ship_many(rows: list[BulkShipRow], *, notify_customer: bool, actor: str) -> BulkResult:
     """Ship every listed order whole (what can leave now), in ONE transaction.

@@ -6,9 +6,6 @@ page, or only the form for htmx. Each POST calls one use-case and re-renders.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath
@@ -16,10 +13,9 @@ from litestar.response import Redirect, Response, Template
 
 from dashboard.domain.carriers import carrier_choices, guess_carrier
 from dashboard.domain.errors import DomainError, ValidationFailed
-from dashboard.domain.fulfilment import MAX_BULK_ROWS
+from dashboard.domain.fulfilment import parse_bulk_shipments
 from dashboard.domain.roles import Area
 from dashboard.services import dispatch, fulfilment, pickup
-from dashboard.services.fulfilment import BulkShipRow
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
@@ -30,28 +26,6 @@ async def _ship_context(number: str, form: dict | None = None, errors: dict | No
     return {"order": order, "lines": await fulfilment.order_lines(order["id"]),
             "carriers": carrier_choices(), "form": form or {}, "errors": errors or {},
             "message": message}
-
-
-def parse_bulk_csv(text: str) -> list[BulkShipRow]:
-    """Rows "order number, carrier, tracking number" (comma, semicolon or tab); a header
-    row and blank lines are ignored."""
-    sample = text[:2000]
-    delimiter = max(",;\t", key=sample.count)
-    rows = []
-    for cells in csv.reader(io.StringIO(text), delimiter=delimiter):
-        cells = [c.strip() for c in cells]
-        if not any(cells) or cells[0].lower().replace("_", " ") in ("order number", "number",
-                                                                     "order"):
-            continue
-        if len(cells) < 3:
-            raise ValidationFailed({"csv": f"line {cells!r}: expected order number, carrier, "
-                                           f"tracking number"})
-        rows.append(BulkShipRow(cells[0], cells[1], cells[2]))
-    if not rows:
-        raise ValidationFailed({"csv": "no rows"})
-    if len(rows) > MAX_BULK_ROWS:
-        raise ValidationFailed({"csv": f"at most {MAX_BULK_ROWS} rows at once"})
-    return rows
 
 
 class DispatchController(Controller):
@@ -134,7 +108,7 @@ class DispatchController(Controller):
         if isinstance(upload, UploadFile):
             text = (await upload.read()).decode("utf-8-sig", errors="replace") or text
         try:
-            rows = parse_bulk_csv(text)
+            rows = parse_bulk_shipments(text)
         except ValidationFailed as exc:
             return Template("pages/dispatch/bulk.html", status_code=422, context={
                 "result": None, "error": exc.fields["csv"], "csv": text})

@@ -22,6 +22,7 @@ from dashboard.views.security import area_guard
 
 BULK_ACTION_LABELS = {"add_note": N_("Add a note"), "hold": N_("Put on hold"),
                       "release_hold": N_("Release hold"), "mark_paid": N_("Mark paid"),
+                      "mark_shipped": N_("Mark shipped"),
                       "cancel": N_("Cancel orders"), "print": N_("Print"),
                       "email": N_("Email the customers")}
 

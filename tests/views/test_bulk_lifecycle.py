@@ -79,3 +79,22 @@ async def test_bulk_print_starts_one_batch_and_links_to_its_progress(login_as):
     link = response.text.split('href="/print/batches/')[1].split('"')[0]
     page = await http.get(f"/print/batches/{link}")
     assert page.status_code == 200
+
+
+async def test_bulk_mark_shipped_uses_the_pasted_tracking_numbers(login_as):
+    from dashboard.db.tables import Shipment
+
+    http = await login_as("dispatch")
+    a, b, c = await make_order(), await make_order(), await make_order()
+    tracking = f"{a['number']}, 6A12345678901\n{b['number']};chronopost;XY123456789FR\n"
+    response = await http.post("/orders/bulk", data={
+        "action": "mark_shipped", "carrier": "colissimo", "tracking": tracking,
+        "order_ids": await _ids(a["number"], b["number"], c["number"])},
+        headers={"HX-Request": "true"})
+    assert response.status_code == 200, response.text
+    assert (await order(a["number"]))["fulfilment_status"] == "shipped"
+    assert (await order(b["number"]))["last_carrier"] == "chronopost"
+    assert (await order(c["number"]))["fulfilment_status"] == "unfulfilled"
+    assert "no tracking number given" in response.text
+    shipments = await Shipment.select(Shipment.carrier, Shipment.tracking_number).order_by(Shipment.id)
+    assert [s["carrier"] for s in shipments] == ["colissimo", "chronopost"]
