@@ -10,8 +10,8 @@ run: setup
 test: setup
 	@bash scripts/test.sh
 
-# Re-extract translatable strings and merge them into the catalogues (then translate the new ones).
+# Re-extract translatable strings and merge them into the French catalogue; then fill the
+# new empty msgstr in dashboard/locale/fr/LC_MESSAGES/messages.po (a test lists any left).
 messages: setup
 	.venv/bin/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 -o dashboard/locale/messages.pot --no-location --omit-header .
-	.venv/bin/pybabel update -i dashboard/locale/messages.pot -d dashboard/locale --no-fuzzy-matching --omit-header
-	.venv/bin/pybabel init -i dashboard/locale/messages.pot -d dashboard/locale -l en 2>/dev/null || .venv/bin/pybabel update -i dashboard/locale/messages.pot -d dashboard/locale -l en --omit-header
+	.venv/bin/pybabel update -i dashboard/locale/messages.pot -d dashboard/locale -l fr --no-fuzzy-matching --omit-header
