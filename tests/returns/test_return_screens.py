@@ -1,0 +1,64 @@
+"""The returns screens: authorise, receive, credit and surcharge through HTTP forms."""
+
+from dashboard.db.tables import CreditNote, Order, ReturnRequest, Surcharge
+from tests.returns.conftest import lines_of, make_shipped_order
+
+
+async def test_walk_a_return_through_the_screens(login_as):
+    client = await login_as("back_office")
+    order = await make_shipped_order()
+    shirt, mug = await lines_of(order)
+    page = await client.get(f"/orders/{order['number']}/returns")
+    assert page.status_code == 200 and "Start a return" in page.text
+
+    refused = await client.post(f"/orders/{order['number']}/returns", data={
+        "kind": "return", "line": [str(shirt["id"])], f"quantity_{shirt['id']}": "5",
+        f"reason_{shirt['id']}": "damaged"})
+    assert refused.status_code == 422 and "can come back" in refused.text
+    assert await ReturnRequest.count() == 0
+
+    made = await client.post(f"/orders/{order['number']}/returns", data={
+        "kind": "return", "line": [str(shirt["id"]), str(mug["id"])],
+        f"quantity_{shirt['id']}": "1", f"reason_{shirt['id']}": "too_small",
+        f"quantity_{mug['id']}": "0", f"reason_{mug['id']}": "other"})
+    assert made.status_code == 303
+    rma = (await ReturnRequest.select().first())["rma_number"]
+    assert made.headers["location"].endswith(f"/returns/{rma}")
+
+    slip = await client.get(f"/orders/{order['number']}/returns/{rma}/slip.html")
+    assert slip.status_code == 200 and rma in slip.text and "Too small" in slip.text
+
+    detail = await client.get(made.headers["location"])
+    line_id = detail.text.split('name="line" value="')[1].split('"')[0]
+    received = await client.post(f"/orders/{order['number']}/returns/{rma}/receive", data={
+        "line": [line_id], f"restocked_{line_id}": "1", f"written_off_{line_id}": "0"})
+    assert received.status_code == 303
+    credited = await client.post(f"/orders/{order['number']}/returns/{rma}/credit", data={
+        "refund_method": "card", "refund_ref": "RF-9", "shipping": ""})
+    assert credited.status_code == 303
+    assert (await CreditNote.select(CreditNote.amount).first())["amount"] == 1990
+    page = await client.get(made.headers["location"])
+    assert "A20" in page.text and 'data-status="received"' in page.text
+
+
+async def test_surcharge_form_refuses_absurd_amounts_and_accepts_a_fee(login_as):
+    client = await login_as("back_office")
+    order = await make_shipped_order()
+    bad = await client.post(f"/orders/{order['number']}/surcharges", data={
+        "kind": "restocking_fee", "amount": "-3", "reason": "fee", "vat_rate_bp": "2000"})
+    assert bad.status_code == 422 and await Surcharge.count() == 0
+    ok = await client.post(f"/orders/{order['number']}/surcharges", data={
+        "kind": "restocking_fee", "amount": "4,50", "reason": "fee", "vat_rate_bp": "2000"})
+    assert ok.status_code == 303
+    after = await Order.select().where(Order.id == order["id"]).first()
+    assert (after["surcharge_total"], after["payment_status"]) == (450, "partially_paid")
+
+
+async def test_call_centre_may_authorise_returns_but_not_post_money(login_as):
+    client = await login_as("call_centre")
+    order = await make_shipped_order()
+    page = await client.get(f"/orders/{order['number']}/returns")
+    assert page.status_code == 200 and "new-surcharge" not in page.text
+    refused = await client.post(f"/orders/{order['number']}/surcharges", data={
+        "kind": "labour", "amount": "5", "reason": "x", "vat_rate_bp": "2000"})
+    assert refused.status_code == 403
