@@ -94,6 +94,12 @@ class ReturnsController(Controller):
     async def index(self, request: Request, number: FromPath[str]) -> Template:
         return await self._page(request, number)
 
+    @get("/returns/panel")
+    async def panel(self, request: Request, number: FromPath[str]) -> Template:
+        """The panel alone, for the order screen (which includes ``_panel.html``)."""
+        context = await panel_context(number, request)
+        return Template("partials/returns/_returns_panel.html", context={**context, "errors": None})
+
     @post("/returns")
     async def authorise(self, request: Request, number: FromPath[str]) -> Response:
         form = await request.form()

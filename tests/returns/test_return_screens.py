@@ -62,3 +62,29 @@ async def test_call_centre_may_authorise_returns_but_not_post_money(login_as):
     refused = await client.post(f"/orders/{order['number']}/surcharges", data={
         "kind": "labour", "amount": "5", "reason": "x", "vat_rate_bp": "2000"})
     assert refused.status_code == 403
+
+
+async def test_order_screen_shows_the_panel_and_the_list_filters_find_returns(login_as):
+    from dashboard.domain.returns import ReturnItem
+    from dashboard.services import credits, returns
+
+    client = await login_as("back_office")
+    with_return = await make_shipped_order()
+    credited = await make_shipped_order(email="bob@example.fr")
+    await make_shipped_order(email="carl@example.fr")
+    shirt, _ = await lines_of(with_return)
+    await returns.authorise_return(with_return["number"], "return", [
+        ReturnItem(shirt["id"], 1, "damaged")], actor="agent")
+    await credits.issue_credit(credited["number"], amount=100, refund_method="store_credit",
+                               actor="agent", send_email=False)
+
+    screen = await client.get(f"/orders/{with_return['number']}")
+    assert screen.status_code == 200 and f"/orders/{with_return['number']}/returns/panel" in screen.text
+    panel = await client.get(f"/orders/{with_return['number']}/returns/panel",
+                             headers={"HX-Request": "true"})
+    assert panel.status_code == 200 and "<html" not in panel.text and "RMA-" in panel.text
+
+    listed = await client.get("/orders?returns_in_progress=1", headers={"HX-Request": "true"})
+    assert with_return["number"] in listed.text and credited["number"] not in listed.text
+    listed = await client.get("/orders?credited=1", headers={"HX-Request": "true"})
+    assert credited["number"] in listed.text and with_return["number"] not in listed.text
