@@ -88,3 +88,32 @@ async def test_order_screen_shows_the_panel_and_the_list_filters_find_returns(lo
     assert with_return["number"] in listed.text and credited["number"] not in listed.text
     listed = await client.get("/orders?credited=1", headers={"HX-Request": "true"})
     assert credited["number"] in listed.text and with_return["number"] not in listed.text
+
+
+async def test_exchange_form_and_supplementary_invoice_page(login_as):
+    from dashboard.services.documents import issue_invoice
+    from tests.returns.conftest import make_product
+
+    client = await login_as("back_office")
+    await make_product("MUG-BLUE", 1200, on_hand=0, backorder=False)
+    order = await make_shipped_order()
+    _, mug = await lines_of(order)
+    refused = await client.post(f"/orders/{order['number']}/returns", data={
+        "kind": "exchange", "line": [str(mug["id"])], f"quantity_{mug['id']}": "1",
+        f"reason_{mug['id']}": "wrong_item", f"replacement_sku_{mug['id']}": "MUG-BLUE"})
+    assert refused.status_code == 422 and "MUG-BLUE" in refused.text
+    made = await client.post(f"/orders/{order['number']}/returns", data={
+        "kind": "exchange", "line": [str(mug["id"])], f"quantity_{mug['id']}": "1",
+        f"reason_{mug['id']}": "damaged", f"replacement_sku_{mug['id']}": ""})
+    assert made.status_code == 303
+    assert [ln["sku"] for ln in await lines_of(order)][-1] == "MUG-RED"
+
+    first = await issue_invoice(order["number"])
+    await client.post(f"/orders/{order['number']}/surcharges", data={
+        "kind": "labour", "amount": "10", "reason": "Engraving", "vat_rate_bp": "2000"})
+    supplementary = f"{first['number'][:6]}{int(first['number'][6:]) + 1:05d}"
+    page = await client.get(f"/orders/{order['number']}/documents/invoice.html",
+                            params={"invoice": supplementary})
+    assert page.status_code == 200
+    assert "Supplementary invoice" in page.text and "Engraving" in page.text
+    assert first["number"] in page.text
