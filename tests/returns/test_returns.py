@@ -202,3 +202,25 @@ async def test_a_returned_order_cannot_go_back_to_shipped_by_accident():
 
     with pytest.raises(InvalidTransition):
         check_transition("fulfilment_status", "returned", "shipped")
+
+
+async def test_exchange_replacement_leaves_through_the_normal_ship_flow():
+    from dashboard.services.fulfilment import ship_order
+
+    await make_product("TSHIRT-BLUE-L", 1990, on_hand=3)
+    order = await make_shipped_order()
+    shirt, _ = await lines_of(order)
+    rma = (await returns.authorise_return(order["number"], "exchange", [
+        ReturnItem(shirt["id"], 1, "too_small", "TSHIRT-BLUE-L", 1)], actor="agent")).rma
+    _, request = await returns.return_detail(order["number"], rma)
+    await returns.receive_return(order["number"], rma, [Receipt(request["lines"][0]["id"], 1, 0)],
+                                 actor="warehouse")
+    assert (await _reload(order))["fulfilment_status"] == "partially_returned"
+    await ship_order(order["number"], carrier="other", tracking_number="TRK123", actor="dispatch")
+    after = await _reload(order)
+    replacement = (await lines_of(order))[-1]
+    assert (replacement["sku"], replacement["shipped"], replacement["reserved"]) == (
+        "TSHIRT-BLUE-L", 1, 0)
+    assert after["fulfilment_status"] == "shipped"
+    assert (await level("TSHIRT-BLUE-L"))["on_hand"] == 2
+    _assert_balance(after)
