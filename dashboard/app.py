@@ -35,6 +35,7 @@ from dashboard.views.picking import PickingController
 from dashboard.views.dispatch import DispatchController
 from dashboard.views.exports import export_orders_csv
 from dashboard.views.integrations import shipstation_endpoint
+from dashboard.views.returns import ReturnsController
 from dashboard.views.settings import SettingsController
 from dashboard.views.webhooks import carrier_webhook, payment_webhook
 from dashboard.views.security import PUBLIC_PATHS, StaffAuthMiddleware
@@ -85,6 +86,7 @@ def create_app() -> Litestar:
             CustomersController,
             PickingController,
             DispatchController,
+            ReturnsController,
             PaymentsController,
             OrderDocumentsController,
             PrintController,

@@ -44,6 +44,33 @@ LABELS: dict[str, dict[str, str]] = {
         "cash_on_pickup": N_("Cash on pickup"),
     },
     "channel": {"web": N_("Web shop"), "phone": N_("Phone")},
+    "return_reason": {
+        "damaged": N_("Damaged"),
+        "wrong_item": N_("Wrong item"),
+        "changed_mind": N_("Changed mind"),
+        "too_small": N_("Too small"),
+        "too_large": N_("Too large"),
+        "other": N_("Other"),
+    },
+    "return_kind": {"return": N_("Return"), "exchange": N_("Exchange")},
+    "return_status": {
+        "authorised": N_("Authorised"),
+        "received": N_("Received"),
+        "closed": N_("Closed"),
+        "cancelled": N_("Cancelled"),
+    },
+    "condition": {"resellable": N_("Resellable"), "damaged": N_("Written off")},
+    "refund_method": {
+        "card": N_("Card refund"),
+        "bank_transfer": N_("Bank transfer"),
+        "store_credit": N_("Store credit"),
+    },
+    "surcharge_kind": {
+        "labour": N_("Extra labour"),
+        "shipping_change": N_("Change of shipping method"),
+        "restocking_fee": N_("Restocking fee"),
+        "other": N_("Other"),
+    },
     "shipping_method": {"carrier": N_("Carrier"), "click_and_collect": N_("Click and collect")},
     "role": {
         "admin": N_("Administrator"),

@@ -22,6 +22,7 @@ class DocumentKind(StrEnum):
     DELIVERY_NOTE = "delivery-note"
     CREDIT_NOTE = "credit-note"
     PICK_LIST = "pick-list"
+    RETURN_SLIP = "return-slip"
 
 
 # The documents one order has, as named in the URL /orders/{number}/documents/{kind}.pdf.
@@ -32,6 +33,9 @@ ORDER_DOCUMENTS = (
     DocumentKind.DELIVERY_NOTE,
     DocumentKind.CREDIT_NOTE,
 )
+# What may be rendered one by one (screens, email attachments): the return slip is reached
+# through its return authorisation, /orders/{number}/returns/{rma}/slip.pdf.
+EMAILED_DOCUMENTS = (*ORDER_DOCUMENTS, DocumentKind.RETURN_SLIP)
 # What a batch may print as one PDF (a pick list groups the orders into one document).
 BATCH_DOCUMENTS = (
     DocumentKind.INVOICE,

@@ -43,7 +43,7 @@ _ALLOWED: dict[str, frozenset[str]] = {
     "payment_method": frozenset(PaymentMethod),
     "channel": frozenset(Channel),
 }
-_FLAGS = ("has_notes", "backordered", "unverified")
+_FLAGS = ("has_notes", "backordered", "unverified", "returns_in_progress", "credited")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _CARRIER = re.compile(r"^[a-z0-9_.-]{1,40}$")
 _PHONE_LIKE = re.compile(r"^[\d\s.+()/-]+$")
@@ -67,6 +67,8 @@ class OrderFilter:
     has_notes: str = ""
     backordered: str = ""
     unverified: str = ""
+    returns_in_progress: str = ""
+    credited: str = ""
     sort: str = ""
     cursor: str = ""
 

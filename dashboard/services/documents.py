@@ -85,9 +85,7 @@ async def issue_invoice(order_number: str, actor: str = "system") -> dict:
         check_invoice_allowed(order["status"], order["payment_status"], get_settings().invoice_at)
         surcharges = await Surcharge.select().where(
             (Surcharge.order == order["id"]) & Surcharge.invoice_id.is_null())
-        extra = [{"reason": s["reason"], "kind": s["kind"], "amount": s["amount"],
-                  "vat_rate_bp": s["vat_rate_bp"],
-                  "tax": vat_included_tax(s["amount"], s["vat_rate_bp"])} for s in surcharges]
+        extra = _surcharge_lines(surcharges)
         issued_at = _now()
         number = await take_number(SequenceKind.INVOICE, fiscal_year(issued_at))
         snapshot = await ctx.invoice_snapshot(order, extra)
@@ -105,9 +103,65 @@ async def issue_invoice(order_number: str, actor: str = "system") -> dict:
     return rows[0] | {"snapshot": snapshot}
 
 
+def _surcharge_lines(surcharges: list[dict]) -> list[dict]:
+    return [{"reason": s["reason"], "kind": s["kind"], "amount": s["amount"],
+             "vat_rate_bp": s["vat_rate_bp"],
+             "tax": vat_included_tax(s["amount"], s["vat_rate_bp"])} for s in surcharges]
+
+
+async def issue_supplementary_invoice(order_number: str, surcharge_ids: list[int],
+                                      actor: str = "system") -> dict:
+    """A supplementary invoice (kind ``supplementary``, the next F-number of the same yearly
+    series) for surcharges added after the order's invoice was issued: an issued invoice
+    never changes. Joins the caller's transaction (the surcharge use-case).
+
+    Raises ``ValidationFailed`` when none of ``surcharge_ids`` is still uninvoiced.
+    """
+    async with write_transaction():
+        order = await _lock_order(order_number)
+        original = await Invoice.select(Invoice.number).where(
+            (Invoice.order == order["id"]) & (Invoice.kind == "invoice")).first()
+        surcharges = await Surcharge.select().where(
+            (Surcharge.order == order["id"]) & Surcharge.invoice_id.is_null()
+            & Surcharge.id.is_in(surcharge_ids or [0]))
+        if not surcharges:
+            raise ValidationFailed({"surcharges": "nothing left to invoice"})
+        extra = _surcharge_lines(surcharges)
+        issued_at = _now()
+        number = await take_number(SequenceKind.INVOICE, fiscal_year(issued_at))
+        snapshot = await ctx.invoice_snapshot(order, extra)
+        snapshot.update(lines=[], supplementary=True, title="Supplementary invoice",
+                        money=ctx.money_summary({"shipping_total": 0}, [], extra))
+        snapshot["invoice"] = {"number": number, "issued_at": issued_at.isoformat(),
+                               "kind": "supplementary",
+                               "original": original["number"] if original else None}
+        rows = await Invoice.insert(Invoice(
+            order=order["id"], number=number, kind="supplementary", issued_at=issued_at,
+            total=snapshot["money"]["total"], tax_total=snapshot["money"]["tax_total"],
+            currency=order["currency"], snapshot=snapshot,
+        )).returning(*Invoice.all_columns())
+        await Surcharge.update({Surcharge.invoice_id: rows[0]["id"]}).where(
+            Surcharge.id.is_in([s["id"] for s in surcharges]))
+        await record_event(order["id"], "invoice.issued",
+                           f"Supplementary invoice {number} issued",
+                           {"number": number, "total": snapshot["money"]["total"],
+                            "kind": "supplementary"}, actor)
+    return rows[0] | {"snapshot": snapshot}
+
+
+async def _issued_invoice(order_number: str, number: str) -> dict:
+    """An invoice already issued (e.g. a supplementary one), exactly as it was issued."""
+    row = await Invoice.select(Invoice.snapshot).where(
+        (Invoice.number == number) & (Invoice.order.number == order_number)).first()
+    if row is None:
+        raise NotFound(f"Order {order_number} has no invoice {number}")
+    return _snapshot(row["snapshot"])
+
+
 async def issue_credit_note(order_number: str, *, amount: int, lines: list[dict],
                             reason: str = "", return_request_id: int | None = None,
-                            refund_method: str | None = None, actor: str = "system") -> dict:
+                            refund_method: str | None = None, refund_ref: str = "",
+                            actor: str = "system") -> dict:
     """Issue a credit note (next A-number of the year) for money owed back on an order.
 
     ``lines``: ``[{"sku", "name", "quantity", "unit_price", "vat_rate_bp"}]`` (VAT-included
@@ -132,7 +186,8 @@ async def issue_credit_note(order_number: str, *, amount: int, lines: list[dict]
         rows = await CreditNote.insert(CreditNote(
             order=order["id"], return_request=return_request_id, number=number,
             issued_at=issued_at, amount=amount, tax_amount=tax, currency=order["currency"],
-            reason=reason, refund_method=refund_method, lines=priced, actor=actor,
+            reason=reason, refund_method=refund_method, refund_ref=refund_ref, lines=priced,
+            actor=actor,
         )).returning(*CreditNote.all_columns())
         await record_event(order["id"], "credit_note.issued", f"Credit note {number} issued",
                            {"number": number, "amount": amount}, actor)
@@ -166,12 +221,20 @@ async def _credit_note(order: dict, number: str | None) -> dict:
 
 
 async def order_document(order_number: str, kind: DocumentKind, *, actor: str = "system",
-                         credit_note: str | None = None) -> dict:
+                         credit_note: str | None = None, invoice: str | None = None,
+                         rma: str | None = None) -> dict:
     """What ``kind`` shows for this order, issuing the invoice on first print if allowed.
 
-    Raises ``NotFound`` for an unknown order and ``DocumentRefused`` with the reason when
-    the order cannot have this document.
+    ``invoice`` names an issued invoice (a supplementary one), ``rma`` the return
+    authorisation a return slip is for. Raises ``NotFound`` for an unknown order and
+    ``DocumentRefused`` with the reason when the order cannot have this document.
     """
+    if kind is DocumentKind.INVOICE and invoice:
+        return await _issued_invoice(order_number, invoice)
+    if kind is DocumentKind.RETURN_SLIP:
+        from dashboard.services.returns import return_slip
+
+        return await return_slip(order_number, rma or "")
     if kind is DocumentKind.INVOICE:
         invoice = await issue_invoice(order_number, actor)
         return invoice["snapshot"]
@@ -196,16 +259,18 @@ def render_html(documents: list[dict], sheet: Paper, locale: str | None = None) 
 
 
 async def render_document_html(order_number: str, kind: str, format: str = "a4", *,
-                               actor: str = "system", credit_note: str | None = None) -> str:
-    from dashboard.domain.documents import document_kind
+                               actor: str = "system", credit_note: str | None = None,
+                               invoice: str | None = None, rma: str | None = None) -> str:
+    from dashboard.domain.documents import EMAILED_DOCUMENTS, document_kind
 
-    doc = await order_document(order_number, document_kind(kind), actor=actor,
-                               credit_note=credit_note)
+    doc = await order_document(order_number, document_kind(kind, EMAILED_DOCUMENTS),
+                               actor=actor, credit_note=credit_note, invoice=invoice, rma=rma)
     return render_html([doc], paper(format))
 
 
 async def render_document_pdf(order_number: str, kind: str, format: str = "a4", *,
-                              actor: str = "system", credit_note: str | None = None) -> bytes:
+                              actor: str = "system", credit_note: str | None = None,
+                              invoice: str | None = None, rma: str | None = None) -> bytes:
     """The PDF of one order document, e.g. for an email attachment (the worker calls this).
 
     Raises ``PdfUnavailable`` when Chromium is not installed, plus the refusals of
@@ -214,5 +279,5 @@ async def render_document_pdf(order_number: str, kind: str, format: str = "a4", 
     from dashboard.components.pdf import renderer
 
     html = await render_document_html(order_number, kind, format, actor=actor,
-                                      credit_note=credit_note)
+                                      credit_note=credit_note, invoice=invoice, rma=rma)
     return await renderer().pdf(html, paper(format))

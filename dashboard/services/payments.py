@@ -89,22 +89,31 @@ async def _reference_known(order_id: int, kind: str, transaction_ref: str) -> bo
         & (Payment.transaction_ref == transaction_ref) & (Payment.status == "succeeded"))
 
 
-async def _write_money(order: dict, *, paid_delta: int = 0, refunded_delta: int = 0) -> dict:
+async def write_money(order: dict, *, paid_delta: int = 0, refunded_delta: int = 0,
+                       credited_delta: int = 0, surcharge_delta: int = 0,
+                       total_delta: int = 0) -> dict:
     """Apply a money movement to the order with a version check; the new values.
 
+    Every posting to the balance goes through here (payments, refunds, credit notes,
+    surcharges, an exchange's replacement lines), so balance and payment status always
+    follow ``domain.pricing.balance_due`` from the totals.
     Raises ``StaleVersion`` when someone else wrote the order since it was read (nothing is
     written then).
     """
     paid = order["paid_total"] + paid_delta
     refunded = order["refunded_total"] + refunded_delta
-    charged = order["total"] + order["surcharge_total"] - order["credited_total"]
+    credited = order["credited_total"] + credited_delta
+    surcharges = order["surcharge_total"] + surcharge_delta
+    total = order["total"] + total_delta
+    charged = total + surcharges - credited
     status = payment_status_for(charged, paid, refunded)
-    balance = balance_due(order["total"], order["surcharge_total"], paid, refunded,
-                          order["credited_total"], cancelled=order["status"] == "cancelled")
+    balance = balance_due(total, surcharges, paid, refunded, credited,
+                          cancelled=order["status"] == "cancelled")
     now = _now()
     became_paid = status == PaymentStatus.PAID and order["payment_status"] != PaymentStatus.PAID
     values = {
         Order.paid_total: paid, Order.refunded_total: refunded, Order.balance_due: balance,
+        Order.credited_total: credited, Order.surcharge_total: surcharges, Order.total: total,
         Order.payment_status: status.value, Order.version: order["version"] + 1,
         Order.updated_at: now,
     }
@@ -116,6 +125,7 @@ async def _write_money(order: dict, *, paid_delta: int = 0, refunded_delta: int 
     if not rows:
         raise StaleVersion(f"Order {order['number']} changed meanwhile", number=order["number"])
     return {**order, "paid_total": paid, "refunded_total": refunded, "balance_due": balance,
+            "credited_total": credited, "surcharge_total": surcharges, "total": total,
             "payment_status": status.value, "version": order["version"] + 1,
             "paid_at": values.get(Order.paid_at, order["paid_at"]), "became_paid": became_paid}
 
@@ -163,7 +173,7 @@ async def apply_payment(order: dict, amount: int, currency: str, transaction_ref
     cancelled = order["status"] == OrderStatus.CANCELLED
     if cancelled and source == "manual":
         raise DomainError(f"Order {order['number']} is cancelled: no payment can be recorded")
-    after = await _write_money(order, paid_delta=amount)
+    after = await write_money(order, paid_delta=amount)
     payment = {"amount": amount, "currency": order["currency"], "transaction_ref": transaction_ref,
                "method": method, "source": source,
                "received_on": received_on.isoformat() if received_on else None}
@@ -226,7 +236,7 @@ async def record_refund(number: str, amount: int, currency: str, transaction_ref
         if await _reference_known(order["id"], "refund", ref):
             return PaymentOutcome(order["number"], order["payment_status"], order["balance_due"],
                                   duplicate=True)
-        after = await _write_money(order, refunded_delta=amount)
+        after = await write_money(order, refunded_delta=amount)
         refund = {"amount": amount, "currency": order["currency"], "transaction_ref": ref,
                   "source": source}
         await Payment.insert(Payment(

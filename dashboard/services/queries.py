@@ -26,6 +26,7 @@ from dashboard.domain.listing import (
     search_terms,
 )
 from dashboard.domain.statuses import OrderStatus
+from dashboard.services import returns
 from dashboard.settings import get_settings
 
 __all__ = ["COUNT_CAP", "OrderFilter", "OrderPage", "Count", "list_orders", "status_counts",
@@ -143,6 +144,10 @@ def order_clauses(f: OrderFilter, common_search: bool = False) -> list:
         clauses.append(Order.note_count > 0)
     if f.backordered:
         clauses.append(Order.backordered_quantity > 0)
+    if f.returns_in_progress:
+        clauses.append(returns.returns_in_progress_clause())
+    if f.credited:
+        clauses.append(returns.credited_clause())
     if f.unverified:
         clauses.append(Order.ship_verified_at.is_null() & (Order.shipping_method == "carrier")
                        & Order.status.is_in([OrderStatus.OPEN, OrderStatus.ON_HOLD]))

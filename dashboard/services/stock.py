@@ -274,9 +274,12 @@ async def set_counted_stock(sku: str, on_hand: int, reason: str, actor: str) -> 
     return await stock_level(sku)
 
 
-async def receive_stock(sku: str, quantity: int, actor: str, note: str = "") -> StockLevel:
+async def receive_stock(sku: str, quantity: int, actor: str, note: str = "", *,
+                        reason: str = "receipt", order_id: int | None = None) -> StockLevel:
     """Goods arrived: add them on hand and allocate them to waiting backorders, oldest first.
 
+    ``reason`` names the ledger movement (``receipt`` from a supplier, ``return`` from a
+    customer, then ``order_id`` says whose). Joins the caller's transaction if there is one.
     Raises ``ValidationFailed`` (quantity not > 0) or ``NotFound``.
     """
     check_receipt(quantity)
@@ -285,8 +288,8 @@ async def receive_stock(sku: str, quantity: int, actor: str, note: str = "") -> 
         await _lock(product_id)
         await Stock.update({Stock.on_hand: Stock.on_hand + quantity}).where(
             Stock.product == product_id)
-        await StockMovement.insert(movement(product_id, "receipt", on_hand=quantity,
-                                            actor=actor, note=note))
+        await StockMovement.insert(movement(product_id, reason, on_hand=quantity,
+                                            order_id=order_id, actor=actor, note=note))
         await allocate_waiting(product_id, actor=actor)
     return await stock_level(sku)
 

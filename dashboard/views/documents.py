@@ -78,11 +78,12 @@ class OrderDocumentsController(Controller):
     @get("/{filename:str}")
     async def document(self, request: Request, number: FromPath[str], filename: FromPath[str],
                        format: FromQuery[str] = "a4", credit_note: FromQuery[str | None] = None,
-                       ) -> Response:
+                       invoice: FromQuery[str | None] = None) -> Response:
         stem, suffix = split_name(filename, ("pdf", "html"))
         kind = document_kind(stem)
         sheet = paper(format)
-        doc = await order_document(number, kind, actor=request.user.actor, credit_note=credit_note)
+        doc = await order_document(number, kind, actor=request.user.actor,
+                                   credit_note=credit_note, invoice=invoice)
         name = f"{kind.value}-{number}"
         if suffix == "html":
             pdf_url = f"/orders/{quote(number)}/documents/{kind.value}.pdf?format={sheet.name}"

@@ -26,7 +26,9 @@ async def document_attachments(row: dict) -> list[Attachment]:
     for spec in specs:
         kind = spec["document"]
         pdf = await render_document_pdf(order["number"], kind, spec.get("format", "a4"),
-                                        credit_note=spec.get("credit_note"))
-        suffix = f"-{spec['credit_note']}" if spec.get("credit_note") else ""
+                                        credit_note=spec.get("credit_note"),
+                                        invoice=spec.get("invoice"), rma=spec.get("rma"))
+        name = spec.get("credit_note") or spec.get("invoice") or spec.get("rma")
+        suffix = f"-{name}" if name else ""
         attachments.append((f"{kind}-{order['number']}{suffix}.pdf", pdf, "application/pdf"))
     return attachments

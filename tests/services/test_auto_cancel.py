@@ -17,18 +17,21 @@ async def _overdue_card_order(**kwargs):
 async def test_reminder_first_then_cancellation_with_stock_released():
     await WebhookEndpoint.insert(WebhookEndpoint(url="http://127.0.0.1:1/", secret="whsec_eA=="))
     placed = await _overdue_card_order(locale="en")
+    # The reminder is stamped with the real clock: measure from now, not from import time
+    # (a long suite run would otherwise push the reminder past NOW + 31 minutes).
+    now = datetime.now(timezone.utc)
     assert await reserved("TSHIRT-BLUE-M") == 2
 
-    first = await auto_cancel.run_auto_cancel(NOW)
+    first = await auto_cancel.run_auto_cancel(now)
     assert first.reminded == [placed["number"]] and first.cancelled == []
     email = await OutboxEmail.select().first()
     assert email["template"] == "payment_reminder" and "awaiting payment" in email["subject"]
     # Reminded late (the order was already past its deadline): the customer keeps the notice.
-    second = await auto_cancel.run_auto_cancel(NOW + timedelta(minutes=10))
+    second = await auto_cancel.run_auto_cancel(now + timedelta(minutes=10))
     assert second.reminded == [] and second.cancelled == []
     assert await OutboxEmail.count() == 1
 
-    third = await auto_cancel.run_auto_cancel(NOW + timedelta(minutes=31))
+    third = await auto_cancel.run_auto_cancel(now + timedelta(minutes=31))
     assert third.cancelled == [placed["number"]]
     row = await order(placed["number"])
     assert row["status"] == "cancelled" and row["cancel_reason"] and row["cancelled_at"]

@@ -1,0 +1,207 @@
+"""Returns, exchanges, credits and surcharges of one order, under /orders/{number}/returns.
+
+Thin: parse the form, call one service, then re-read and re-render (or redirect). A
+refusal re-renders the same page with the reasons (422) and nothing written.
+``partials/returns/_panel.html`` is what the order screen includes.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Response, Template
+
+from dashboard.domain.bank_statements import parse_amount
+from dashboard.components.printing import render_documents_html
+from dashboard.domain.documents import DocumentKind, paper
+from dashboard.domain.errors import DomainError, InsufficientStock, NotFound, ValidationFailed
+from dashboard.domain.returns import (
+    VAT_RATES_BP,
+    Receipt,
+    RefundMethod,
+    ReturnItem,
+    ReturnReason,
+    SurchargeKind,
+)
+from dashboard.domain.roles import Area, can_access
+from dashboard.services import credits, document_context, returns, surcharges
+from dashboard.services.documents import order_document, render_html
+from dashboard.views.documents import html_response, pdf_response, split_name
+from dashboard.views.errors import is_htmx
+from dashboard.views.security import area_guard
+
+
+def _int(value: object, default: int = 0) -> int:
+    text = str(value or "").strip()
+    try:
+        return int(text) if text else default
+    except ValueError:
+        return -1
+
+
+def _money(value: object, field: str) -> int:
+    text = str(value or "").strip()
+    if not text:
+        return 0
+    try:
+        return parse_amount(text)
+    except ValueError as exc:
+        raise ValidationFailed({field: "an amount such as 12.50"}) from exc
+
+
+def _errors(exc: DomainError) -> dict:
+    fields = dict(getattr(exc, "fields", {}) or {})
+    if isinstance(exc, InsufficientStock):
+        fields.update({f"stock.{s['sku']}": f"{s['available']} available"
+                       for s in exc.short})
+    return {"message": exc.message, "fields": fields}
+
+
+async def panel_context(number: str, request: Request) -> dict:
+    """Everything ``_panel.html`` shows: the order's money, its returnable lines, returns."""
+    order = await document_context.load_order(number)
+    return {
+        "order": order, "lines": await returns.returnable_lines(order["id"]),
+        "returns": await returns.returns_of(order["id"]),
+        "surcharges": await surcharges.surcharges_of(order["id"]),
+        "reasons": [r.value for r in ReturnReason], "refund_methods": [m.value for m in RefundMethod],
+        "surcharge_kinds": [k.value for k in SurchargeKind], "vat_rates": VAT_RATES_BP,
+        "can_post_money": can_access(request.user.role, Area.PAYMENTS),
+    }
+
+
+def _back(request: Request, target: str) -> Response:
+    response = Redirect(target, status_code=303)
+    if is_htmx(request):
+        response.headers["HX-Redirect"] = target
+    return response
+
+
+class ReturnsController(Controller):
+    path = "/orders/{number:str}"
+    guards = [area_guard(Area.ORDERS)]
+    include_in_schema = False
+
+    async def _page(self, request: Request, number: str, errors: dict | None = None,
+                    status: int = 200) -> Template:
+        context = await panel_context(number, request)
+        context["errors"] = errors
+        return Template("pages/returns/index.html", context=context, status_code=status)
+
+    @get("/returns")
+    async def index(self, request: Request, number: FromPath[str]) -> Template:
+        return await self._page(request, number)
+
+    @get("/returns/panel")
+    async def panel(self, request: Request, number: FromPath[str]) -> Template:
+        """The panel alone, for the order screen (which includes ``_panel.html``)."""
+        context = await panel_context(number, request)
+        return Template("partials/returns/_returns_panel.html", context={**context, "errors": None})
+
+    @post("/returns")
+    async def authorise(self, request: Request, number: FromPath[str]) -> Response:
+        form = await request.form()
+        kind = str(form.get("kind", "return"))
+        items = []
+        for line_id in form.getall("line", []):
+            quantity = _int(form.get(f"quantity_{line_id}"))
+            if quantity == 0:
+                continue
+            items.append(ReturnItem(
+                order_line_id=_int(line_id), quantity=quantity,
+                reason=str(form.get(f"reason_{line_id}", "")),
+                replacement_sku=str(form.get(f"replacement_sku_{line_id}", "")).strip(),
+                replacement_quantity=(_int(form.get(f"replacement_quantity_{line_id}"), quantity)
+                                      if kind == "exchange" else 0)))
+        try:
+            outcome = await returns.authorise_return(number, kind, items,
+                                                     actor=request.user.actor)
+        except DomainError as exc:
+            return await self._page(request, number, _errors(exc), 422)
+        return _back(request, f"/orders/{quote(number)}/returns/{outcome.rma}")
+
+    @get("/returns/{rma:str}")
+    async def detail(self, request: Request, number: FromPath[str], rma: FromPath[str]) -> Template:
+        return await self._detail(request, number, rma)
+
+    async def _detail(self, request: Request, number: str, rma: str, errors: dict | None = None,
+                      status: int = 200) -> Template:
+        order, return_request = await returns.return_detail(number, rma)
+        return Template("pages/returns/detail.html", status_code=status, context={
+            "order": order, "ret": return_request, "errors": errors,
+            "refund_methods": [m.value for m in RefundMethod],
+            "can_post_money": can_access(request.user.role, Area.PAYMENTS)})
+
+    @post("/returns/{rma:str}/receive")
+    async def receive(self, request: Request, number: FromPath[str], rma: FromPath[str]) -> Response:
+        form = await request.form()
+        receipts = [Receipt(
+            return_line_id=_int(line_id), restocked=_int(form.get(f"restocked_{line_id}")),
+            written_off=_int(form.get(f"written_off_{line_id}")),
+            write_off_reason=str(form.get(f"write_off_reason_{line_id}", "")))
+            for line_id in form.getall("line", [])]
+        try:
+            await returns.receive_return(number, rma, receipts, actor=request.user.actor)
+        except DomainError as exc:
+            return await self._detail(request, number, rma, _errors(exc), 422)
+        return _back(request, f"/orders/{quote(number)}/returns/{rma}")
+
+    @post("/returns/{rma:str}/credit", guards=[area_guard(Area.PAYMENTS)])
+    async def credit(self, request: Request, number: FromPath[str], rma: FromPath[str]) -> Response:
+        form = await request.form()
+        try:
+            await returns.credit_return(
+                number, rma, refund_method=str(form.get("refund_method", "")),
+                refund_ref=str(form.get("refund_ref", "")),
+                shipping=_money(form.get("shipping"), "shipping"), actor=request.user.actor)
+        except DomainError as exc:
+            return await self._detail(request, number, rma, _errors(exc), 422)
+        return _back(request, f"/orders/{quote(number)}/returns/{rma}")
+
+    @get("/returns/{rma:str}/{filename:str}")
+    async def slip(self, request: Request, number: FromPath[str], rma: FromPath[str],
+                   filename: FromPath[str], format: FromQuery[str] = "a4") -> Response:
+        """The return slip, ``slip.pdf`` or ``slip.html`` (any paper format)."""
+        stem, suffix = split_name(filename, ("pdf", "html"))
+        if stem != "slip":
+            raise NotFound(f"Unknown document {filename}")
+        sheet = paper(format)
+        doc = await order_document(number, DocumentKind.RETURN_SLIP, rma=rma)
+        if suffix == "html":
+            pdf_url = f"/orders/{quote(number)}/returns/{rma}/slip.pdf?format={sheet.name}"
+            return html_response(render_documents_html(
+                [doc], sheet, doc["order"]["locale"], screen_bar={"pdf_url": pdf_url}))
+        return await pdf_response(render_html([doc], sheet), sheet, f"return-slip-{rma}.pdf",
+                                  request)
+
+    @post("/credits", guards=[area_guard(Area.PAYMENTS)])
+    async def credit_amount(self, request: Request, number: FromPath[str]) -> Response:
+        """A credit for shipping or any amount, not tied to a return."""
+        form = await request.form()
+        try:
+            what = str(form.get("what", "amount"))
+            amount = _money(form.get("amount"), "amount")
+            reason = str(form.get("reason", "")).strip()
+            lines = (credits.shipping_lines(amount) if what == "shipping"
+                     else credits.amount_lines(amount, reason or "Credit")) if amount > 0 else None
+            await credits.issue_credit(
+                number, amount=amount, lines=lines, reason=reason,
+                refund_method=str(form.get("refund_method", "")),
+                refund_ref=str(form.get("refund_ref", "")), actor=request.user.actor)
+        except DomainError as exc:
+            return await self._page(request, number, _errors(exc), 422)
+        return _back(request, f"/orders/{quote(number)}/returns")
+
+    @post("/surcharges", guards=[area_guard(Area.PAYMENTS)])
+    async def surcharge(self, request: Request, number: FromPath[str]) -> Response:
+        form = await request.form()
+        try:
+            await surcharges.add_surcharge(
+                number, kind=str(form.get("kind", "")),
+                amount=_money(form.get("amount"), "amount"), reason=str(form.get("reason", "")),
+                vat_rate_bp=_int(form.get("vat_rate_bp"), 2000), actor=request.user.actor)
+        except DomainError as exc:
+            return await self._page(request, number, _errors(exc), 422)
+        return _back(request, f"/orders/{quote(number)}/returns")

@@ -1,0 +1,174 @@
+"""Credit limits, surcharges on payment status and documents, and the one balance."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dashboard.db.tables import CreditNote, Invoice, Order, Payment, Surcharge
+from dashboard.domain.errors import ValidationFailed
+from dashboard.domain.pricing import balance_due
+from dashboard.domain.returns import ReturnRefused
+from dashboard.services import credits, surcharges
+from dashboard.services.documents import issue_invoice, order_document
+from dashboard.domain.documents import DocumentKind
+from dashboard.services.payments import record_payment, record_refund
+from tests.returns.conftest import make_shipped_order
+
+
+async def _reload(order):
+    return await Order.select().where(Order.id == order["id"]).first()
+
+
+def _formula(order):
+    return balance_due(order["total"], order["surcharge_total"], order["paid_total"],
+                       order["refunded_total"], order["credited_total"],
+                       cancelled=order["status"] == "cancelled")
+
+
+async def test_never_credit_more_than_paid_minus_already_credited():
+    order = await make_shipped_order()  # 2 x 19.90 + 12.00 = 51.80 paid
+    with pytest.raises(ValidationFailed) as refused:
+        await credits.issue_credit(order["number"], amount=order["total"] + 1,
+                                   refund_method="bank_transfer", actor="agent")
+    assert "amount" in refused.value.fields
+    await credits.issue_credit(order["number"], amount=5000, reason="Goodwill",
+                               refund_method="store_credit", actor="agent")
+    with pytest.raises(ValidationFailed):
+        await credits.issue_credit(order["number"], amount=181, refund_method="store_credit",
+                                   actor="agent")
+    outcome = await credits.issue_credit(order["number"], amount=180,
+                                         refund_method="bank_transfer", actor="agent")
+    after = await _reload(order)
+    assert after["credited_total"] == order["total"]
+    assert outcome.balance_due == after["balance_due"] == _formula(after)
+    assert await CreditNote.count() == 2
+    for bad in (0, -5):
+        with pytest.raises(ValidationFailed):
+            await credits.issue_credit(order["number"], amount=bad, refund_method="card",
+                                       refund_ref="R", actor="agent")
+    assert await CreditNote.count() == 2
+
+
+async def test_unpaid_order_has_nothing_to_credit():
+    order = await make_shipped_order(paid=False)
+    with pytest.raises(ValidationFailed):
+        await credits.issue_credit(order["number"], amount=100, refund_method="store_credit",
+                                   actor="agent")
+
+
+async def test_surcharge_puts_a_paid_order_back_in_the_payment_queue_and_on_the_invoice():
+    order = await make_shipped_order()
+    assert order["payment_status"] == "paid"
+    outcome = await surcharges.add_surcharge(order["number"], kind="shipping_change",
+                                             amount=900, reason="Express delivery",
+                                             actor="agent")
+    after = await _reload(order)
+    assert outcome.supplementary_invoice is None  # no invoice yet: it goes on the invoice
+    assert (after["surcharge_total"], after["balance_due"], after["payment_status"]) == (
+        900, 900, "partially_paid")
+    invoice = await issue_invoice(order["number"])
+    assert invoice["total"] == order["total"] + 900
+    assert any(s["reason"] == "Express delivery" for s in invoice["snapshot"]["surcharges"])
+    await record_payment(order["number"], 900, "EUR", "PSP-extra", method="card",
+                         source="webhook", received_on=None, actor="test", send_receipt=False)
+    assert (await _reload(order))["payment_status"] == "paid"
+
+
+async def test_surcharge_after_the_invoice_gets_a_supplementary_invoice_numbered_in_series():
+    order = await make_shipped_order()
+    first = await issue_invoice(order["number"])
+    outcome = await surcharges.add_surcharge(order["number"], kind="labour", amount=1500,
+                                             reason="Gift wrapping", vat_rate_bp=2000,
+                                             actor="agent")
+    year, value = first["number"][1:5], int(first["number"][-5:])
+    assert outcome.supplementary_invoice == f"F{year}-{value + 1:05d}"
+    row = await Invoice.select().where(Invoice.number == outcome.supplementary_invoice).first()
+    assert row["kind"] == "supplementary" and row["total"] == 1500
+    doc = await order_document(order["number"], DocumentKind.INVOICE,
+                               invoice=outcome.supplementary_invoice)
+    assert doc["lines"] == [] and doc["surcharges"][0]["reason"] == "Gift wrapping"
+    assert doc["invoice"]["original"] == first["number"]
+    again = await issue_invoice(order["number"])  # the first invoice never changes
+    assert again["number"] == first["number"] and again["total"] == first["total"]
+    [surcharge] = await Surcharge.select()
+    assert surcharge["invoice_id"] == row["id"]
+
+
+@pytest.mark.parametrize("amount", [0, -100, 100_001, 10**9])
+async def test_bad_surcharge_amounts_are_refused_and_nothing_is_written(amount):
+    order = await make_shipped_order()
+    with pytest.raises(ValidationFailed) as refused:
+        await surcharges.add_surcharge(order["number"], kind="labour", amount=amount,
+                                       reason="x", actor="agent")
+    assert "amount" in refused.value.fields
+    assert await Surcharge.count() == 0
+    assert await _reload(order) == order
+
+
+async def test_surcharge_over_ten_times_a_small_order_is_refused():
+    order = await make_shipped_order(lines=[("PEN", 1, 100)])
+    with pytest.raises(ValidationFailed):
+        await surcharges.add_surcharge(order["number"], kind="labour", amount=1001,
+                                       reason="x", actor="agent")
+    with pytest.raises(ValidationFailed):  # no reason, unknown VAT rate
+        await surcharges.add_surcharge(order["number"], kind="labour", amount=100, reason=" ",
+                                       vat_rate_bp=1234, actor="agent")
+
+
+async def test_cancelled_order_takes_no_surcharge():
+    from tests.services.factories import make_order
+    from dashboard.services.orders import cancel_order
+
+    order = await make_order()
+    await cancel_order(order["number"], "customer asked", actor="agent")
+    with pytest.raises(ReturnRefused):
+        await surcharges.add_surcharge(order["number"], kind="labour", amount=100,
+                                       reason="x", actor="agent")
+
+
+# --- the one balance, over random sequences of postings ------------------------------------
+
+STEPS = st.lists(st.tuples(
+    st.sampled_from(["pay", "refund", "credit_card", "credit_store", "surcharge"]),
+    st.integers(min_value=1, max_value=6000)), min_size=1, max_size=6)
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+async def test_balance_always_equals_charged_minus_settled(steps):
+    from tests.conftest import truncate_all
+
+    await truncate_all()
+    order = await make_shipped_order(paid=False)
+    number = order["number"]
+    for i, (step, amount) in enumerate(steps):
+        try:
+            if step == "pay":
+                await record_payment(number, amount, "EUR", f"P{i}", method="card",
+                                     source="manual", received_on=None, actor="t",
+                                     send_receipt=False)
+            elif step == "refund":
+                await record_refund(number, amount, "EUR", f"R{i}", source="manual", actor="t")
+            elif step == "credit_card":
+                await credits.issue_credit(number, amount=amount, refund_method="card",
+                                           refund_ref=f"C{i}", actor="t", send_email=False)
+            elif step == "credit_store":
+                await credits.issue_credit(number, amount=amount, refund_method="store_credit",
+                                           actor="t", send_email=False)
+            else:
+                await surcharges.add_surcharge(number, kind="other", amount=amount,
+                                               reason="extra", actor="t")
+        except (ValidationFailed, ReturnRefused):
+            pass  # refused postings write nothing; the invariant must still hold
+        after = await _reload(order)
+        assert after["balance_due"] == _formula(after)
+        money = await Payment.select(Payment.kind, Payment.amount).where(
+            Payment.order == order["id"])
+        assert after["paid_total"] == sum(p["amount"] for p in money if p["kind"] == "payment")
+        assert after["refunded_total"] == sum(p["amount"] for p in money if p["kind"] == "refund")
+        notes = await CreditNote.select(CreditNote.amount).where(CreditNote.order == order["id"])
+        assert after["credited_total"] == sum(n["amount"] for n in notes)
+        assert after["credited_total"] <= after["paid_total"]
+        extra = await Surcharge.select(Surcharge.amount).where(Surcharge.order == order["id"])
+        assert after["surcharge_total"] == sum(s["amount"] for s in extra)

@@ -1,0 +1,119 @@
+"""The returns screens: authorise, receive, credit and surcharge through HTTP forms."""
+
+from dashboard.db.tables import CreditNote, Order, ReturnRequest, Surcharge
+from tests.returns.conftest import lines_of, make_shipped_order
+
+
+async def test_walk_a_return_through_the_screens(login_as):
+    client = await login_as("back_office")
+    order = await make_shipped_order()
+    shirt, mug = await lines_of(order)
+    page = await client.get(f"/orders/{order['number']}/returns")
+    assert page.status_code == 200 and "Start a return" in page.text
+
+    refused = await client.post(f"/orders/{order['number']}/returns", data={
+        "kind": "return", "line": [str(shirt["id"])], f"quantity_{shirt['id']}": "5",
+        f"reason_{shirt['id']}": "damaged"})
+    assert refused.status_code == 422 and "can come back" in refused.text
+    assert await ReturnRequest.count() == 0
+
+    made = await client.post(f"/orders/{order['number']}/returns", data={
+        "kind": "return", "line": [str(shirt["id"]), str(mug["id"])],
+        f"quantity_{shirt['id']}": "1", f"reason_{shirt['id']}": "too_small",
+        f"quantity_{mug['id']}": "0", f"reason_{mug['id']}": "other"})
+    assert made.status_code == 303
+    rma = (await ReturnRequest.select().first())["rma_number"]
+    assert made.headers["location"].endswith(f"/returns/{rma}")
+
+    slip = await client.get(f"/orders/{order['number']}/returns/{rma}/slip.html")
+    assert slip.status_code == 200 and rma in slip.text and "Too small" in slip.text
+
+    detail = await client.get(made.headers["location"])
+    line_id = detail.text.split('name="line" value="')[1].split('"')[0]
+    received = await client.post(f"/orders/{order['number']}/returns/{rma}/receive", data={
+        "line": [line_id], f"restocked_{line_id}": "1", f"written_off_{line_id}": "0"})
+    assert received.status_code == 303
+    credited = await client.post(f"/orders/{order['number']}/returns/{rma}/credit", data={
+        "refund_method": "card", "refund_ref": "RF-9", "shipping": ""})
+    assert credited.status_code == 303
+    assert (await CreditNote.select(CreditNote.amount).first())["amount"] == 1990
+    page = await client.get(made.headers["location"])
+    assert "A20" in page.text and 'data-status="received"' in page.text
+
+
+async def test_surcharge_form_refuses_absurd_amounts_and_accepts_a_fee(login_as):
+    client = await login_as("back_office")
+    order = await make_shipped_order()
+    bad = await client.post(f"/orders/{order['number']}/surcharges", data={
+        "kind": "restocking_fee", "amount": "-3", "reason": "fee", "vat_rate_bp": "2000"})
+    assert bad.status_code == 422 and await Surcharge.count() == 0
+    ok = await client.post(f"/orders/{order['number']}/surcharges", data={
+        "kind": "restocking_fee", "amount": "4,50", "reason": "fee", "vat_rate_bp": "2000"})
+    assert ok.status_code == 303
+    after = await Order.select().where(Order.id == order["id"]).first()
+    assert (after["surcharge_total"], after["payment_status"]) == (450, "partially_paid")
+
+
+async def test_call_centre_may_authorise_returns_but_not_post_money(login_as):
+    client = await login_as("call_centre")
+    order = await make_shipped_order()
+    page = await client.get(f"/orders/{order['number']}/returns")
+    assert page.status_code == 200 and "new-surcharge" not in page.text
+    refused = await client.post(f"/orders/{order['number']}/surcharges", data={
+        "kind": "labour", "amount": "5", "reason": "x", "vat_rate_bp": "2000"})
+    assert refused.status_code == 403
+
+
+async def test_order_screen_shows_the_panel_and_the_list_filters_find_returns(login_as):
+    from dashboard.domain.returns import ReturnItem
+    from dashboard.services import credits, returns
+
+    client = await login_as("back_office")
+    with_return = await make_shipped_order()
+    credited = await make_shipped_order(email="bob@example.fr")
+    await make_shipped_order(email="carl@example.fr")
+    shirt, _ = await lines_of(with_return)
+    await returns.authorise_return(with_return["number"], "return", [
+        ReturnItem(shirt["id"], 1, "damaged")], actor="agent")
+    await credits.issue_credit(credited["number"], amount=100, refund_method="store_credit",
+                               actor="agent", send_email=False)
+
+    screen = await client.get(f"/orders/{with_return['number']}")
+    assert screen.status_code == 200 and f"/orders/{with_return['number']}/returns/panel" in screen.text
+    panel = await client.get(f"/orders/{with_return['number']}/returns/panel",
+                             headers={"HX-Request": "true"})
+    assert panel.status_code == 200 and "<html" not in panel.text and "RMA-" in panel.text
+
+    listed = await client.get("/orders?returns_in_progress=1", headers={"HX-Request": "true"})
+    assert with_return["number"] in listed.text and credited["number"] not in listed.text
+    listed = await client.get("/orders?credited=1", headers={"HX-Request": "true"})
+    assert credited["number"] in listed.text and with_return["number"] not in listed.text
+
+
+async def test_exchange_form_and_supplementary_invoice_page(login_as):
+    from dashboard.services.documents import issue_invoice
+    from tests.returns.conftest import make_product
+
+    client = await login_as("back_office")
+    await make_product("MUG-BLUE", 1200, on_hand=0, backorder=False)
+    order = await make_shipped_order()
+    _, mug = await lines_of(order)
+    refused = await client.post(f"/orders/{order['number']}/returns", data={
+        "kind": "exchange", "line": [str(mug["id"])], f"quantity_{mug['id']}": "1",
+        f"reason_{mug['id']}": "wrong_item", f"replacement_sku_{mug['id']}": "MUG-BLUE"})
+    assert refused.status_code == 422 and "MUG-BLUE" in refused.text
+    made = await client.post(f"/orders/{order['number']}/returns", data={
+        "kind": "exchange", "line": [str(mug["id"])], f"quantity_{mug['id']}": "1",
+        f"reason_{mug['id']}": "damaged", f"replacement_sku_{mug['id']}": ""})
+    assert made.status_code == 303
+    assert [ln["sku"] for ln in await lines_of(order)][-1] == "MUG-RED"
+
+    first = await issue_invoice(order["number"])
+    await client.post(f"/orders/{order['number']}/surcharges", data={
+        "kind": "labour", "amount": "10", "reason": "Engraving", "vat_rate_bp": "2000"})
+    supplementary = f"{first['number'][:6]}{int(first['number'][6:]) + 1:05d}"
+    page = await client.get(f"/orders/{order['number']}/documents/invoice.html",
+                            params={"invoice": supplementary})
+    assert page.status_code == 200
+    assert "Supplementary invoice" in page.text and "Engraving" in page.text
+    assert first["number"] in page.text
