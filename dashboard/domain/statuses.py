@@ -70,7 +70,8 @@ FULFILMENT_TRANSITIONS: dict[FulfilmentStatus, frozenset[FulfilmentStatus]] = {
     _F.SHIPPED: frozenset({_F.DELIVERED, _F.PARTIALLY_RETURNED, _F.RETURNED}),
     _F.READY_FOR_PICKUP: frozenset({_F.COLLECTED, _F.UNFULFILLED}),
     _F.COLLECTED: frozenset({_F.PARTIALLY_RETURNED, _F.RETURNED}),
-    _F.DELIVERED: frozenset({_F.PARTIALLY_RETURNED, _F.RETURNED}),
+    # An exchange's replacement may leave after the first parcel was delivered.
+    _F.DELIVERED: frozenset({_F.PARTIALLY_RETURNED, _F.RETURNED, _F.PARTIALLY_SHIPPED, _F.SHIPPED}),
     _F.PARTIALLY_RETURNED: frozenset({_F.RETURNED, _F.PARTIALLY_SHIPPED, _F.SHIPPED}),
     _F.RETURNED: frozenset(),
 }
