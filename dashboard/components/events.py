@@ -9,11 +9,16 @@ from __future__ import annotations
 import json
 
 ORDERS_CHANGED = "ordersChanged"
+# Live updates: a colleague (or the shop) changed orders this screen shows.
+ORDERS_UPDATED_ELSEWHERE = "ordersUpdatedElsewhere"
+ORDER_CHANGED_ELSEWHERE = "orderChangedElsewhere"
 
 
-def hx_trigger(*events: str, toast: str | None = None, kind: str = "success") -> dict[str, str]:
-    """Response headers firing ``events`` (and a toast) once htmx has swapped the answer."""
-    payload: dict[str, object] = {name: True for name in events}
+def hx_trigger(*events: str, toast: str | None = None, kind: str = "success",
+               detail: dict | None = None) -> dict[str, str]:
+    """Response headers firing ``events`` (and a toast) once htmx has swapped the answer;
+    ``detail`` is handed to every event's listeners."""
+    payload: dict[str, object] = {name: detail or True for name in events}
     if toast:
         payload["showToast"] = {"message": toast, "kind": kind}
     return {"HX-Trigger": json.dumps(payload)}

@@ -226,6 +226,13 @@ async def status_counts(f: OrderFilter) -> dict[str, Count | None]:
     return counts
 
 
+async def changed_since(f: OrderFilter, since: datetime, cap: int = 100) -> Count:
+    """How many orders of this view were placed or changed after ``since`` (live updates:
+    a cheap capped count, polled every few seconds by every open list)."""
+    clauses = order_clauses(f.without("cursor")) + [Order.updated_at > since]
+    return await capped_count(clauses, cap)
+
+
 async def matching_order_ids(f: OrderFilter, limit: int) -> list[int]:
     """Ids of every order matching a view (for "select all N matching"), up to ``limit``."""
     query = _where_all(Order.select(Order.id), order_clauses(f.without("cursor")))

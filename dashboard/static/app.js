@@ -33,4 +33,16 @@
   document.body && document.body.addEventListener("showToast", function (event) {
     toast(event.detail.message, event.detail.kind);
   });
+
+  // Order screen live updates: re-read the page in place, unless an edit form is open.
+  document.body && document.body.addEventListener("orderChangedElsewhere", function () {
+    var live = document.getElementById("order-live");
+    var editing = document.querySelector("#main form.edit-form, #main form[data-editing]") ||
+      (document.activeElement && document.activeElement.closest("#main form"));
+    if (editing) {
+      if (live && !live.dataset.told) { toast(live.dataset.message, "info"); live.dataset.told = "1"; }
+      return;
+    }
+    htmx.ajax("GET", window.location.pathname, { target: "#main", select: "#main", swap: "outerHTML" });
+  });
 })();

@@ -141,4 +141,28 @@
     }
   });
   document.addEventListener("DOMContentLoaded", function () { showActionFields(); refreshSelection(); });
+
+  // --- live updates ------------------------------------------------------------------------
+  // The list polls /orders/changes; when orders of this view changed elsewhere, refresh the
+  // rows at once unless the user is selecting or the bulk form is open: then only offer it.
+  function busy() {
+    var form = bulkForm();
+    return (form && !form.hidden) || (document.activeElement && document.activeElement.closest("#bulk"));
+  }
+  function refreshList() {
+    var notice = $("#live-notice");
+    if (notice) notice.hidden = true;
+    document.body.dispatchEvent(new CustomEvent("ordersChanged", { bubbles: true }));
+  }
+  document.body.addEventListener("ordersUpdatedElsewhere", function (event) {
+    if (!busy()) { refreshList(); return; }
+    var notice = $("#live-notice");
+    if (!notice) return;
+    var count = event.detail.count + (event.detail.capped ? "+" : "");
+    $("span", notice).textContent = (notice.dataset.template || "%s").replace("%s", count);
+    notice.hidden = false;
+  });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("#live-refresh")) refreshList();
+  });
 })();

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
-from litestar.response import Template
+from litestar.params import FromPath, FromQuery
+from litestar.response import Response, Template
 
-from dashboard.components.events import ORDERS_CHANGED, hx_trigger
+from dashboard.components.events import ORDER_CHANGED_ELSEWHERE, ORDERS_CHANGED, hx_trigger
 from dashboard.components.i18n import gettext as _
 from dashboard.db.tables import Order
 from dashboard.domain.edits import ORDER_FIELD_GROUPS
@@ -71,6 +71,19 @@ class OrderScreenController(Controller):
             return Template("pages/orders/not_found.html", context={"number": number},
                             status_code=404)
         return Template("pages/orders/show.html", context={"screen": screen, "order": screen.order})
+
+    @get("/live")
+    async def live(self, number: FromPath[str], version: FromQuery[int] = 0) -> Response:
+        """Live updates: polled by the order screen with the version it shows. 204 while
+        nothing changed; otherwise an ``orderChangedElsewhere`` event, on which the page
+        re-reads itself unless an edit form is open (then it says so and waits)."""
+        row = await Order.select(Order.version).where(Order.number == number).first()
+        if row is None:
+            raise NotFoundException(f"No order {number}")
+        if row["version"] == version:
+            return Response(b"", status_code=204)
+        return Response(b"", status_code=200, headers=hx_trigger(
+            ORDER_CHANGED_ELSEWHERE, detail={"version": row["version"]}))
 
     # --- addresses and contact ----------------------------------------------------------
     @get("/addresses/{kind:str}")

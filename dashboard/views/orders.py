@@ -3,6 +3,7 @@ bulk actions over a selection or over everything matching a view; saved views.""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
@@ -10,13 +11,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from dashboard.components.labels import N_
-from dashboard.components.events import ORDERS_CHANGED, hx_trigger
+from dashboard.components.events import ORDERS_CHANGED, ORDERS_UPDATED_ELSEWHERE, hx_trigger
 from dashboard.components.i18n import gettext as _, ngettext
 from dashboard.domain.errors import ValidationFailed
 from dashboard.domain.listing import OrderFilter
 from dashboard.domain.roles import Area
 from dashboard.services import bulk, saved_views
-from dashboard.services.queries import list_orders, status_counts
+from dashboard.services.queries import changed_since, list_orders, status_counts
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
@@ -59,7 +60,30 @@ class OrdersController(Controller):
             return Template("partials/orders/_results.html", context={**context, "oob": True},
                             headers=headers)
         context["saved_views"] = await saved_views.list_views(request.user.id)
+        context["since"] = datetime.now(timezone.utc).isoformat()
         return Template("pages/orders/index.html", context=context)
+
+    @get("/changes")
+    async def changes(self, request: Request) -> Template:
+        """Live updates: polled by the list with its filters and the time it last looked.
+
+        Answers the next ``since`` to send; when orders of this view changed, also an
+        ``ordersUpdatedElsewhere`` event: the page refreshes the list if nothing is
+        selected, or offers a refresh button, so a selection in progress is never lost.
+        """
+        view = OrderFilter.from_query(request.query_params)
+        now = datetime.now(timezone.utc)
+        try:
+            since = datetime.fromisoformat(request.query_params.get("since", ""))
+        except ValueError:
+            since = now
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=timezone.utc)
+        count = await changed_since(view, since)
+        headers = hx_trigger(ORDERS_UPDATED_ELSEWHERE, detail={
+            "count": count.value, "capped": count.capped}) if count.value else {}
+        return Template("partials/orders/_live.html", context={"since": now.isoformat()},
+                        headers=headers)
 
     @post("/bulk")
     async def bulk_action(self, request: Request) -> Template:
