@@ -35,3 +35,14 @@ async def find_products(q: str, limit: int = HITS) -> list[dict]:
             row["available"] = level["on_hand"] - level["reserved"]
             row["backordered"] = level["backordered"]
     return rows
+
+
+async def first_hit(q: str) -> str:
+    """What "Enter adds the first hit" adds: ``q`` itself when it is a SKU or barcode (a
+    scanner is faster than the search), else the SKU of the first search hit, else ``q``
+    (the caller then reports the unknown product)."""
+    term = (q or "").strip()
+    if not term or await Product.exists().where((Product.sku == term) | (Product.barcode == term)):
+        return term
+    hits = await find_products(term, limit=1)
+    return hits[0]["sku"] if hits else term

@@ -25,7 +25,7 @@ from dashboard.domain.errors import (
 from dashboard.domain.roles import Area
 from dashboard.services import order_changes
 from dashboard.services.order_screen import order_screen
-from dashboard.services.product_search import find_products
+from dashboard.services.product_search import find_products, first_hit
 from dashboard.views.security import area_guard
 
 
@@ -101,7 +101,7 @@ class OrderChangesController(Controller):
     @post("/lines")
     async def add(self, request: Request, number: FromPath[str]) -> Template | Redirect:
         form = dict(await request.form())
-        code = str(form.get("code") or form.get("q") or "")
+        code = str(form.get("code") or await first_hit(str(form.get("q") or "")))
         return await _apply(request, number, lambda: order_changes.add_line(
             number, code, form.get("quantity", "1") or "1", actor=request.user.actor),
             _("Line added"), form)
