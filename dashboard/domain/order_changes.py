@@ -40,9 +40,23 @@ def check_order_changeable(status: str) -> None:
         raise NotChangeable(f"A {status.replace('_', ' ')} order cannot be changed.")
 
 
-def check_line_changeable(status: str, shipped: int) -> None:
-    """A line changes only while none of it has left the warehouse."""
+# Lines change while the goods are still (partly) in the warehouse; once everything has
+# left, is waiting in store, or came back, a change is a return or a new order instead.
+LINE_EDIT_FULFILMENT = ("unfulfilled", "partially_shipped")
+
+
+def check_lines_changeable(status: str, fulfilment_status: str) -> None:
+    """The order's lines may change (quantities, new or removed lines)."""
     check_order_changeable(status)
+    if fulfilment_status not in LINE_EDIT_FULFILMENT:
+        raise NotChangeable("The goods of this order have left or wait in store: record a "
+                            "return or place a new order instead.")
+
+
+def check_line_changeable(status: str, shipped: int,
+                          fulfilment_status: str = "unfulfilled") -> None:
+    """A line changes only while none of it has left the warehouse."""
+    check_lines_changeable(status, fulfilment_status)
     if shipped > 0:
         raise NotChangeable("Part of this line has already been shipped: record a return instead.")
 

@@ -18,6 +18,7 @@ from dashboard.domain.errors import InsufficientStock, NotFound, ValidationFaile
 from dashboard.domain.order_changes import (
     NotChangeable,
     check_line_changeable,
+    check_lines_changeable,
     check_line_not_stale,
     check_order_changeable,
     money_after_change,
@@ -26,6 +27,7 @@ from dashboard.domain.order_changes import (
     plan_decrease,
     shipping_price,
 )
+from dashboard.domain.fulfilment import status_from_lines
 from dashboard.domain.pricing import line_amounts
 from dashboard.domain.statuses import FulfilmentStatus, PaymentMethod, ShippingMethod
 from dashboard.services import outbox, stock
@@ -65,13 +67,18 @@ async def _product(product_id: int | None) -> dict | None:
 async def _settle_totals(order: dict) -> dict:
     """Recompute totals, balance, payment status and backorders from the order's lines."""
     lines = await OrderLine.select(OrderLine.unit_price, OrderLine.quantity,
-                                   OrderLine.vat_rate_bp, OrderLine.backordered).where(
-        OrderLine.order == order["id"])
+                                   OrderLine.vat_rate_bp, OrderLine.backordered,
+                                   OrderLine.shipped).where(OrderLine.order == order["id"])
     money = money_after_change(
         [(ln["unit_price"], ln["quantity"], ln["vat_rate_bp"]) for ln in lines],
         order["shipping_total"], order)
     t = money.totals
+    fulfilment = order["fulfilment_status"]
+    if fulfilment == FulfilmentStatus.PARTIALLY_SHIPPED.value:
+        # Taking off the last unshipped units leaves an order whose goods have all left.
+        fulfilment = status_from_lines([(ln["quantity"], ln["shipped"]) for ln in lines])
     await Order.update({
+        Order.fulfilment_status: fulfilment,
         Order.subtotal: t.subtotal, Order.shipping_total: t.shipping_total,
         Order.tax_total: t.tax_total, Order.total: t.total,
         Order.balance_due: money.balance_due, Order.payment_status: money.payment_status.value,
@@ -145,7 +152,7 @@ async def change_line_quantity(number: str, line_id: int, seen_quantity: int, qu
     async with write_transaction():
         order = await _take_order(number)
         line = await _line(order["id"], line_id)
-        check_line_changeable(order["status"], line["shipped"])
+        check_line_changeable(order["status"], line["shipped"], order["fulfilment_status"])
         check_line_not_stale(_label(line), seen_quantity, line["quantity"], wanted)
         if wanted == line["quantity"]:
             return order
@@ -166,7 +173,7 @@ async def remove_line(number: str, line_id: int, seen_quantity: int, *, actor: s
     async with write_transaction():
         order = await _take_order(number)
         line = await _line(order["id"], line_id)
-        check_line_changeable(order["status"], line["shipped"])
+        check_line_changeable(order["status"], line["shipped"], order["fulfilment_status"])
         check_line_not_stale(_label(line), seen_quantity, line["quantity"], 0)
         live = await OrderLine.count().where(
             (OrderLine.order == order["id"]) & (OrderLine.quantity > 0))
@@ -192,7 +199,7 @@ async def add_line(number: str, code: str, quantity: object, *, actor: str) -> d
     code = (code or "").strip()
     async with write_transaction():
         order = await _take_order(number)
-        check_order_changeable(order["status"])
+        check_lines_changeable(order["status"], order["fulfilment_status"])
         product = await Product.select().where(
             (Product.sku == code) | (Product.barcode == code)).first()
         if product is None or not product["active"]:

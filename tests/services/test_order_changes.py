@@ -187,3 +187,15 @@ async def test_pay_difference_email_carries_the_payment_link(configure):  # noqa
     assert f"https://pay.example/{o['number']}?amount=500" in email["body_text"]
     assert "Hello" in email["body_text"]
     assert await Order.count() == 1
+
+
+async def test_removing_the_unshipped_rest_of_a_partly_shipped_order_makes_it_shipped():
+    o = await make_order(lines=[("MUG", 1, 1000), ("LAMP", 1, 4500)])
+    mug, lamp = await lines_of(o["number"])
+    await OrderLine.update({OrderLine.shipped: 1, OrderLine.reserved: 0}).where(
+        OrderLine.id == mug["id"])
+    await Order.update({Order.fulfilment_status: "partially_shipped"}).where(Order.id == o["id"])
+    after = await order_changes.remove_line(o["number"], lamp["id"], 1, actor=ACTOR)
+    assert (after["fulfilment_status"], after["total"]) == ("shipped", 1000)
+    with pytest.raises(NotChangeable):  # everything has left: a new line is a new order
+        await order_changes.add_line(o["number"], "MUG", 1, actor=ACTOR)

@@ -78,3 +78,23 @@ async def test_shipping_method_and_pay_difference_buttons(login_as):
     assert refused.status_code == 422  # unpaid order: the button is not even shown
     assert "Email the customer the difference" not in refused.text
     assert await OutboxEmail.count() == 0
+
+
+async def test_a_paid_order_that_grows_owes_the_difference_in_the_payment_queue(login_as):
+    from dashboard.services import payments
+
+    http = await login_as("back_office")
+    o = await make_order(lines=[("MUG", 2, 1000)], payment_method="card")
+    await payments.record_payment(o["number"], 2000, "EUR", "PSP-1", method="card",
+                                  source="manual", received_on=None, actor="t",
+                                  send_receipt=False)
+    assert o["number"] not in (await http.get("/payments")).text
+    line = await first_line(o)
+    await http.post(f"/orders/{o['number']}/changes/lines/{line['id']}/quantity", headers=HX,
+                    data={"before__quantity": "2", "quantity": "3"})
+    queue = await http.get("/payments")
+    assert o["number"] in queue.text and "€10.00" in queue.text
+    screen = await http.get(f"/orders/{o['number']}")
+    assert "Email the customer the difference (€10.00)" in screen.text
+    sent = await http.post(f"/orders/{o['number']}/changes/pay-difference", headers=HX)
+    assert sent.status_code == 200 and await OutboxEmail.count() == 1
