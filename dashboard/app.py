@@ -28,6 +28,8 @@ from dashboard.views.documents import OrderDocumentsController, PrintController
 from dashboard.views.labels import OrderLabelsController, PrintJobsController
 from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
+from dashboard.views.order_changes import OrderChangesController
+from dashboard.views.phone_orders import PhoneOrdersController
 from dashboard.views.order_screen import OrderScreenController
 from dashboard.views.orders import OrdersController
 from dashboard.views.payments import PaymentsController
@@ -83,6 +85,8 @@ def create_app() -> Litestar:
             AuthController,
             OrdersController,
             OrderScreenController,
+            OrderChangesController,
+            PhoneOrdersController,
             CustomersController,
             PickingController,
             DispatchController,

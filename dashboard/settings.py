@@ -96,6 +96,7 @@ class Settings:
     label_printer: str | None = None  # default printer name for labels
     shipstation_notify_customer: bool = False  # email the customer on a ShipStation notice
     webhook_endpoints: str = ""  # "URL|whsec_...|order.paid,order.shipped; URL2|whsec_..."
+    payment_link_template: str = ""  # "https://pay.example/{number}?amount={amount}"
 
     @property
     def is_postgres(self) -> bool:
@@ -143,6 +144,7 @@ def load_settings() -> Settings:
         label_printer=env.get("DASHBOARD_LABEL_PRINTER") or None,
         shipstation_notify_customer=_flag(env.get("DASHBOARD_SHIPSTATION_NOTIFY_CUSTOMER", "off")),
         webhook_endpoints=env.get("DASHBOARD_WEBHOOK_ENDPOINTS", ""),
+        payment_link_template=env.get("DASHBOARD_PAYMENT_LINK_TEMPLATE", ""),
     )
 
 

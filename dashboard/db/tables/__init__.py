@@ -32,6 +32,7 @@ from dashboard.db.tables.outbox import (
     WebhookEndpoint,
 )
 from dashboard.db.tables.payments import BankStatement, BankStatementLine
+from dashboard.db.tables.phone import PhoneDraft
 from dashboard.db.tables.returns import ReturnLine, ReturnRequest
 from dashboard.db.tables.staff import ApiKey, LoginThrottle, SavedView, StaffSession, StaffUser
 
@@ -45,12 +46,13 @@ TABLE_MODULES = [
     "dashboard.db.tables.documents",
     "dashboard.db.tables.payments",
     "dashboard.db.tables.outbox",
+    "dashboard.db.tables.phone",
 ]
 
 __all__ = [
     "Address", "ApiKey", "BankStatement", "BankStatementLine", "CreditNote", "Customer",
     "DocumentSequence", "Invoice", "LoginThrottle", "Order", "OrderEvent", "OrderLine",
-    "OrderNote", "OutboxEmail", "OutboxWebhook", "Payment", "PickList", "PickListLine", "PickTask",
+    "OrderNote", "OutboxEmail", "OutboxWebhook", "Payment", "PhoneDraft", "PickList", "PickListLine", "PickTask",
     "PrintJob", "Product", "ReceivedWebhook", "ReturnLine", "ReturnRequest", "SavedView",
     "Scan", "Shipment", "ShipmentLine", "StaffSession", "StaffUser", "Stock",
     "StockMovement", "Surcharge", "WebhookEndpoint", "TABLE_MODULES",

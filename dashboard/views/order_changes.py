@@ -1,0 +1,121 @@
+"""Money-moving edits on the order screen: quantities, lines, shipping method, and the
+"pay the difference" email.
+
+After a POST the order screen is re-read and re-rendered whole ("view restart"): the
+"change the order" panel selects itself from it and the lines, totals and history follow
+out of band (``hx-select-oob`` in the panel), so every region shows the same moment.
+Without htmx a success redirects to the order screen.
+"""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from dashboard.components.events import ORDERS_CHANGED, hx_trigger
+from dashboard.components.i18n import gettext as _
+from dashboard.domain.errors import (
+    DomainError,
+    InsufficientStock,
+    NotFound,
+    StaleVersion,
+    ValidationFailed,
+)
+from dashboard.domain.roles import Area
+from dashboard.services import order_changes
+from dashboard.services.order_screen import order_screen
+from dashboard.services.product_search import find_products, first_hit
+from dashboard.views.security import area_guard
+
+
+def _int(value: object, default: int = -1) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+async def _page(request: Request, number: str, changes: dict, status: int = 200,
+                toast: str | None = None) -> Template | Redirect:
+    if request.method == "POST" and status == 200 and not request.headers.get("hx-request"):
+        return Redirect(f"/orders/{number}", status_code=303)
+    try:
+        screen = await order_screen(number)
+    except NotFound:
+        return Template("pages/orders/not_found.html", context={"number": number},
+                        status_code=404)
+    headers = hx_trigger(ORDERS_CHANGED, toast=toast) if status == 200 else {}
+    return Template("pages/orders/show.html", status_code=status, headers=headers,
+                    context={"screen": screen, "order": screen.order,
+                             "changes": {"open": True, **changes}})
+
+
+async def _apply(request: Request, number: str, change, done: str, form: dict | None = None):
+    """Run one change and answer the page, with the refusal shown in the panel (422)."""
+    try:
+        await change()
+    except ValidationFailed as exc:
+        return await _page(request, number, {"errors": exc.fields, "form": form or {}}, 422)
+    except StaleVersion as exc:
+        return await _page(request, number, {"conflicts": exc.details.get("conflicts", [])}, 422)
+    except InsufficientStock as exc:
+        return await _page(request, number, {"short": exc.short, "form": form or {}}, 422)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        return await _page(request, number, {"refused": exc.message}, 422)
+    return await _page(request, number, {"done": done}, toast=done)
+
+
+class OrderChangesController(Controller):
+    path = "/orders/{number:str}/changes"
+    guards = [area_guard(Area.ORDERS)]
+
+    @get("/")
+    async def panel(self, request: Request, number: FromPath[str]) -> Template | Redirect:
+        """The panel as it is now (the "reload" of a refused edit)."""
+        return await _page(request, number, {})
+
+    @get("/products")
+    async def products(self, number: FromPath[str], q: FromQuery[str] = "") -> Template:
+        return Template("partials/orders/_product_hits.html",
+                        context={"hits": await find_products(q), "q": q})
+
+    @post("/lines/{line_id:int}/quantity")
+    async def quantity(self, request: Request, number: FromPath[str],
+                       line_id: FromPath[int]) -> Template | Redirect:
+        form = dict(await request.form())
+        return await _apply(request, number, lambda: order_changes.change_line_quantity(
+            number, line_id, _int(form.get("before__quantity")), form.get("quantity", ""),
+            actor=request.user.actor), _("Quantity changed"))
+
+    @post("/lines/{line_id:int}/remove")
+    async def remove(self, request: Request, number: FromPath[str],
+                     line_id: FromPath[int]) -> Template | Redirect:
+        form = dict(await request.form())
+        return await _apply(request, number, lambda: order_changes.remove_line(
+            number, line_id, _int(form.get("before__quantity")), actor=request.user.actor),
+            _("Line removed"))
+
+    @post("/lines")
+    async def add(self, request: Request, number: FromPath[str]) -> Template | Redirect:
+        form = dict(await request.form())
+        code = str(form.get("code") or await first_hit(str(form.get("q") or "")))
+        return await _apply(request, number, lambda: order_changes.add_line(
+            number, code, form.get("quantity", "1") or "1", actor=request.user.actor),
+            _("Line added"), form)
+
+    @post("/shipping-method")
+    async def shipping_method(self, request: Request, number: FromPath[str]) -> Template | Redirect:
+        form = dict(await request.form())
+        return await _apply(request, number, lambda: order_changes.change_shipping_method(
+            number, str(form.get("before__shipping_method", "")),
+            str(form.get("shipping_method", "")), actor=request.user.actor),
+            _("Shipping method changed"))
+
+    @post("/pay-difference")
+    async def pay_difference(self, request: Request, number: FromPath[str]) -> Template | Redirect:
+        return await _apply(request, number, lambda: order_changes.email_pay_difference(
+            number, actor=request.user.actor), _("Email to the customer queued"))
+
