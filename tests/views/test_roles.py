@@ -4,8 +4,14 @@ import pytest
 
 from dashboard.domain.roles import AREA_ACCESS, Area, Role
 
-# One page per area that exists; the table grows as areas get screens.
-AREA_PAGES = {Area.ORDERS: "/orders", Area.PICKING: "/picking"}
+# One page per area.
+AREA_PAGES = {Area.ORDERS: "/orders", Area.CUSTOMERS: "/customers", Area.STOCK: "/stock",
+              Area.PAYMENTS: "/payments", Area.DISPATCH: "/dispatch", Area.PICKING: "/picking",
+              Area.SETTINGS: "/settings"}
+
+# Routes that identify their caller themselves (or need no one): sign-in, health, static
+# files, signed webhooks, Basic-auth integrations, the API schema.
+PUBLIC_PREFIXES = ("/login", "/healthz", "/static", "/webhooks/", "/integrations/", "/schema")
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
@@ -41,3 +47,24 @@ async def test_unknown_page_is_a_404_page(login_as, client):
     response = await client.get("/no-such-page")
     assert response.status_code == 404
     assert "<html" in response.text
+
+
+def test_every_route_outside_the_public_ones_has_a_guard(app):
+    from litestar.routes import HTTPRoute
+
+    unguarded = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path.startswith(PUBLIC_PREFIXES):
+            continue
+        for handler in route.route_handlers:
+            if handler.http_methods == {"OPTIONS"}:
+                continue  # Litestar's automatic CORS preflight answer
+            if not handler.resolve_guards():
+                unguarded.append(f"{sorted(handler.http_methods)} {route.path}")
+    assert unguarded == []
+
+
+async def test_every_area_in_the_navigation_has_a_page():
+    from dashboard.components.templating import NAV_AREAS
+
+    assert NAV_AREAS == {area.value for area in AREA_PAGES}
