@@ -71,11 +71,58 @@ async def main(args) -> None:
         await print_batches.wait_for(batch_id, timeout=120)
         batch_reprint = time.perf_counter() - rerun
 
+        # Same HTML, PDF step only: warm Chromium against WeasyPrint (optional: the
+        # `bench` extra installs it; the app itself never uses it).
+        from dashboard.domain.documents import paper
+        from dashboard.services.documents import render_document_html
+
+        html = await render_document_html(numbers[0], "invoice")
+        chromium_times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            await pdf.pdf(html, paper("a4"))
+            chromium_times.append(time.perf_counter() - started)
+        chromium_p50 = statistics.median(chromium_times)
+        weasy_p50 = None
+        if importlib.util.find_spec("weasyprint"):
+            import weasyprint
+
+            weasy_times = []
+            for _ in range(max(5, args.runs // 5)):
+                started = time.perf_counter()
+                weasyprint.HTML(string=html).write_pdf()
+                weasy_times.append(time.perf_counter() - started)
+            weasy_p50 = statistics.median(weasy_times)
+
+        # The 100-invoice batch page, PDF step only, once each.
+        from dashboard.components.i18n import DEFAULT_LOCALE
+        from dashboard.services.documents import order_document, render_html
+
+        from dashboard.domain.documents import DocumentKind
+
+        documents = [await order_document(n, DocumentKind.INVOICE, actor="bench")
+                     for n in numbers[: args.batch]]
+        batch_html = render_html(documents, paper("a4"), DEFAULT_LOCALE)
+        started = time.perf_counter()
+        await pdf.pdf(batch_html, paper("a4"))
+        chromium_batch = time.perf_counter() - started
+        weasy_batch = None
+        if weasy_p50 is not None:
+            started = time.perf_counter()
+            weasyprint.HTML(string=batch_html).write_pdf()
+            weasy_batch = time.perf_counter() - started
+
         print(f"Chromium cold start + first invoice: {cold * 1000:.0f} ms")
         print(f"warm A4 invoice PDF ({args.runs} runs): p50 {p50 * 1000:.0f} ms, "
               f"p95 {p95 * 1000:.0f} ms")
         print(f"{args.batch} invoices as one PDF (issuing them): {batch_seconds:.2f} s; "
               f"again (already issued): {batch_reprint:.2f} s")
+        print(f"same invoice HTML to PDF, p50: Chromium {chromium_p50 * 1000:.0f} ms"
+              + (f", WeasyPrint {weasy_p50 * 1000:.0f} ms ({weasy_p50 / chromium_p50:.1f}x slower)"
+                 if weasy_p50 else ", WeasyPrint not installed (pip install -e '.[bench]')"))
+        if weasy_batch:
+            print(f"same {args.batch}-invoice batch HTML to PDF: Chromium {chromium_batch:.2f} s, "
+                  f"WeasyPrint {weasy_batch:.2f} s ({weasy_batch / chromium_batch:.1f}x slower)")
 
         if args.screenshots:
             out = Path(args.screenshots)

@@ -13,6 +13,7 @@ from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod, check_tr
 from dashboard.services import outbox, stock
 from dashboard.services.fulfilment import bump_version, load_order, order_lines
 from dashboard.services.history import record_event
+from dashboard.services.orders import get_order
 
 
 async def _collectable(number: str, step: str) -> tuple[dict, list[dict]]:
@@ -69,3 +70,6 @@ async def collected(number: str, actor: str) -> None:
         if moves:
             await StockMovement.insert(*moves)
         await record_event(order["id"], "order.collected", "Collected in store", actor=actor)
+        # The goods reached the customer: for the shop's other systems that is a delivery.
+        await outbox.queue_webhook("order.delivered", {**await get_order(order["number"]),
+                                                       "collected_in_store": True})

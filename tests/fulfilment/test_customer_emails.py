@@ -1,6 +1,8 @@
 """Customer emails of fulfilment, received by a real SMTP server (aiosmtpd): the shipping
 notification with its tracking link, in the customer's language; click-and-collect."""
 
+import json
+
 import pytest
 
 from dashboard.domain.fulfilment import NotAllowed
@@ -46,7 +48,15 @@ async def test_click_and_collect_ready_then_collected(smtp_server):  # noqa: F81
     assert "ready for pickup" in message["Subject"]
     body = _text(message)
     assert "identity document" in body and "still to pay" in body
+    from dashboard.db.tables import OutboxWebhook, WebhookEndpoint
+
+    await WebhookEndpoint.insert(WebhookEndpoint(url="http://127.0.0.1:9/hook",
+                                                 secret="whsec_dGVzdHNlY3JldA=="))
     await pickup.collected(order["number"], "staff:shop")
+    [delivered] = await OutboxWebhook.select().where(OutboxWebhook.event_type == "order.delivered")
+    payload = delivered["payload"]
+    data = (payload if isinstance(payload, dict) else json.loads(payload))["data"]
+    assert data["number"] == order["number"] and data["collected_in_store"] is True
     lines = await lines_of(order["number"])
     assert all(ln["shipped"] == ln["quantity"] and ln["reserved"] == 0 for ln in lines.values())
     assert await stock_of("TSHIRT-BLUE-M") == (98, 0)
