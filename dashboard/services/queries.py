@@ -34,6 +34,9 @@ __all__ = ["COUNT_CAP", "OrderFilter", "OrderPage", "Count", "list_orders", "sta
 
 PAGE_SIZE = 50
 COUNT_CAP = 1_000
+# A search matching more than this is too broad to read anyway; counting further costs a
+# heap visit per match (70 ms for 1,000 trigram hits in 1M orders on PostgreSQL).
+SEARCH_COUNT_CAP = 200
 # Above this many trigram hits, SQLite walks the sort index rather than sorting the hits.
 COMMON_SEARCH = 1_000
 LIST_COLUMNS = (
@@ -206,7 +209,7 @@ async def status_counts(f: OrderFilter) -> dict[str, Count | None]:
     filters only the chosen status is counted, and the other tabs show no number (None)
     rather than scanning whole status partitions on every keystroke.
     """
-    cap = COUNT_CAP
+    cap = SEARCH_COUNT_CAP if f.q.strip() else COUNT_CAP
     base = order_clauses(f.without("status", "cursor"))
     sub = _where_all(Order.select(Order.status), base).limit(cap + 1)
     grouped = await Order.raw("SELECT status, count(*) AS n FROM ({}) AS capped GROUP BY status",
@@ -220,7 +223,7 @@ async def status_counts(f: OrderFilter) -> dict[str, Count | None]:
     counts = {"": Count(cap, capped=True)}
     for status in OrderStatus:
         if not base or status == f.status:
-            counts[status.value] = await capped_count(base + [Order.status == status])
+            counts[status.value] = await capped_count(base + [Order.status == status], cap)
         else:
             counts[status.value] = None
     return counts
