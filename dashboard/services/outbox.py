@@ -5,6 +5,7 @@ change therefore never sends anything, and a crash after commit loses nothing.
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from dashboard.components.i18n import current_locale
@@ -38,19 +39,27 @@ async def queue_email(template: str, to_address: str, context: dict, *, locale: 
         body_text=text, body_html=html, attachments=attachments or []))
 
 
-async def queue_webhook(event_type: str, payload: dict) -> int:
-    """One outgoing webhook row per active endpoint subscribed to ``event_type``."""
+async def active_endpoints() -> list[dict]:
+    """The active webhook endpoints with their subscribed events (a list)."""
     endpoints = await WebhookEndpoint.select(WebhookEndpoint.id, WebhookEndpoint.events).where(
         WebhookEndpoint.active == True  # noqa: E712 - Piccolo needs the comparison
     )
-    queued = 0
     for endpoint in endpoints:
-        events = endpoint["events"]
-        if isinstance(events, str):
-            import json
+        if isinstance(endpoint["events"], str):
+            endpoint["events"] = json.loads(endpoint["events"] or "[]")
+    return endpoints
 
-            events = json.loads(events or "[]")
-        if events and event_type not in events:
+
+def subscribed(endpoint: dict, event_type: str) -> bool:
+    """An endpoint with no event list takes every event."""
+    return not endpoint["events"] or event_type in endpoint["events"]
+
+
+async def queue_webhook(event_type: str, payload: dict) -> int:
+    """One outgoing webhook row per active endpoint subscribed to ``event_type``."""
+    queued = 0
+    for endpoint in await active_endpoints():
+        if not subscribed(endpoint, event_type):
             continue
         await OutboxWebhook.insert(OutboxWebhook(
             endpoint=endpoint["id"], message_id="msg_" + secrets.token_hex(12),
