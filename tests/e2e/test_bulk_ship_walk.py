@@ -15,6 +15,10 @@ async def test_bulk_mark_shipped_with_pasted_tracking_numbers(staff_page):
                                lines=[("E2E-SHIP", 1, 1500)]) for i in range(3)]
     page = await staff_page("dispatch")
     await page.fill("#search", "shipper")
+    # The list already shows these 3 orders: wait for the search's own answer (pushed URL),
+    # else its late swap would clear the selection made below.
+    await page.wait_for_url("**q=shipper**")
+    await page.wait_for_load_state("networkidle")
     await page.wait_for_function("document.querySelectorAll('#orders-table tbody tr').length === 3")
     await page.check("#select-page")
     await page.select_option("#bulk select[name=action]", "mark_shipped")
