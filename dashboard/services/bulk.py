@@ -120,7 +120,8 @@ async def _email(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity
     rows = await Order.select(Order.id, Order.number, Order.customer_email, Order.customer_name,
                               Order.locale).where(Order.id.is_in(list(ids)))
     async with write_transaction():
-        for row in sorted(rows, key=lambda r: ids.index(r["id"])):
+        position = {order_id: i for i, order_id in enumerate(ids)}
+        for row in sorted(rows, key=lambda r: position[r["id"]]):
             if not row["customer_email"]:
                 result.skip(row["number"], "no email address on the order")
                 continue
