@@ -33,10 +33,13 @@ async def test_phone_order_from_first_search_to_placed(staff_page):
     await page.locator("#draft-hits").get_by_text("6 available").wait_for()
     await page.press("#draft-q", "Enter")
     await page.locator("#draft-lines tbody").get_by_text("Brass table lamp").wait_for()
+    # Let every swap the Enter started finish, or a late one replaces the field being typed in.
+    await page.wait_for_load_state("networkidle")
     quantity = page.get_by_label("Quantity of LAMP-BRASS")
     await quantity.fill("2")
     await quantity.press("Enter")
     await page.locator("#draft-lines .totals").get_by_text("95.90").wait_for()  # 90 + 5.90
+    await page.wait_for_load_state("networkidle")
     await page.fill("#draft-q", "VASE-BLUE")
     await page.press("#draft-q", "Enter")
     await page.locator("#draft-lines tbody").get_by_text("Blue glass vase").wait_for()
@@ -54,6 +57,7 @@ async def test_phone_order_from_first_search_to_placed(staff_page):
 
     # The order screen: change a quantity inline; lines, totals and balance follow in place.
     await page.get_by_text("Change the order").click()
+    await page.wait_for_load_state("networkidle")
     quantity = page.locator("#order-changes").get_by_label("Quantity of LAMP-BRASS")
     await quantity.fill("3")
     await quantity.press("Enter")
