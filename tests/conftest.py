@@ -49,6 +49,7 @@ else:
 import dashboard  # noqa: E402,F401  (sets PICCOLO_CONF)
 from dashboard.db import transaction  # noqa: E402
 from dashboard.db.migrate import migrate  # noqa: E402
+from dashboard.domain.numbering import ORDER_NUMBER_SEQUENCE  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
@@ -97,7 +98,7 @@ async def truncate_all() -> None:
     db = transaction.engine()
     if db.engine_type == "postgres":
         async with db.pool.acquire() as connection:  # asyncpg runs a multi-statement script
-            await connection.execute(_CLEAN_SQL)
+            await connection.execute(f"{_CLEAN_SQL}; ALTER SEQUENCE {ORDER_NUMBER_SEQUENCE} RESTART")
     else:
         async with transaction.write_transaction():
             for statement in _CLEAN_SQL.split("; "):

@@ -1,7 +1,8 @@
 """How orders and return authorisations are numbered (invoices and credit notes: domain/documents.py).
 
-Order numbers are one plain counter that does not restart each year, kept in
-``DocumentSequence`` under kind ``order`` and year ``ORDER_SEQUENCE_YEAR``; return
+Order numbers are one plain counter that does not restart each year: a PostgreSQL
+SEQUENCE ``ORDER_NUMBER_SEQUENCE``, or on SQLite the ``DocumentSequence`` row of kind
+``order`` and year ``ORDER_SEQUENCE_YEAR`` (services/sequences.py); return
 authorisations are numbered per year (kind ``rma``).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 ORDER_SEQUENCE_KIND = "order"
 ORDER_SEQUENCE_YEAR = 0
 FIRST_ORDER_NUMBER = 100001
+ORDER_NUMBER_SEQUENCE = "order_number_seq"
 
 
 def order_number(value: int) -> str:

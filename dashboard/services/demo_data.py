@@ -18,13 +18,14 @@ from datetime import datetime, timedelta, timezone
 from dashboard.db.tables import DocumentSequence
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.numbering import FIRST_ORDER_NUMBER, ORDER_SEQUENCE_YEAR, order_number
+from dashboard.domain.numbering import FIRST_ORDER_NUMBER, order_number
 from dashboard.services.demo.catalogue import PRODUCT_COLUMNS, build_catalogue, product_rows
 from dashboard.services.demo.customers import ADDRESS_COLUMNS, CUSTOMER_COLUMNS, build_customers
 from dashboard.services.demo.orders import OrderFactory
 from dashboard.services.demo.rows import COLUMNS, ID_TABLES, Ids, Rows, Sequences
 from dashboard.services.demo.scenarios import DAY, HISTORY_DAYS, PlacementCalendar, ScenarioPicker
 from dashboard.services.demo.writer import BulkWriter
+from dashboard.services.sequences import last_order_value, set_last_order_value
 
 CHUNK = 10_000
 # From this many orders on, indexes are dropped during the load and built once at the end.
@@ -77,7 +78,7 @@ async def load_demo_data(orders: int = 2000, seed: int = 42, *, now: datetime | 
         factory = OrderFactory(rng, now, catalogue, pool, ids, sequences, Rows())
         calendar = PlacementCalendar(orders, now)
         picker = ScenarioPicker(rng)
-        first_number = max(FIRST_ORDER_NUMBER, sequences.last.get(("order", ORDER_SEQUENCE_YEAR), 0) + 1)
+        first_number = max(FIRST_ORDER_NUMBER, await last_order_value() + 1)
 
         def generate(start: int, end: int) -> Rows:
             factory.rows = Rows()
@@ -110,14 +111,14 @@ async def load_demo_data(orders: int = 2000, seed: int = 42, *, now: datetime | 
                 writing.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await writing
-        if orders:
-            sequences.last[("order", ORDER_SEQUENCE_YEAR)] = first_number + orders - 1
 
         stock_rows, movement_rows = _stock(rng, factory, catalogue, ids, now)
         await writer.write("stock", STOCK_COLUMNS, stock_rows)
         await writer.write("stock_movement", MOVEMENT_COLUMNS, movement_rows)
         await writer.run(rebuild)
         await _save_sequences(sequences)
+        if orders:
+            await set_last_order_value(first_number + orders - 1)
         await writer.realign_id_sequences(ID_TABLES)
     seconds = time.perf_counter() - started
     return (f"Demo shop loaded in {seconds:.1f} s: {len(catalogue.products)} products, {customer_count} customers, "

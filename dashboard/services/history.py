@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
+from piccolo.utils.encoding import dump_json
+
+from dashboard.db import sql
 from dashboard.db.tables import OrderEvent
+
+_INSERT = sql.insert("order_event", ("order", "kind", "summary", "data", "actor", "occurred_at"))
 
 
 async def record_event(order_id: int, kind: str, summary: str = "", data: dict | None = None,
                        actor: str = "system") -> None:
     """Append one event (``kind`` like ``order.placed``, ``payment.recorded``) to an order."""
-    await OrderEvent.insert(
-        OrderEvent(order=order_id, kind=kind, summary=summary, data=data or {}, actor=actor)
-    )
+    await sql.execute(_INSERT, order_id, kind, summary, dump_json(data or {}), actor,
+                      datetime.now(timezone.utc))
 
 
 async def events_for(order_id: int) -> list[dict]:

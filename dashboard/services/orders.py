@@ -8,20 +8,15 @@ rows commit together or not at all, so a refused order leaves stock exactly as i
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from dashboard.components.i18n import DEFAULT_LOCALE
-from dashboard.db.tables import Address, Customer, Order, OrderLine, Product, StockMovement
+from dashboard.db import sql
+from dashboard.db.tables import Order, OrderLine, StockMovement
 from dashboard.db.transaction import engine, write_transaction
 from dashboard.domain.errors import InsufficientStock, NotFound, StaleVersion, ValidationFailed
-from dashboard.domain.numbering import (
-    FIRST_ORDER_NUMBER,
-    ORDER_SEQUENCE_KIND,
-    ORDER_SEQUENCE_YEAR,
-    order_number,
-)
+from dashboard.domain.numbering import order_number
 from dashboard.domain.orders import (
     AddressDetails,
     OrderDraft,
@@ -38,7 +33,7 @@ from dashboard.domain.stock import Reservation
 from dashboard.domain.statuses import OrderStatus
 from dashboard.services import outbox, stock
 from dashboard.services.history import record_event
-from dashboard.services.sequences import next_value
+from dashboard.services.sequences import next_order_value
 from dashboard.services.order_feed import LINE_COLUMNS, ORDER_COLUMNS, order_json
 from dashboard.settings import get_settings
 
@@ -76,8 +71,6 @@ async def place_order(draft: OrderDraft, *, actor: str,
     """
     validate_draft(draft)
     key = f"{actor}:{idempotency_key}"[:200] if idempotency_key else None
-    if key and (earlier := await _order_by_key(key)):
-        return earlier
     try:
         async with write_transaction():
             if key and (earlier := await _order_by_key(key)):
@@ -91,24 +84,49 @@ async def place_order(draft: OrderDraft, *, actor: str,
 
 
 async def _order_by_key(key: str) -> PlacedOrder | None:
-    row = await Order.select(Order.id, Order.number, Order.total, Order.currency).where(
-        Order.idempotency_key == key).first()
+    row = await sql.fetch_one(_BY_IDEMPOTENCY_KEY, key)
     if row is None:
         return None
-    waiting = await OrderLine.select(OrderLine.sku, OrderLine.backordered).where(
-        (OrderLine.order == row["id"]) & (OrderLine.backordered > 0))
+    waiting = await sql.fetch(_WAITING_LINES, row["id"])
     return PlacedOrder(id=row["id"], number=row["number"], total=row["total"],
                        currency=row["currency"], replayed=True,
                        backordered={w["sku"]: w["backordered"] for w in waiting})
 
 
+# The intake's statements are hand-written (dashboard.db.sql): every order runs them, and
+# Piccolo's query building cost more CPU than the database spent on them.
+_CATALOGUE_COLUMNS = ("id", "sku", "name", "price", "currency", "vat_rate_bp", "backorder",
+                      "active", "barcode", "bin_location")
+_ADDRESS_MATCH = ("name", "line1", "line2", "postal_code", "city", "country")
+_ADDRESS_COLUMNS = ("customer", "name", "company", "line1", "line2", "postal_code", "city",
+                    "region", "country", "phone", "is_default")
+_BY_IDEMPOTENCY_KEY = ('SELECT "id", "number", "total", "currency" FROM "orders" '
+                       'WHERE "idempotency_key" = {}')
+_WAITING_LINES = ('SELECT "sku", "backordered" FROM "order_line" WHERE "order" = {} '
+                  'AND "backordered" > 0 ORDER BY "position"')
+_FIND_CUSTOMER = 'SELECT "id" FROM "customer" WHERE "email" = {} ORDER BY "id" LIMIT 1'
+_INSERT_CUSTOMER = sql.insert("customer", (
+    "email", "first_name", "last_name", "phone", "locale", "company", "notes", "search_text",
+    "created_at", "updated_at", "version"), returning="id")
+# Adds the address to the book unless the same one is there: one statement, no read first.
+# (PostgreSQL types a bare SELECT's parameters as text: the customer id is cast.)
+_REMEMBER_ADDRESS = (
+    f'INSERT INTO "address" ({sql.names(_ADDRESS_COLUMNS)}) '
+    "SELECT CAST({} AS INTEGER), " + sql.placeholders(len(_ADDRESS_COLUMNS) - 1)
+    + ' WHERE NOT EXISTS (SELECT 1 FROM "address" WHERE "customer" = {} AND '
+    + " AND ".join(f'"{c}" = {{}}' for c in _ADDRESS_MATCH) + ")")
+_INSERT_LINE_COLUMNS = ("order", "position", "product", "sku", "name", "barcode",
+                        "bin_location", "unit_price", "vat_rate_bp", "quantity", "reserved",
+                        "backordered", "line_total", "tax_amount")
+_MOVEMENT_COLUMNS = ("product", "on_hand_delta", "reserved_delta", "reason", "note",
+                     "order_id", "actor", "created_at")
+
+
 async def _catalogue(skus: set[str]) -> dict[str, ProductInfo]:
-    rows = await Product.select(
-        Product.id, Product.sku, Product.name, Product.price, Product.currency,
-        Product.vat_rate_bp, Product.backorder, Product.active, Product.barcode,
-        Product.bin_location,
-    ).where(Product.sku.is_in(sorted(skus)))
-    return {row["sku"]: ProductInfo(**row) for row in rows}
+    rows = await sql.fetch(f'SELECT {sql.names(_CATALOGUE_COLUMNS)} FROM "product" '
+                           f'WHERE "sku" IN ({sql.placeholders(len(skus))})', *sorted(skus))
+    return {row["sku"]: ProductInfo(**{**row, "backorder": bool(row["backorder"]),
+                                       "active": bool(row["active"])}) for row in rows}
 
 
 async def _reserve_all(lines: list[PricedLine]) -> dict[int, Reservation]:
@@ -131,41 +149,33 @@ async def _reserve_all(lines: list[PricedLine]) -> dict[int, Reservation]:
     return reservations
 
 
-async def _customer_id(draft: OrderDraft) -> int:
-    """The customer with this email (the shop's account key), created on first order."""
+async def _customer_id(draft: OrderDraft) -> tuple[int, bool]:
+    """The customer with this email (the shop's account key), created on first order.
+    Returns (id, created)."""
     email = draft.customer.email.strip().lower()
-    query = Customer.select(Customer.id).where(Customer.email == email).order_by(Customer.id)
-    if row := await query.first():
-        return row["id"]
+    if row := await sql.fetch_one(_FIND_CUSTOMER, email):
+        return row["id"], False
     if engine().engine_type == "postgres":
         # No unique index on email (historic duplicates may exist): serialise creation
         # per email, then look again in case a concurrent order just created them.
-        await Customer.raw("SELECT pg_advisory_xact_lock(hashtext({}))", "customer:" + email)
-        if row := await query.first():
-            return row["id"]
+        await sql.execute("SELECT pg_advisory_xact_lock(hashtext({}))", "customer:" + email)
+        if row := await sql.fetch_one(_FIND_CUSTOMER, email):
+            return row["id"], False
     c = draft.customer
     addresses = {draft.shipping_address.postal_code, draft.billing.postal_code}
-    rows = await Customer.insert(Customer(
-        email=email, first_name=c.first_name.strip(), last_name=c.last_name.strip(),
-        phone=c.phone.strip(), locale=draft.locale, company=draft.billing.company,
-        search_text=fold(" ".join([c.name, email, c.phone, *sorted(addresses)])),
-    )).returning(Customer.id)
-    return rows[0]["id"]
+    rows = await sql.fetch(
+        _INSERT_CUSTOMER, email, c.first_name.strip(), c.last_name.strip(), c.phone.strip(),
+        draft.locale, draft.billing.company, "",
+        fold(" ".join([c.name, email, c.phone, *sorted(addresses)])), _now(), _now(), 1)
+    return rows[0]["id"], True
 
 
 async def _remember_address(customer_id: int, address: AddressDetails, kind: str) -> None:
     """Add the address to the customer's book unless the same one is already there."""
-    same = await Address.exists().where(
-        (Address.customer == customer_id) & (Address.name == address.name)
-        & (Address.line1 == address.line1) & (Address.line2 == address.line2)
-        & (Address.postal_code == address.postal_code) & (Address.city == address.city)
-        & (Address.country == address.country))
-    if not same:
-        await Address.insert(Address(
-            customer=customer_id, name=address.name, company=address.company,
-            line1=address.line1, line2=address.line2, postal_code=address.postal_code,
-            city=address.city, region=address.region, country=address.country,
-            phone=address.phone, is_default=kind))
+    await sql.execute(
+        _REMEMBER_ADDRESS, customer_id, address.name, address.company, address.line1,
+        address.line2, address.postal_code, address.city, address.region, address.country,
+        address.phone, kind, customer_id, *(getattr(address, c) for c in _ADDRESS_MATCH))
 
 
 def _address_columns(prefix: str, address: AddressDetails) -> dict:
@@ -177,23 +187,26 @@ def _address_columns(prefix: str, address: AddressDetails) -> dict:
 
 
 async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
-    """Write the order. Work that takes no lock comes first; the locks every order
-    contends for (a product's stock row, then the order-number counter that every order
-    needs) are taken last, so each is held for as short a time as possible before commit."""
+    """Write the order. Work that takes no lock comes first; each product's stock row is
+    locked from its reservation to commit, so only what needs the reservations comes after.
+    The order number is taken once the stock is reserved: a refused order takes none."""
     products = await _catalogue({line.sku for line in draft.lines})
     priced = price_lines(draft, products)
 
-    customer_id = await _customer_id(draft)
+    customer_id, _ = await _customer_id(draft)
     await _remember_address(customer_id, draft.shipping_address, "shipping")
     if draft.billing_address is not None and draft.billing_address != draft.shipping_address:
         await _remember_address(customer_id, draft.billing_address, "billing")
 
+    reservations = await _reserve_all(priced)  # stock rows locked from here to commit
+    waiting = {line.product.sku: reservations[line.position].backorder
+               for line in priced if reservations[line.position].backorder}
+    number = order_number(await next_order_value())
     now = _now()
     totals = order_totals([line.amounts for line in priced], draft.shipping_total)
     c = draft.customer
     order = {
-        # A unique stand-in until the number is allocated at the end of the transaction.
-        "number": "~" + uuid.uuid4().hex[:19], "customer": customer_id,
+        "number": number, "customer": customer_id,
         "channel": draft.channel, "locale": draft.locale, "currency": draft.currency,
         "payment_method": draft.payment_method, "shipping_method": draft.shipping_method,
         "status": "open", "payment_status": "unpaid", "fulfilment_status": "unfulfilled",
@@ -202,12 +215,17 @@ async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
         **_address_columns("ship", draft.shipping_address),
         **_address_columns("bill", draft.billing),
         "subtotal": totals.subtotal, "shipping_total": totals.shipping_total,
-        "tax_total": totals.tax_total, "total": totals.total, "balance_due": totals.total,
-        "idempotency_key": key, "placed_at": now, "updated_at": now,
+        "tax_total": totals.tax_total, "total": totals.total, "surcharge_total": 0,
+        "paid_total": 0, "refunded_total": 0, "credited_total": 0,
+        "balance_due": totals.total, "note_count": 0,
+        "search_text": order_search_text(number, c.name, c.email, c.phone,
+                                         draft.shipping_address.postal_code,
+                                         draft.billing.postal_code),
+        "backordered_quantity": sum(waiting.values()), "idempotency_key": key,
+        "placed_at": now, "updated_at": now, "version": 1,
     }
-    order_id = (await Order.insert(Order(**order)).returning(Order.id))[0]["id"]
-
-    reservations = await _reserve_all(priced)  # stock rows locked from here to commit
+    order_id = (await sql.fetch(sql.insert("orders", tuple(order), returning="id"),
+                                *order.values()))[0]["id"]
     lines = [{
         "order": order_id, "position": line.position, "product": line.product.id,
         "sku": line.product.sku, "name": line.product.name, "barcode": line.product.barcode,
@@ -217,32 +235,23 @@ async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
         "backordered": reservations[line.position].backorder,
         "line_total": line.amounts.line_total, "tax_amount": line.amounts.tax_amount,
     } for line in priced]
-    await OrderLine.insert(*[OrderLine(**line) for line in lines])
-    moves = [stock.movement(line["product"], "reservation", reserved=line["reserved"],
-                            order_id=order_id, actor=actor,
-                            note=f"{line['backordered']} backordered" if line["backordered"] else "")
+    await sql.execute(sql.insert("order_line", _INSERT_LINE_COLUMNS, len(lines)),
+                      *(line[c] for line in lines for c in _INSERT_LINE_COLUMNS))
+    moves = [(line["product"], 0, line["reserved"], "reservation",
+              f"{line['backordered']} backordered" if line["backordered"] else "",
+              order_id, actor, now)
              for line in lines if line["reserved"] or line["backordered"]]
     if moves:
-        await StockMovement.insert(*moves)
-    waiting = {line["sku"]: line["backordered"] for line in lines if line["backordered"]}
+        await sql.execute(sql.insert("stock_movement", _MOVEMENT_COLUMNS, len(moves)),
+                          *(value for move in moves for value in move))
     summary = f"Placed ({draft.channel}), {len(lines)} line(s)"
     if waiting:
         summary += ", backordered: " + ", ".join(f"{n} x {sku}" for sku, n in waiting.items())
     await record_event(order_id, "order.placed", summary,
                        {"total": totals.total, "backordered": waiting}, actor=actor)
 
-    number = order_number(await next_value(  # the counter is locked from here
-        ORDER_SEQUENCE_KIND, ORDER_SEQUENCE_YEAR, FIRST_ORDER_NUMBER))
-    order.update(number=number, backordered_quantity=sum(waiting.values()),
-                 search_text=order_search_text(number, c.name, c.email, c.phone,
-                                               draft.shipping_address.postal_code,
-                                               draft.billing.postal_code))
-    await Order.update({Order.number: number, Order.search_text: order["search_text"],
-                        Order.backordered_quantity: order["backordered_quantity"]}).where(
-        Order.id == order_id)
-    payload = order_json({**order, "id": order_id, "paid_total": 0, "refunded_total": 0,
-                          "cancelled_at": None, "cancel_reason": None, "version": 1,
-                          "hold_reason": None}, lines)
+    payload = order_json({**order, "id": order_id, "cancelled_at": None,
+                          "cancel_reason": None, "hold_reason": None}, lines)
     merchant = get_settings().merchant_email
     if merchant:
         await outbox.queue_email("merchant_new_order", merchant, {"order": payload},

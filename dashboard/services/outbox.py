@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import datetime, timezone
+
+from piccolo.utils.encoding import dump_json
 
 from dashboard.components.i18n import current_locale
-from dashboard.db.tables import OutboxEmail, OutboxWebhook, WebhookEndpoint
+from dashboard.db import sql
 
 EMAIL_TEMPLATE_DIR = "emails"
 
@@ -30,20 +33,32 @@ def render_email(template: str, context: dict, locale: str) -> tuple[str, str, s
     return " ".join(subject.split()), text, html
 
 
+# Hand-written (dashboard.db.sql): every order placed writes these.
+_INSERT_EMAIL = sql.insert("outbox_email", (
+    "order", "template", "to_address", "subject", "body_text", "body_html", "attachments",
+    "status", "attempts", "next_attempt_at", "last_error", "created_at"))
+_INSERT_WEBHOOK = sql.insert("outbox_webhook", (
+    "endpoint", "message_id", "event_type", "payload", "status", "attempts", "next_attempt_at",
+    "last_error", "created_at"))
+_ACTIVE_ENDPOINTS = 'SELECT "id", "events" FROM "webhook_endpoint" WHERE "active" = {}'
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 async def queue_email(template: str, to_address: str, context: dict, *, locale: str = "fr",
                       order_id: int | None = None, attachments: list[dict] | None = None) -> None:
     """Render now (so the email shows the order as it was) and queue for delivery."""
     subject, text, html = render_email(template, context, locale)
-    await OutboxEmail.insert(OutboxEmail(
-        order=order_id, template=template, to_address=to_address, subject=subject,
-        body_text=text, body_html=html, attachments=attachments or []))
+    now = _now()
+    await sql.execute(_INSERT_EMAIL, order_id, template, to_address, subject, text, html,
+                      dump_json(attachments or []), "pending", 0, now, "", now)
 
 
 async def active_endpoints() -> list[dict]:
     """The active webhook endpoints with their subscribed events (a list)."""
-    endpoints = await WebhookEndpoint.select(WebhookEndpoint.id, WebhookEndpoint.events).where(
-        WebhookEndpoint.active == True  # noqa: E712 - Piccolo needs the comparison
-    )
+    endpoints = await sql.fetch(_ACTIVE_ENDPOINTS, True)
     for endpoint in endpoints:
         if isinstance(endpoint["events"], str):
             endpoint["events"] = json.loads(endpoint["events"] or "[]")
@@ -61,8 +76,9 @@ async def queue_webhook(event_type: str, payload: dict) -> int:
     for endpoint in await active_endpoints():
         if not subscribed(endpoint, event_type):
             continue
-        await OutboxWebhook.insert(OutboxWebhook(
-            endpoint=endpoint["id"], message_id="msg_" + secrets.token_hex(12),
-            event_type=event_type, payload={"type": event_type, "data": payload}))
+        now = _now()
+        await sql.execute(_INSERT_WEBHOOK, endpoint["id"], "msg_" + secrets.token_hex(12),
+                          event_type, dump_json({"type": event_type, "data": payload}),
+                          "pending", 0, now, "", now)
         queued += 1
     return queued

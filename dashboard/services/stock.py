@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from piccolo.columns.combination import WhereRaw
 from piccolo.query.mixins import OrderByRaw
 
+from dashboard.db import sql
 from dashboard.db.tables import Order, OrderLine, Product, Stock, StockMovement
 from dashboard.db.transaction import is_sqlite, write_transaction
 from dashboard.domain.catalogue import ProductSpec, validate_product
@@ -117,23 +118,22 @@ async def _lock(product_id: int) -> dict:
 
 # --- reservation (inside the order's transaction) -----------------------------------------
 
+# Hand-written (dashboard.db.sql): every order placed runs these, under the stock row lock.
+_RESERVE = ('UPDATE "stock" SET "reserved" = "reserved" + {}, "backordered" = "backordered" + {}, '
+            '"updated_at" = {} WHERE "product" = {} AND "on_hand" - "reserved" >= {} RETURNING "id"')
+_AVAILABLE = 'SELECT "on_hand" - "reserved" AS "available" FROM "stock" WHERE "product" = {}'
+
+
 async def _try_reserve(product_id: int, reserve: int, backorder: int) -> bool:
-    changes = {Stock.reserved: Stock.reserved + reserve, Stock.updated_at: _now()}
-    if backorder:
-        changes[Stock.backordered] = Stock.backordered + backorder
-    rows = await Stock.update(changes).where(
-        (Stock.product == product_id) & WhereRaw("on_hand - reserved >= {}", reserve)
-    ).returning(Stock.id)
-    return bool(rows)
+    return bool(await sql.fetch(_RESERVE, reserve, backorder, _now(), product_id, reserve))
 
 
 async def _available(product_id: int) -> int:
-    row = await Stock.select(Stock.on_hand, Stock.reserved).where(
-        Stock.product == product_id).first()
+    row = await sql.fetch_one(_AVAILABLE, product_id)
     if row is None:
         await _lock(product_id)
         return 0
-    return row["on_hand"] - row["reserved"]
+    return row["available"]
 
 
 async def reserve(product_id: int, requested: int, allows_backorder: bool) -> Reservation | int:

@@ -37,6 +37,7 @@ from dashboard.domain.pricing import balance_due, line_amounts, order_totals
 from dashboard.domain.search import order_search_text
 from dashboard.domain.statuses import FulfilmentStatus, OrderStatus, PaymentMethod, PaymentStatus, payment_status_for
 from dashboard.services.demo_data import load_demo_data
+from dashboard.services.sequences import last_order_value
 
 NOW = datetime(2026, 3, 16, 10, tzinfo=timezone.utc)
 ORDERS = 300
@@ -245,7 +246,7 @@ async def test_history_notes_and_numbers():
     by_date = sorted(orders, key=lambda o: (o["placed_at"], o["id"]))
     assert [o["number"] for o in by_date] == [str(n) for n in numbers]
     sequences = {(s["kind"], s["year"]): s["last_value"] for s in await DocumentSequence.select()}
-    assert sequences[("order", 0)] == 100000 + ORDERS
+    assert await last_order_value() == 100000 + ORDERS
     per_year: dict[int, list[int]] = defaultdict(list)
     for note in await CreditNote.select():
         kind, year, value = parse_document_number(note["number"])

@@ -8,7 +8,6 @@ import pytest
 from dashboard.db.tables import (
     Address,
     Customer,
-    DocumentSequence,
     Order,
     OrderEvent,
     OrderLine,
@@ -20,7 +19,7 @@ from dashboard.db.tables import (
 from dashboard.domain.errors import InsufficientStock, NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.orders import AddressDetails, NotCancellable
 from dashboard.services import orders as order_service
-from dashboard.services import stock
+from dashboard.services import sequences, stock
 from dashboard.settings import get_settings
 from tests.intake_support import add_product, assert_stock_invariant, make_draft
 
@@ -56,14 +55,16 @@ async def test_a_placed_order_reserves_stock_and_waits_for_payment():
     await assert_stock_invariant()
 
 
-async def test_order_numbers_continue_after_existing_ones():
-    # e.g. left by the demo data: one counter, kind "order" and year 0
-    await DocumentSequence.insert(DocumentSequence(kind="order", year=0, last_value=104041))
+async def test_order_numbers_start_at_the_first_number_and_continue_after_existing_ones():
     await add_product("MUG", 5)
+    assert await sequences.last_order_value() == 100000
     first = await order_service.place_order(make_draft(("MUG", 1)), actor="t")
+    assert first.number == "100001" and await sequences.last_order_value() == 100001
+    await sequences.set_last_order_value(104041)  # e.g. left by the demo data or an import
     second = await order_service.place_order(make_draft(("MUG", 1)), actor="t")
-    assert (first.number, second.number) == ("104042", "104043")
-    assert await DocumentSequence.count() == 1
+    third = await order_service.place_order(make_draft(("MUG", 1)), actor="t")
+    assert (second.number, third.number) == ("104042", "104043")
+    assert await sequences.last_order_value() == 104043
 
 
 async def test_customers_are_found_by_email_and_addresses_kept_once():
@@ -116,7 +117,7 @@ async def test_a_short_line_refusing_backorders_fails_the_whole_order_and_leaves
     assert [(await stock.stock_level(s)).as_dict() for s in ("MUG", "LAMP", "BOOK")] == before
     assert await Order.count() == 0 and await StockMovement.count(
     ) == await StockMovement.count().where(StockMovement.reason == "count")
-    assert await DocumentSequence.count() == 0  # the number was never taken
+    assert await sequences.last_order_value() == 100000  # the number was never taken
 
 
 async def test_a_product_allowing_backorders_reserves_what_is_there_and_records_the_rest():

@@ -1,0 +1,76 @@
+"""Hand-written statements on the current write transaction's connection.
+
+For the hot paths only (order intake runs hundreds of times a second): Piccolo builds
+each query in Python (~0.2 ms of CPU per statement, more than the database needs to run
+it), while a fixed SQL text goes straight to the driver, and asyncpg keeps it prepared
+per connection. Everything else uses Piccolo's query builder.
+
+The SQL is written once for both engines, with ``{}`` placeholders like Piccolo's
+``raw()``; they become ``$1, $2...`` (asyncpg) or ``?`` (sqlite3). Inside
+``write_transaction()`` they run on its connection, so they commit or roll back with it;
+outside, they go through Piccolo like any other query. Values are the driver's: a dict
+for a JSON column must be passed as its JSON text.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from piccolo.querystring import QueryString
+
+from dashboard.db.transaction import engine
+
+
+@lru_cache(maxsize=512)
+def _prepare(sql: str, postgres: bool) -> str:
+    if not postgres:
+        return sql.replace("{}", "?")
+    parts = sql.split("{}")
+    return parts[0] + "".join(f"${n}{part}" for n, part in enumerate(parts[1:], start=1))
+
+
+async def fetch(sql: str, *args) -> list[dict]:
+    """The rows of one statement (a SELECT, or a write with RETURNING) as dicts."""
+    transaction = engine().current_transaction.get()
+    if transaction is None:
+        return await engine().run_querystring(QueryString(sql, *args))
+    connection = transaction.connection
+    if engine().engine_type == "postgres":
+        return [dict(row) for row in await connection.fetch(_prepare(sql, True), *args)]
+    async with connection.execute(_prepare(sql, False), args) as cursor:
+        return list(await cursor.fetchall())  # Piccolo's row factory gives dicts
+
+
+async def fetch_one(sql: str, *args) -> dict | None:
+    rows = await fetch(sql, *args)
+    return rows[0] if rows else None
+
+
+async def execute(sql: str, *args) -> None:
+    transaction = engine().current_transaction.get()
+    if transaction is None:
+        await engine().run_querystring(QueryString(sql, *args))
+        return
+    connection = transaction.connection
+    if engine().engine_type == "postgres":
+        await connection.execute(_prepare(sql, True), *args)
+    else:
+        await (await connection.execute(_prepare(sql, False), args)).close()
+
+
+def names(columns: tuple[str, ...]) -> str:
+    """``"a", "b"``: quoted column names for a hand-written statement."""
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def placeholders(count: int) -> str:
+    return ", ".join("{}" for _ in range(count))
+
+
+@lru_cache(maxsize=256)
+def insert(table: str, columns: tuple[str, ...], rows: int = 1, returning: str = "") -> str:
+    """``INSERT INTO table (columns) VALUES ({}, ...), ...`` for ``rows`` rows; the
+    arguments are the rows' values one row after the other."""
+    row = f"({placeholders(len(columns))})"
+    sql = f'INSERT INTO "{table}" ({names(columns)}) VALUES ' + ", ".join(row for _ in range(rows))
+    return sql + (f' RETURNING "{returning}"' if returning else "")
