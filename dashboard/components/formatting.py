@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -17,9 +18,15 @@ def money(minor_units: int | None, currency: str = "EUR") -> str:
     """Integer minor units as a localised amount: 123456, EUR -> "1 234,56 €" in French."""
     if minor_units is None:
         return ""
+    return _money(minor_units, currency, current_locale.get())
+
+
+@lru_cache(maxsize=8192)
+def _money(minor_units: int, currency: str, locale: str) -> str:
+    # Babel takes ~0.1 ms per amount; lists, emails and documents repeat the same prices.
     digits = get_currency_precision(currency)
     amount = Decimal(minor_units).scaleb(-digits)
-    return format_currency(amount, currency, locale=current_locale.get())
+    return format_currency(amount, currency, locale=locale)
 
 
 def _local(value: datetime) -> datetime:

@@ -15,10 +15,16 @@ from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import TransactionType
 
 
-def engine() -> Engine:
-    from dashboard.db.piccolo_conf import DB
+_engine: Engine | None = None
 
-    return DB
+
+def engine() -> Engine:
+    global _engine
+    if _engine is None:  # imported late: piccolo_conf reads the settings
+        from dashboard.db.piccolo_conf import DB
+
+        _engine = DB
+    return _engine
 
 
 def is_sqlite() -> bool:
@@ -44,12 +50,19 @@ async def start() -> None:
     """Open the PostgreSQL pool, or put SQLite in WAL mode (readers never block writers)."""
     db = engine()
     if db.engine_type == "postgres":
-        await db.start_connection_pool(min_size=2, max_size=10)
+        await db.start_connection_pool(min_size=2, max_size=10, reset=_keep_session)
     else:
         await db.run_ddl("PRAGMA journal_mode=WAL")
         # Refresh the planner's statistics when they are missing or stale: without them
         # SQLite picks a low-selectivity index and sorts (45 ms instead of 2 ms per page).
         await db.run_ddl("PRAGMA optimize=0x10002")
+
+
+async def _keep_session(connection) -> None:
+    """Nothing to undo when a connection goes back to the pool: asyncpg has already rolled
+    back any transaction left open, and the app keeps no session state (no LISTEN, no
+    session advisory lock, no SET). asyncpg's default reset costs a round trip per
+    transaction (RESET ALL, UNLISTEN *...), ~5 % of an order's intake."""
 
 
 async def stop() -> None:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from dashboard.db import sql
 from dashboard.db.tables import ApiKey, LoginThrottle, StaffSession, StaffUser
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.auth import check_password_strength, lock_after_failure
@@ -211,9 +212,9 @@ async def api_client(key: str | None) -> ApiClient | None:
     """The client behind a bearer key, or None for an unknown or revoked key."""
     if not key:
         return None
-    row = await ApiKey.select(ApiKey.id, ApiKey.name, ApiKey.revoked_at).where(
-        ApiKey.key_hash == _sha256(key)
-    ).first()
+    # Hand-written (dashboard.db.sql): every API request runs it.
+    row = await sql.fetch_one(
+        'SELECT "id", "name", "revoked_at" FROM "api_key" WHERE "key_hash" = {}', _sha256(key))
     if not row or row["revoked_at"] is not None:
         return None
     return ApiClient(id=row["id"], name=row["name"])
