@@ -35,7 +35,7 @@ from dashboard.views.security import area_guard
 def any_area_guard(*areas: Area):
     """Let through staff whose role may enter at least one of ``areas``."""
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         role = getattr(connection.user, "role", "")
         if not any(can_access(role, area) for area in areas):
             raise PermissionDeniedException("Your role may not print these documents")

@@ -56,9 +56,12 @@ class StaffAuthMiddleware(AbstractAuthenticationMiddleware):
 
 
 def area_guard(area: Area):
-    """A guard letting through only staff whose role may enter ``area``."""
+    """A guard letting through only staff whose role may enter ``area``.
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    Guards are coroutines: Litestar runs a plain-function guard in a worker thread, which
+    cost a thread hop on every request."""
+
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         user = connection.user
         if not isinstance(user, auth.StaffIdentity) or not can_access(user.role, area):
             log.warning("forbidden: %s (%s) tried %s", getattr(user, "actor", "?"),
@@ -69,12 +72,12 @@ def area_guard(area: Area):
     return guard
 
 
-def staff_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def staff_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Any signed-in staff member (e.g. preferences, sign-out)."""
     if not isinstance(connection.user, auth.StaffIdentity):
         raise PermissionDeniedException("Staff only")
 
 
-def api_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def api_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if not isinstance(connection.user, auth.ApiClient):
         raise NotAuthorizedException("Missing or invalid API key")

@@ -64,6 +64,18 @@ def test_every_route_outside_the_public_ones_has_a_guard(app):
     assert unguarded == []
 
 
+def test_guards_are_coroutines_so_no_request_waits_for_a_worker_thread(app):
+    # Litestar runs a plain-function guard in its thread pool, on every request.
+    import inspect
+
+    from litestar.routes import HTTPRoute
+
+    sync_guards = {guard.__qualname__ for route in app.routes if isinstance(route, HTTPRoute)
+                   for handler in route.route_handlers for layer in handler.ownership_layers
+                   for guard in layer.guards or [] if not inspect.iscoroutinefunction(guard)}
+    assert sync_guards == set()
+
+
 async def test_every_area_in_the_navigation_has_a_page():
     from dashboard.components.templating import NAV_AREAS
 
