@@ -9,11 +9,12 @@ HTMX_SHA256=d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717
 # Server-sent events extension (batch printing progress): the 2.x package, not htmx.org's dist/ext.
 HTMX_SSE_VERSION=2.2.4
 HTMX_SSE_SHA256=98a46496de0c3605fbffdce9167ba427bdd9553184f83f149c261891a92c0136
-SYSTEM_PACKAGES=(chromium cups cups-bsd poppler-utils fonts-dejavu-core)
+SYSTEM_PACKAGES=(chromium chromium-headless-shell cups cups-bsd poppler-utils fonts-dejavu-core)
 PYTHON=${PYTHON:-python3}
 not_done=()
 
-# 1. System packages: Chromium for PDFs and browser tests, CUPS for label queues,
+# 1. System packages: Chromium's headless shell for PDFs (much faster at printing), full
+#    Chromium for the browser tests, CUPS for label queues,
 #    poppler-utils (pdftotext) for the print tests.
 missing=()
 for pkg in "${SYSTEM_PACKAGES[@]}"; do
