@@ -1,7 +1,7 @@
 """Bulk actions that go through the lifecycle services: mark paid, cancel, email, print."""
 
 from dashboard.db.tables import Order, OutboxEmail, Stock
-from tests.services.factories import make_order, order
+from tests.factories import make_order, order
 
 
 async def _ids(*numbers: str) -> list[str]:
