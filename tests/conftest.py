@@ -112,6 +112,24 @@ async def clean_tables(request):
     yield
 
 
+@pytest.fixture
+def configure(monkeypatch):
+    """``configure(DASHBOARD_SEND_RECEIPTS="off", ...)``: settings for one test (None unsets)."""
+    from dashboard.settings import get_settings
+
+    def _set(**variables: str | None) -> None:
+        for name, value in variables.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    yield _set
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
 # --- HTTP clients -------------------------------------------------------------------------
 
 PASSWORD = "correct horse battery"

@@ -4,6 +4,7 @@ SQLite: ``BEGIN IMMEDIATE`` takes the write lock up front, so concurrent writers
 the busy timeout instead of failing with "database is locked" half-way through.
 PostgreSQL: a plain transaction on a pooled connection; stock and counters are changed by
 atomic conditional updates, so no explicit row locks are needed.
+Inside it, ``savepoint()`` lets one part fail without the rest (both engines).
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from piccolo.engine.base import Engine
+from piccolo.engine.postgres import Savepoint as PostgresSavepoint
+from piccolo.engine.sqlite import Savepoint as SQLiteSavepoint
 from piccolo.engine.sqlite import TransactionType
+
+Savepoint = PostgresSavepoint | SQLiteSavepoint  # same interface: rollback_to(), release()
 
 
 _engine: Engine | None = None
@@ -44,6 +49,28 @@ async def write_transaction() -> AsyncIterator[None]:
     else:
         async with db.transaction():
             yield
+
+
+@asynccontextmanager
+async def savepoint() -> AsyncIterator[Savepoint]:
+    """A part of the open write transaction that may fail alone (``SAVEPOINT``).
+
+    If the block raises, what it wrote is undone (``ROLLBACK TO SAVEPOINT``) and the
+    exception goes on, so a caller that catches it keeps the rest of the transaction: a
+    bulk action then reports that one order and goes on with the others. The block may
+    also undo its writes itself with ``rollback_to()`` on what it is given, and carry on.
+    Raises ``RuntimeError`` outside ``write_transaction()``.
+    """
+    transaction = engine().current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("savepoint() needs an open write_transaction()")
+    point = await transaction.savepoint()
+    try:
+        yield point
+    except Exception:
+        await point.rollback_to()
+        raise
+    await point.release()
 
 
 async def start() -> None:

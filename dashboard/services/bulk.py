@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 from datetime import date
 
 from dashboard.db.tables import Order
-from dashboard.db.transaction import write_transaction
+from dashboard.db.transaction import savepoint, write_transaction
 from dashboard.domain.errors import DomainError, ValidationFailed
 from dashboard.domain.listing import OrderFilter
 from dashboard.domain.fulfilment import parse_bulk_shipments
@@ -74,8 +74,10 @@ async def _cancel(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentit
     async with write_transaction():
         for number in await _numbers(ids):
             try:
-                # Joins this transaction; each refusal is raised before anything is written.
-                await orders.cancel_order(number, reason, actor=who.actor)
+                # Joins this transaction, each order behind its own savepoint: a refusal
+                # raised after part of an order was written undoes that order alone.
+                async with savepoint():
+                    await orders.cancel_order(number, reason, actor=who.actor)
             except DomainError as exc:
                 result.skip(number, exc.message)
             else:

@@ -34,7 +34,7 @@ from dashboard.db.tables import (
     StockMovement,
     WebhookEndpoint,
 )
-from dashboard.db.transaction import engine
+from dashboard.db.transaction import savepoint
 from dashboard.domain.carriers import Carrier
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.fulfilment import (
@@ -131,15 +131,15 @@ async def ship_all(checked: list[tuple[BulkShipRow, Carrier, str]], notify: bool
     batch = list(planned.values())
     fallback: list[Planned] = []
     stale: set[int] = set()
-    transaction = engine().current_transaction.get()
     while batch:
-        savepoint = await transaction.savepoint()
-        stale, short = await _write(batch, actor)
+        async with savepoint() as point:
+            stale, short = await _write(batch, actor)
+            if short:
+                # A product holds less than the batch takes: undo the batch, let the orders
+                # using it go one by one (the per-order path raises where it would have).
+                await point.rollback_to()
         if not short:
             break
-        # A product holds less than the batch takes: undo the batch, let the orders using
-        # it go one by one (the per-order path raises where it would have).
-        await savepoint.rollback_to()
         fallback.extend(p for p in batch if p.products & short)
         batch = [p for p in batch if not p.products & short]
         stale = set()

@@ -5,7 +5,7 @@ import pytest
 
 from dashboard.db.tables import Order
 from tests.e2e.e2e_shots import screenshot
-from tests.services.factories import make_order
+from tests.factories import make_order
 
 pytestmark = pytest.mark.e2e
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.order_factory import make_order
+from tests.factories import make_order
 
 pytestmark = pytest.mark.e2e
 
@@ -12,6 +12,6 @@ async def test_a_new_order_appears_in_the_open_list_without_a_reload(staff_page)
     await page.wait_for_selector("#results")
     assert await page.locator("text=LIVE-0001").count() == 0
     await page.evaluate("window.__marker = 1")  # survives only if the page is not reloaded
-    await make_order(first_name="Lou", last_name="Vivant", number="LIVE-0001")
+    await make_order(name="Lou Vivant", number="LIVE-0001")
     await page.wait_for_selector("text=LIVE-0001", timeout=20_000)
     assert await page.evaluate("window.__marker") == 1

@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.db.tables import Order, OrderEvent, OrderNote
 from tests.e2e.e2e_shots import screenshot
-from tests.order_factory import make_customer, make_order
+from tests.factories import add_product, make_customer, make_order
 
 pytestmark = pytest.mark.e2e
 
@@ -23,27 +23,27 @@ async def shop(n: int = 36) -> None:
     Faker.seed(7)
     rng = random.Random(7)
     now = datetime.now(timezone.utc).replace(microsecond=0)
-    await make_order(first_name="Hélène", last_name="Dupré", postal_code="75011", city="Paris",
+    await add_product("TSHIRT-BLUE-M", 1000, name="T-shirt bleu M")  # at most 9 units an order
+    await make_order(name="Hélène Dupré", postal_code="75011", city="Paris",
                      number="DK-26-01042", placed_at=now - timedelta(hours=1),
-                     payment_method="bank_transfer", lines=((4990, 1), (1990, 2)), note_count=1)
+                     payment_method="bank_transfer", note_count=1,
+                     lines=[("TSHIRT-BLUE-M", 1, 4990), ("TSHIRT-BLUE-M", 2, 1990)])
     for i in range(n):
         customer = await make_customer(fake.first_name(), fake.last_name(),
                                        phone=fake.phone_number(), postal_code=fake.postcode())
         status = rng.choice(["open"] * 6 + ["on_hold", "closed", "closed", "cancelled"])
         paid = status in ("closed",) or rng.random() < 0.5
         shipped = status == "closed"
-        lines = tuple((rng.choice([990, 1490, 1990, 2490, 3990, 5990]), rng.randint(1, 3))
-                      for _ in range(rng.randint(1, 3)))
-        total = sum(p * q for p, q in lines)
+        lines = [("TSHIRT-BLUE-M", quantity, price) for price, quantity in (
+            (rng.choice([990, 1490, 1990, 2490, 3990, 5990]), rng.randint(1, 3))
+            for _ in range(rng.randint(1, 3)))]
         await make_order(customer, number=f"DK-26-{1000 + i:05d}",
                          placed_at=now - timedelta(hours=3 + i * 7),
                          status=status, payment_method=rng.choice(
                              ["card", "card", "card", "bank_transfer", "cheque"]),
-                         payment_status="paid" if paid else "unpaid", paid=total if paid else 0,
-                         lines=lines, **({"balance_due": 0} if status == "cancelled" else {}),
-                         fulfilment_status="shipped" if shipped else "unfulfilled",
-                         last_carrier="colissimo" if shipped else None,
-                         hold_reason="payment check" if status == "on_hold" else None,
+                         # A cancelled order keeps no payment (cancelling refuses paid ones).
+                         paid=paid and status != "cancelled", shipped=shipped, lines=lines,
+                         hold_reason="payment check",
                          channel="phone" if rng.random() < 0.2 else "web",
                          postal_code=fake.postcode(), city=fake.city(),
                          ship_verified_at=now if rng.random() < 0.6 else None,

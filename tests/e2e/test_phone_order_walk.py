@@ -8,7 +8,7 @@ import pytest
 from dashboard.db.tables import Order
 from dashboard.services.orders import place_order
 from tests.e2e.e2e_shots import screenshot
-from tests.intake_support import add_product, make_draft
+from tests.factories import add_product, make_draft
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dashboard.db.tables import Order, OrderLine, Product, Stock
 from dashboard.domain.barcodes import ean13
-from tests.services.factories import make_order
+from tests.factories import make_order
 
 EANS = {"TSHIRT-BLUE-M": ean13("376000000001"), "MUG-RED": ean13("376000000002"),
         "CAP-GREEN": ean13("376000000003")}

@@ -31,7 +31,7 @@ from dashboard.domain.fulfilment import NotAllowed
 from dashboard.services import fulfilment
 from dashboard.services.fulfilment import BulkShipRow
 from tests.fulfilment.support import set_order
-from tests.services.factories import make_order
+from tests.factories import make_order
 
 ACTOR = "staff:dispatch"
 N = 200
@@ -132,8 +132,9 @@ async def _written() -> dict[str, dict]:
 
 
 async def test_bulk_writes_exactly_what_shipping_one_by_one_writes():
-    await WebhookEndpoint.insert(WebhookEndpoint(url="http://127.0.0.1:9/hook", secret="whsec_x"))
     bulk, single = await _orders("QQA"), await _orders("QQB")
+    # Listening from now on: the hooks shipping queues, not the placements'.
+    await WebhookEndpoint.insert(WebhookEndpoint(url="http://127.0.0.1:9/hook", secret="whsec_x"))
 
     result = await fulfilment.ship_many(
         [BulkShipRow(n, "colissimo", _tracking(i)) for i, n in enumerate(bulk)],

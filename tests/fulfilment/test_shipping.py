@@ -11,7 +11,7 @@ from dashboard.domain.fulfilment import NotAllowed
 from dashboard.services import fulfilment
 from dashboard.services.fulfilment import BulkShipRow
 from tests.fulfilment.support import barcoded_order, lines_of, set_order, stock_of
-from tests.services.factories import order as order_row
+from tests.factories import order as order_row
 
 ACTOR = "staff:dispatch"
 

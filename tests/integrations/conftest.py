@@ -4,8 +4,6 @@ import base64
 
 import pytest
 
-from tests.services.factories import configure  # noqa: F401 - fixture re-exported
-
 USERNAME, PASSWORD = "shipstation", "s3cret-pass"
 
 

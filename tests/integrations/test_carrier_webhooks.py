@@ -10,7 +10,7 @@ from standardwebhooks.webhooks import Webhook
 
 from dashboard.db.tables import OrderEvent, OutboxWebhook, ReceivedWebhook, Shipment
 from dashboard.services.fulfilment import ship_order
-from tests.services.factories import make_order, order
+from tests.factories import make_order, order
 
 SECRET = "whsec_" + base64.b64encode(b"c" * 32).decode()
 TRACKING = "6A12345678901"

@@ -10,7 +10,7 @@ from dashboard.db.tables import Order
 from dashboard.db.transaction import write_transaction
 from dashboard.services.accounting_export import HEADER, csv_chunks
 from dashboard.services.queries import OrderFilter
-from tests.services.factories import make_order
+from tests.factories import add_legacy_product, make_order
 
 
 def _parse(response, separator=","):
@@ -41,6 +41,7 @@ async def test_one_row_per_line_with_amounts_in_euros(login_as):
 
 async def test_french_flavour_uses_semicolons_and_decimal_commas(login_as):
     client = await login_as("admin")
+    await add_legacy_product("CAFÉ-CRÈME", 10, price=1250)
     await make_order(lines=[("CAFÉ-CRÈME", 1, 1250)], name="Élodie Bérard")
     response = await client.get("/orders/export.csv", params={"sep": "semicolon"})
     header, row = _parse(response, ";")

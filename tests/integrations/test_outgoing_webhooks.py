@@ -13,7 +13,7 @@ from dashboard.domain.webhook_endpoints import EndpointConfigError
 from dashboard.services import payments
 from dashboard.services.webhook_endpoints import sync_from_settings
 from dashboard.worker.webhooks import WebhookDeliverer
-from tests.services.factories import make_order
+from tests.factories import make_order
 from tests.worker.test_webhook_delivery import Listener
 
 SECRET = "whsec_" + base64.b64encode(b"erp-endpoint-secret-0123456789ab").decode()

@@ -10,7 +10,7 @@ from dashboard.db.tables import Order, OrderNote
 from dashboard.db.transaction import write_transaction
 from dashboard.domain import shipstation as protocol
 from tests.integrations.conftest import basic
-from tests.services.factories import make_order
+from tests.factories import make_order
 
 FMT = "%m/%d/%Y %H:%M"
 ORDER_ELEMENTS = ["OrderID", "OrderNumber", "OrderDate", "OrderStatus", "LastModified",

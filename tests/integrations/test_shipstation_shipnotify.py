@@ -5,7 +5,7 @@ import pytest
 
 from dashboard.db.tables import OrderEvent, OutboxEmail, ReceivedWebhook, Shipment, ShipmentLine
 from tests.fulfilment.support import lines_of
-from tests.services.factories import make_order, order
+from tests.factories import make_order, order
 
 TRACKING = "6A12345678901"  # fits Colissimo
 

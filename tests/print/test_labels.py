@@ -144,7 +144,7 @@ def configure_printers(monkeypatch):
 
 async def test_shipping_label_zpl_download(login_as, order_factory):
     client = await login_as("dispatch")
-    number = await order_factory(customer_name="Zoé ^XZ~Hacker_", shipped=True)
+    number = await order_factory(name="Zoé ^XZ~Hacker_", shipped=True)
     response = await client.get(f"/orders/{number}/labels/shipping.zpl?size=4x6&dpi=203")
     assert response.status_code == 200
     assert "attachment" in response.headers["content-disposition"]

@@ -7,7 +7,7 @@ import pytest
 from dashboard.db.tables import Order, OrderLine, Product, Stock
 from dashboard.db.transaction import write_transaction
 from dashboard.services.payments import record_payment
-from tests.services.factories import configure, make_order  # noqa: F401 - fixture
+from tests.factories import make_order
 
 
 async def make_shipped_order(*, lines=None, paid: bool = True, shipping_total: int = 0,
@@ -51,5 +51,5 @@ async def make_product(sku: str, price: int, on_hand: int, backorder: bool = Fal
 
 
 @pytest.fixture(autouse=True)
-def _no_receipts(configure):  # noqa: F811
+def _no_receipts(configure):
     configure(DASHBOARD_SEND_RECEIPTS="off", DASHBOARD_INVOICE_AT="order")

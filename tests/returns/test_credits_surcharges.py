@@ -116,7 +116,7 @@ async def test_surcharge_over_ten_times_a_small_order_is_refused():
 
 
 async def test_cancelled_order_takes_no_surcharge():
-    from tests.services.factories import make_order
+    from tests.factories import make_order
     from dashboard.services.orders import cancel_order
 
     order = await make_order()

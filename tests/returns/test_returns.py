@@ -78,7 +78,7 @@ async def test_cannot_return_more_than_shipped_minus_returned_or_on_its_way():
 
 
 async def test_unshipped_line_cannot_come_back():
-    from tests.services.factories import make_order
+    from tests.factories import make_order
 
     order = await make_order()
     [line] = await lines_of(order)

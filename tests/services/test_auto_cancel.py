@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from dashboard.db.tables import OrderEvent, OutboxEmail, OutboxWebhook, StockMovement, WebhookEndpoint
 from dashboard.services import auto_cancel, payments
-from tests.services.factories import configure, make_order, order, reserved  # noqa: F401
+from tests.factories import make_order, order, reserved
 
 NOW = datetime.now(timezone.utc)
 
@@ -15,8 +15,9 @@ async def _overdue_card_order(**kwargs):
 
 
 async def test_reminder_first_then_cancellation_with_stock_released():
-    await WebhookEndpoint.insert(WebhookEndpoint(url="http://127.0.0.1:1/", secret="whsec_eA=="))
     placed = await _overdue_card_order(locale="en")
+    # Listening from now on: what auto-cancel sends, not the placement.
+    await WebhookEndpoint.insert(WebhookEndpoint(url="http://127.0.0.1:1/", secret="whsec_eA=="))
     # The reminder is stamped with the real clock: measure from now, not from import time
     # (a long suite run would otherwise push the reminder past NOW + 31 minutes).
     now = datetime.now(timezone.utc)
@@ -36,12 +37,12 @@ async def test_reminder_first_then_cancellation_with_stock_released():
     row = await order(placed["number"])
     assert row["status"] == "cancelled" and row["cancel_reason"] and row["cancelled_at"]
     assert await reserved("TSHIRT-BLUE-M") == 0
-    movement = await StockMovement.select().first()
+    movement = await StockMovement.select().order_by(StockMovement.id, ascending=False).first()
     assert (movement["reserved_delta"], movement["reason"]) == (-2, "release")
     assert [w["event_type"] for w in await OutboxWebhook.select(OutboxWebhook.event_type)] == [
         "order.cancelled"]
     kinds = [e["kind"] for e in await OrderEvent.select(OrderEvent.kind).order_by(OrderEvent.id)]
-    assert kinds == ["payment.reminder_sent", "order.cancelled"]
+    assert kinds == ["order.placed", "payment.reminder_sent", "order.cancelled"]
 
 
 async def test_not_due_cash_partially_paid_and_held_orders_are_left_alone():

@@ -21,7 +21,7 @@ from dashboard.domain.orders import AddressDetails, NotCancellable
 from dashboard.services import orders as order_service
 from dashboard.services import sequences, stock
 from dashboard.settings import get_settings
-from tests.intake_support import add_product, assert_stock_invariant, make_draft
+from tests.factories import add_product, assert_stock_invariant, make_draft
 
 
 async def test_a_placed_order_reserves_stock_and_waits_for_payment():

@@ -12,7 +12,7 @@ from dashboard.db.tables import Customer, Order, OrderLine
 from dashboard.domain.errors import InsufficientStock
 from dashboard.services import orders as order_service
 from dashboard.services import stock
-from tests.intake_support import add_product, assert_stock_invariant, make_draft
+from tests.factories import add_product, assert_stock_invariant, make_draft
 
 CLIENTS = 50
 

@@ -8,7 +8,7 @@ from dashboard.domain.errors import InsufficientStock, StaleVersion, ValidationF
 from dashboard.domain.order_changes import NotChangeable
 from dashboard.services import order_changes, payments
 from dashboard.services.picking import create_pick_list
-from tests.services.factories import configure, make_order, order, reserved  # noqa: F401
+from tests.factories import make_order, order, reserved
 
 ACTOR = "agent"
 
@@ -163,7 +163,7 @@ async def test_a_change_while_picked_gives_the_picker_a_task():
     assert (task["kind"], task["quantity"]) == ("pick_more", 2)
 
 
-async def test_pay_difference_email_is_queued_in_the_customers_language(configure):  # noqa: F811
+async def test_pay_difference_email_is_queued_in_the_customers_language(configure):
     configure(DASHBOARD_PAYMENT_LINK_TEMPLATE=None)
     o = await make_order(lines=[("MUG", 2, 1000)], locale="fr")
     await pay(o["number"], 2000)
@@ -178,7 +178,7 @@ async def test_pay_difference_email_is_queued_in_the_customers_language(configur
     assert o["number"] in email["body_text"] and "IBAN" in email["body_text"]
 
 
-async def test_pay_difference_email_carries_the_payment_link(configure):  # noqa: F811
+async def test_pay_difference_email_carries_the_payment_link(configure):
     configure(DASHBOARD_PAYMENT_LINK_TEMPLATE="https://pay.example/{number}?amount={amount}")
     o = await make_order(lines=[("MUG", 1, 1000)], locale="en")
     await pay(o["number"], 500)

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from dashboard.db.tables import Order
 from dashboard.services import queries
 from dashboard.services.queries import OrderFilter, list_orders, status_counts
-from tests.order_factory import make_order
+from tests.factories import add_product, make_order
 
 
 def view(**params) -> OrderFilter:
@@ -19,9 +19,9 @@ async def numbers(**params) -> list[str]:
 
 
 async def test_search_ignores_accents_and_case_on_name_email_phone_postcode_and_number():
-    helene = await make_order(first_name="Hélène", last_name="Dupré", postal_code="75011",
+    helene = await make_order(name="Hélène Dupré", postal_code="75011",
                               phone="+33 6 12 34 56 78", number="WS-HELENE")
-    other = await make_order(first_name="Paul", last_name="Durand", postal_code="13001",
+    other = await make_order(name="Paul Durand", postal_code="13001",
                              phone="+33698765432", email="paul@shop.test")
     assert await numbers(q="helene") == ["WS-HELENE"]
     assert await numbers(q="HÉLÈNE dupre") == ["WS-HELENE"]
@@ -35,7 +35,7 @@ async def test_search_ignores_accents_and_case_on_name_email_phone_postcode_and_
 
 
 async def test_search_follows_later_edits_of_search_text():
-    order = await make_order(first_name="Zoé", last_name="Roux")
+    order = await make_order(name="Zoé Roux")
     await Order.update({Order.search_text: "renamed"}).where(Order.id == order["id"])
     assert await numbers(q="roux") == []
     assert await numbers(q="renamed") == [order["number"]]
@@ -44,10 +44,13 @@ async def test_search_follows_later_edits_of_search_text():
 async def test_filters_on_axes_flags_carrier_and_dates():
     a = await make_order(status="on_hold", payment_method="bank_transfer", note_count=2,
                          placed_at=datetime(2026, 5, 31, 22, 30, tzinfo=timezone.utc))  # June 1st in Paris
-    b = await make_order(payment_status="paid", fulfilment_status="shipped", last_carrier="colissimo",
+    b = await make_order(payment_method="card", paid=True, shipped=True,  # with colissimo
                          channel="phone", placed_at=datetime(2026, 5, 2, tzinfo=timezone.utc))
-    c = await make_order(backordered_quantity=3, ship_verified_at=datetime.now(timezone.utc),
+    await add_product("ON-ORDER", backorder=True)  # nothing on the shelf: the line waits
+    c = await make_order(payment_method="card", lines=[("ON-ORDER", 3, 1990)],
+                         ship_verified_at=datetime.now(timezone.utc),
                          placed_at=datetime(2026, 4, 30, 12, tzinfo=timezone.utc))
+    assert c["backordered_quantity"] == 3
     assert await numbers(status="on_hold") == [a["number"]]
     assert await numbers(payment_method="bank_transfer") == [a["number"]]
     assert await numbers(payment_status="paid", fulfilment_status="shipped") == [b["number"]]
@@ -64,7 +67,7 @@ async def test_filters_on_axes_flags_carrier_and_dates():
 
 
 async def test_sorts_and_keyset_pages_walk_every_order_once():
-    made = [await make_order(lines=((1000 * (i % 4 + 1), 1),)) for i in range(7)]
+    made = [await make_order(lines=[("TSHIRT-BLUE-M", 1, 1000 * (i % 4 + 1))]) for i in range(7)]
     seen, cursor = [], ""
     while True:
         page = await list_orders(view(sort="-total", cursor=cursor), page_size=3)
@@ -81,9 +84,9 @@ async def test_sorts_and_keyset_pages_walk_every_order_once():
 
 
 async def test_counts_per_status_follow_other_filters_and_cap(monkeypatch):
-    await make_order(status="on_hold", first_name="Léa")
-    await make_order(first_name="Léa")
-    await make_order(first_name="Marc")
+    await make_order(status="on_hold", name="Léa Martin")
+    await make_order(name="Léa Martin")
+    await make_order(name="Marc Martin")
     counts = await status_counts(view(q="lea", status="open"))
     assert counts[""].value == 2 and counts["open"].value == 1 and counts["on_hold"].value == 1
     assert counts["cancelled"].value == 0
@@ -93,8 +96,8 @@ async def test_counts_per_status_follow_other_filters_and_cap(monkeypatch):
 
 
 async def test_common_searches_page_the_same_through_the_date_index(monkeypatch):
-    made = [await make_order(first_name="Léon", last_name=f"Martin{i}") for i in range(4)]
-    await make_order(first_name="Paul", last_name="Durand")
+    made = [await make_order(name=f"Léon Martin{i}") for i in range(4)]
+    await make_order(name="Paul Durand")
     expected = [o["number"] for o in made[::-1]]
     assert await numbers(q="martin") == expected
     monkeypatch.setattr(queries, "COMMON_SEARCH", 1)  # every search counts as common

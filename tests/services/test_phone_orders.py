@@ -8,7 +8,7 @@ from dashboard.domain.errors import InsufficientStock, ValidationFailed
 from dashboard.domain.order_changes import NotChangeable
 from dashboard.services import phone_orders
 from dashboard.services.orders import place_order
-from tests.intake_support import add_product, assert_stock_invariant, make_draft
+from tests.factories import add_product, assert_stock_invariant, make_draft
 
 AGENT = "agent:claire"
 

@@ -9,7 +9,7 @@ from dashboard.domain.catalogue import ProductSpec
 from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.services import orders as order_service
 from dashboard.services import stock
-from tests.intake_support import add_product, assert_stock_invariant, make_draft
+from tests.factories import add_product, assert_stock_invariant, make_draft
 
 
 async def test_upsert_creates_then_updates_a_product_by_sku_without_touching_stock():

@@ -1,7 +1,7 @@
 """Bulk actions that go through the lifecycle services: mark paid, cancel, email, print."""
 
-from dashboard.db.tables import Order, OutboxEmail, Stock
-from tests.services.factories import make_order, order
+from dashboard.db.tables import Order, OrderEvent, OrderLine, OutboxEmail, Stock
+from tests.factories import make_order, order, reserved
 
 
 async def _ids(*numbers: str) -> list[str]:
@@ -52,6 +52,46 @@ async def test_bulk_cancel_releases_stock_and_reports_paid_orders_as_skipped(log
     assert paid["number"] in response.text.split("Skipped")[1]
     stock = await Stock.select(Stock.reserved).where(Stock.product.sku == "MUG-1").first()
     assert stock["reserved"] == 1  # only the paid order still holds its unit
+
+
+async def test_bulk_cancel_undoes_only_the_order_refused_after_it_was_partly_written(
+        login_as, monkeypatch):
+    """Each order is cancelled behind its own savepoint. cancel_order raises every refusal
+    it has today before writing, so a refusal after its first writes is simulated: the
+    stock release of one order's product goes through, then the order is refused."""
+    from dashboard.domain.errors import StaleVersion
+    from dashboard.services import stock
+
+    http = await login_as("back_office")
+    first = await make_order(lines=[("MUG-1", 2, 900)])
+    refused = await make_order(lines=[("LAMP-1", 1, 4500)])
+    last = await make_order(lines=[("MUG-1", 1, 900)])
+    lamp = (await stock.product_by_sku("LAMP-1"))["id"]
+    release = stock.release
+
+    async def release_then_refuse(product_id, reserved, backordered):
+        await release(product_id, reserved, backordered)
+        if product_id == lamp:
+            raise StaleVersion("This order changed while it was being cancelled: reload it.")
+
+    monkeypatch.setattr(stock, "release", release_then_refuse)
+    response = await http.post("/orders/bulk", data={
+        "action": "cancel", "cancel_reason": "customer asked", "order_ids":
+        await _ids(first["number"], refused["number"], last["number"])},
+        headers={"HX-Request": "true"})
+    assert response.status_code == 200, response.text
+    assert [(await order(o["number"]))["status"] for o in (first, refused, last)] == [
+        "cancelled", "open", "cancelled"]
+    assert refused["number"] in response.text.split("Skipped")[1]
+    assert "changed while it was being cancelled" in response.text
+    # The refused order is as it was: its line and the stock still hold the lamp.
+    assert await reserved("LAMP-1") == 1 and await reserved("MUG-1") == 0
+    line = await OrderLine.select(OrderLine.reserved).where(
+        OrderLine.order == refused["id"]).first()
+    assert line["reserved"] == 1
+    assert await OrderEvent.count().where(
+        (OrderEvent.order == refused["id"]) & (OrderEvent.kind == "order.cancelled")) == 0
+    assert await OrderEvent.count().where(OrderEvent.kind == "order.cancelled") == 2
 
 
 async def test_bulk_email_queues_one_message_per_customer(login_as):

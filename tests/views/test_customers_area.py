@@ -2,7 +2,7 @@
 
 from dashboard.db.tables import Address, Customer
 from dashboard.services.customers import customer_search_text
-from tests.order_factory import make_customer, make_order
+from tests.factories import make_customer, make_order
 
 HX = {"HX-Request": "true"}
 

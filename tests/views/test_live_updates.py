@@ -4,7 +4,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from dashboard.db.tables import Order
-from tests.services.factories import make_order
+from tests.factories import make_order
 
 
 async def test_list_poll_reports_orders_of_the_view_changed_since_it_last_looked(login_as):

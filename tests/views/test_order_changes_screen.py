@@ -3,7 +3,7 @@ history from it), refusals come back as 422 with the reason in the panel, and wi
 a success redirects to the order screen."""
 
 from dashboard.db.tables import OrderLine, OutboxEmail, Stock
-from tests.services.factories import make_order
+from tests.factories import make_order
 
 HX = {"HX-Request": "true"}
 

@@ -3,8 +3,9 @@ and address verification."""
 
 from datetime import datetime, timezone
 
-from dashboard.db.tables import Order, OrderEvent, Payment, Shipment
-from tests.order_factory import make_order
+from dashboard.db.tables import Order, OrderEvent, Shipment
+from dashboard.services import payments
+from tests.factories import add_product, make_order
 
 HX = {"HX-Request": "true"}
 SHIP = ("name", "company", "line1", "line2", "postal_code", "city", "region", "country", "phone")
@@ -26,11 +27,12 @@ async def current(number: str) -> dict:
 
 async def test_order_screen_shows_lines_money_payments_shipments_history_and_customer(login_as):
     http = await login_as("call_centre", locale="fr")
-    old = await make_order(number="WS-OLD", first_name="Anne")
-    order = await make_order(old["customer"], number="WS-NEW", lines=((1990, 2), (500, 1)),
-                             paid=1000)
-    await Payment.insert(Payment(order=order["id"], method="card", amount=1000,
-                                 transaction_ref="PSP-8F2K1"))
+    await add_product("TSHIRT-BLUE-M", 100, name="T-shirt bleu M")
+    old = await make_order(number="WS-OLD")
+    order = await make_order(old["customer"], number="WS-NEW", payment_method="card",
+                             lines=[("TSHIRT-BLUE-M", 2, 1990), ("TSHIRT-BLUE-M", 1, 500)])
+    await payments.record_payment("WS-NEW", 1000, "EUR", "PSP-8F2K1", method=None,
+                                  source="webhook", received_on=None, actor="psp")
     await Shipment.insert(Shipment(order=order["id"], carrier="colissimo",
                                    tracking_number="6A12345678901",
                                    shipped_at=datetime.now(timezone.utc)))
@@ -66,7 +68,7 @@ async def test_address_edit_saves_inline_and_unverifies_and_is_searchable(login_
     assert row["ship_verified_at"] is None
     assert "69002" in row["search_text"]
     event = await OrderEvent.select(OrderEvent.kind, OrderEvent.actor).where(
-        OrderEvent.order == order["id"]).first()
+        OrderEvent.order == order["id"]).order_by(OrderEvent.id, ascending=False).first()
     assert event == {"kind": "order.shipping_address_changed", "actor": "call_centre-user"}
 
 
@@ -132,7 +134,7 @@ async def test_notes_add_and_pin_keep_note_count_in_step(login_as):
 
 async def test_address_verification_shows_problems_normalises_and_marks_verified(login_as):
     http = await login_as("dispatch")
-    bad = await make_order(number="WS-BAD", postal_code="6900")
+    bad = await make_order(number="WS-BAD", ship_postal_code="6900")
     page = await http.get("/orders/WS-BAD")
     assert "Cannot ship as is" in page.text and "not a valid postcode for FR" in page.text
     refused = await http.post("/orders/WS-BAD/verify-address", headers=HX)

@@ -2,15 +2,15 @@
 actions with their per-order report; who may enter."""
 
 from dashboard.db.tables import Order, OrderEvent, OrderNote
-from tests.order_factory import make_order
+from tests.factories import make_order
 
 HX = {"HX-Request": "true", "HX-Target": "results"}
 
 
 async def test_same_url_gives_the_page_or_only_the_results_fragment(login_as):
     http = await login_as("back_office")
-    await make_order(first_name="Hélène", last_name="Dupré", number="WS-1")
-    await make_order(first_name="Paul", last_name="Durand", number="WS-2")
+    await make_order(name="Hélène Dupré", number="WS-1")
+    await make_order(name="Paul Durand", number="WS-2")
     page = await http.get("/orders?q=HELENE")
     assert page.status_code == 200
     assert "<html" in page.text and 'id="results"' in page.text and "WS-1" in page.text

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.services.factories import make_order, order
+from tests.factories import make_order, order
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bank"
 HX = {"HX-Request": "true"}

@@ -5,7 +5,7 @@ import re
 
 from dashboard.db.tables import Order, PhoneDraft, Product
 from dashboard.services.orders import place_order
-from tests.intake_support import add_product, make_draft
+from tests.factories import add_product, make_draft
 
 HX = {"HX-Request": "true"}
 DETAILS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dashboard.services import orders as order_service
 from dashboard.services import stock
-from tests.intake_support import add_product, make_draft
+from tests.factories import add_product, make_draft
 
 HX = {"HX-Request": "true"}
 

@@ -6,7 +6,7 @@ from pypdf import PdfReader
 
 from dashboard.services.payments import record_payment
 from dashboard.worker.smtp import EmailDeliverer
-from tests.services.factories import make_order
+from tests.factories import make_order
 from tests.worker.test_email_delivery import FROM, smtp_server  # noqa: F401 - fixture
 
 

@@ -14,7 +14,6 @@ from dashboard.services.outbox import queue_webhook
 from dashboard.worker import PeriodicJob, Worker, running_in_background
 from dashboard.worker.outbox import claim_due
 from dashboard.worker.webhooks import WebhookDeliverer
-from tests.services.factories import configure  # noqa: F401
 
 SECRET = "whsec_" + base64.b64encode(b"endpoint-secret-0123456789abcdef").decode()
 
