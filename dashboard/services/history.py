@@ -15,8 +15,14 @@ _INSERT = sql.insert("order_event", ("order", "kind", "summary", "data", "actor"
 async def record_event(order_id: int, kind: str, summary: str = "", data: dict | None = None,
                        actor: str = "system") -> None:
     """Append one event (``kind`` like ``order.placed``, ``payment.recorded``) to an order."""
-    await sql.execute(_INSERT, order_id, kind, summary, dump_json(data or {}), actor,
-                      datetime.now(timezone.utc))
+    await sql.execute_all([event_statement(order_id, kind, summary, data, actor)])
+
+
+def event_statement(order_id: int, kind: str, summary: str = "", data: dict | None = None,
+                    actor: str = "system") -> sql.Statement:
+    """``record_event`` as a statement, to run with others (``sql.execute_all``)."""
+    return _INSERT, (order_id, kind, summary, dump_json(data or {}), actor,
+                     datetime.now(timezone.utc))
 
 
 async def events_for(order_id: int) -> list[dict]:

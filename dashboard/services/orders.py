@@ -32,7 +32,7 @@ from dashboard.domain.search import fold, order_search_text
 from dashboard.domain.stock import Reservation
 from dashboard.domain.statuses import OrderStatus
 from dashboard.services import outbox, stock
-from dashboard.services.history import record_event
+from dashboard.services.history import event_statement, record_event
 from dashboard.services.sequences import next_order_value
 from dashboard.services.order_feed import LINE_COLUMNS, ORDER_COLUMNS, order_json
 from dashboard.settings import get_settings
@@ -235,28 +235,29 @@ async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
         "backordered": reservations[line.position].backorder,
         "line_total": line.amounts.line_total, "tax_amount": line.amounts.tax_amount,
     } for line in priced]
-    await sql.execute(sql.insert("order_line", _INSERT_LINE_COLUMNS, len(lines)),
-                      *(line[c] for line in lines for c in _INSERT_LINE_COLUMNS))
+    writes = [(sql.insert("order_line", _INSERT_LINE_COLUMNS, len(lines)),
+               tuple(line[c] for line in lines for c in _INSERT_LINE_COLUMNS))]
     moves = [(line["product"], 0, line["reserved"], "reservation",
               f"{line['backordered']} backordered" if line["backordered"] else "",
               order_id, actor, now)
              for line in lines if line["reserved"] or line["backordered"]]
     if moves:
-        await sql.execute(sql.insert("stock_movement", _MOVEMENT_COLUMNS, len(moves)),
-                          *(value for move in moves for value in move))
+        writes.append((sql.insert("stock_movement", _MOVEMENT_COLUMNS, len(moves)),
+                       tuple(value for move in moves for value in move)))
     summary = f"Placed ({draft.channel}), {len(lines)} line(s)"
     if waiting:
         summary += ", backordered: " + ", ".join(f"{n} x {sku}" for sku, n in waiting.items())
-    await record_event(order_id, "order.placed", summary,
-                       {"total": totals.total, "backordered": waiting}, actor=actor)
+    writes.append(event_statement(order_id, "order.placed", summary,
+                                  {"total": totals.total, "backordered": waiting}, actor=actor))
 
     payload = order_json({**order, "id": order_id, "cancelled_at": None,
                           "cancel_reason": None, "hold_reason": None}, lines)
     merchant = get_settings().merchant_email
     if merchant:
-        await outbox.queue_email("merchant_new_order", merchant, {"order": payload},
-                                 locale=DEFAULT_LOCALE, order_id=order_id)
-    await outbox.queue_webhook("order.placed", payload)
+        writes.append(outbox.email_statement("merchant_new_order", merchant, {"order": payload},
+                                             locale=DEFAULT_LOCALE, order_id=order_id))
+    writes += await outbox.webhook_statements("order.placed", payload)
+    await sql.execute_all(writes)  # one round trip on PostgreSQL
     return PlacedOrder(id=order_id, number=number, total=totals.total, currency=draft.currency,
                        backordered=waiting, order=payload)
 

@@ -50,10 +50,18 @@ def _now() -> datetime:
 async def queue_email(template: str, to_address: str, context: dict, *, locale: str = "fr",
                       order_id: int | None = None, attachments: list[dict] | None = None) -> None:
     """Render now (so the email shows the order as it was) and queue for delivery."""
+    await sql.execute_all([email_statement(template, to_address, context, locale=locale,
+                                           order_id=order_id, attachments=attachments)])
+
+
+def email_statement(template: str, to_address: str, context: dict, *, locale: str = "fr",
+                    order_id: int | None = None,
+                    attachments: list[dict] | None = None) -> sql.Statement:
+    """``queue_email`` as a statement, to run with others (``sql.execute_all``)."""
     subject, text, html = render_email(template, context, locale)
     now = _now()
-    await sql.execute(_INSERT_EMAIL, order_id, template, to_address, subject, text, html,
-                      dump_json(attachments or []), "pending", 0, now, "", now)
+    return _INSERT_EMAIL, (order_id, template, to_address, subject, text, html,
+                           dump_json(attachments or []), "pending", 0, now, "", now)
 
 
 async def active_endpoints() -> list[dict]:
@@ -72,13 +80,15 @@ def subscribed(endpoint: dict, event_type: str) -> bool:
 
 async def queue_webhook(event_type: str, payload: dict) -> int:
     """One outgoing webhook row per active endpoint subscribed to ``event_type``."""
-    queued = 0
-    for endpoint in await active_endpoints():
-        if not subscribed(endpoint, event_type):
-            continue
-        now = _now()
-        await sql.execute(_INSERT_WEBHOOK, endpoint["id"], "msg_" + secrets.token_hex(12),
-                          event_type, dump_json({"type": event_type, "data": payload}),
-                          "pending", 0, now, "", now)
-        queued += 1
-    return queued
+    statements = await webhook_statements(event_type, payload)
+    await sql.execute_all(statements)
+    return len(statements)
+
+
+async def webhook_statements(event_type: str, payload: dict) -> list[sql.Statement]:
+    """``queue_webhook`` as statements, to run with others (``sql.execute_all``)."""
+    body = dump_json({"type": event_type, "data": payload})
+    now = _now()
+    return [(_INSERT_WEBHOOK, (endpoint["id"], "msg_" + secrets.token_hex(12), event_type, body,
+                               "pending", 0, now, "", now))
+            for endpoint in await active_endpoints() if subscribed(endpoint, event_type)]
