@@ -1,12 +1,15 @@
 """Orders placed per second with 50 concurrent clients, on PostgreSQL.
 
     .venv/bin/python bench/intake.py [--orders 3000] [--clients 50] [--via service|http]
+                                     [--products 20]
                                      [--admin-url postgresql://postgres@127.0.0.1:5432/test]
 
 It creates a throw-away database, migrates it, loads a small catalogue with plenty of
 stock, then runs ``--clients`` concurrent clients, each placing orders one after another
-(2 lines each over 20 products; 500 customers, so customers and addresses are found
-as well as created).
+(2 lines each over ``--products`` products; 500 customers, so customers and addresses are
+found as well as created). As a shop runs it: each order carries an Idempotency-Key and
+the merchant's new-order email is rendered into the outbox (DASHBOARD_MERCHANT_EMAIL;
+set it empty to leave the email out).
 ``--via service`` calls ``services.orders.place_order`` (the use-case alone);
 ``--via http`` posts the contract's JSON to ``POST /api/v1/orders`` through the ASGI app in
 the same process (API key check, strict decoding, JSON answer; no network or server).
@@ -24,24 +27,25 @@ import tempfile
 import time
 import uuid
 
-SKUS = [f"BENCH-{i:02d}" for i in range(20)]
+def _skus(products: int) -> list[str]:
+    return [f"BENCH-{i:03d}" for i in range(products)]
 
 
-def _order_body(i: int) -> dict:
+def _order_body(i: int, skus: list[str]) -> dict:
     return {
         "customer": {"email": f"bench{i % 500}@example.fr", "first_name": "Anne",
                      "last_name": f"Martin{i % 500}", "phone": "+33612345678"},
         "shipping_address": {"name": "Anne Martin", "line1": "12 rue des Lilas", "line2": "",
                              "postal_code": "69003", "city": "Lyon", "country": "FR"},
         "billing_address": None,
-        "lines": [{"sku": SKUS[i % 20], "quantity": 1, "unit_price": 1990},
-                  {"sku": SKUS[(i * 7 + 3) % 20], "quantity": 2}],
+        "lines": [{"sku": skus[i % len(skus)], "quantity": 1, "unit_price": 1990},
+                  {"sku": skus[(i * 7 + 3) % len(skus)], "quantity": 2}],
         "currency": "EUR", "payment_method": "card", "shipping_method": "carrier",
         "locale": "fr",
     }
 
 
-async def _setup(orders: int) -> str:
+async def _setup(orders: int, skus: list[str]) -> str:
     from dashboard.db.migrate import migrate
     from dashboard.db import transaction
     from dashboard.domain.catalogue import ProductSpec
@@ -50,7 +54,7 @@ async def _setup(orders: int) -> str:
 
     await migrate()
     await transaction.start()
-    for sku in SKUS:
+    for sku in skus:
         await stock.upsert_product(ProductSpec(sku=sku, name=f"Bench {sku}", price=1990),
                                    actor="bench")
         await stock.set_counted_stock(sku, orders * 3, "bench", "bench")
@@ -60,7 +64,9 @@ async def _setup(orders: int) -> str:
 async def _run(args) -> None:
     from dashboard.db import transaction
 
-    api_key = await _setup(args.orders)
+    skus = _skus(args.products)
+    api_key = await _setup(args.orders, skus)
+    run = uuid.uuid4().hex[:8]
     from dashboard.domain.orders import AddressDetails, CustomerDetails, DraftLine, OrderDraft
     from dashboard.services import orders as order_service
 
@@ -76,11 +82,12 @@ async def _run(args) -> None:
                                      "Authorization": f"Bearer {api_key}"})
 
         async def place(i: int) -> None:
-            response = await http.post("/api/v1/orders", json=_order_body(i))
+            response = await http.post("/api/v1/orders", json=_order_body(i, skus),
+                                       headers={"Idempotency-Key": f"bench-{run}-{i}"})
             assert response.status_code == 201, response.text
     else:
         def draft(i: int) -> OrderDraft:
-            body = _order_body(i)
+            body = _order_body(i, skus)
             return OrderDraft(
                 customer=CustomerDetails(**body["customer"]),
                 shipping_address=AddressDetails(**body["shipping_address"]),
@@ -88,7 +95,8 @@ async def _run(args) -> None:
                        for ln in body["lines"]])
 
         async def place(i: int) -> None:
-            await order_service.place_order(draft(i), actor="api:bench")
+            await order_service.place_order(draft(i), actor="api:bench",
+                                            idempotency_key=f"bench-{run}-{i}")
 
     # Warm-up (imports, prepared caches, pool connections), not counted.
     for i in range(20):
@@ -118,6 +126,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--products", type=int, default=20,
+                        help="catalogue size: fewer products, more orders wait on the same stock rows")
     parser.add_argument("--via", choices=["service", "http"], default="service")
     parser.add_argument("--admin-url", default=os.environ.get(
         "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"))
@@ -139,6 +149,8 @@ def main() -> None:
     os.environ["DATABASE_URL"] = args.admin_url.rsplit("/", 1)[0] + "/" + database
     os.environ.setdefault("DASHBOARD_VAR_DIR", tempfile.mkdtemp(prefix="bench-intake-"))
     os.environ.setdefault("DASHBOARD_SECRET_KEY", "bench")
+    # As a shop runs it: the merchant gets a new-order email (rendered into the outbox).
+    os.environ.setdefault("DASHBOARD_MERCHANT_EMAIL", "orders@shop.example")
     import dashboard  # noqa: F401  (sets PICCOLO_CONF before the engine is built)
 
     try:
