@@ -32,7 +32,7 @@ def _factory():
     spec = importlib.util.spec_from_file_location("print_factory", ROOT / "tests/print/conftest.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.make_order
+    return module.make_print_order
 
 
 async def main(args) -> None:

@@ -19,24 +19,25 @@ PRODUCTS = [
 LINES = [("TSHIRT-BLUE-M", 2, 1990), ("BOOK-ATLAS", 1, 2450), ("MUG-ENAMEL", 3, 1200)]
 
 
+async def make_print_order(**changes) -> str:
+    """The number of an order of the three printable products (barcodes, bins, two VAT
+    rates), 4.90 shipping, paid unless ``paid=False``; the products are stocked on first
+    use. Also used by bench/printing.py."""
+    from dashboard.db.tables import Product
+
+    if not await Product.exists().where(Product.sku == PRODUCTS[0][0]):
+        for sku, name, barcode, bin_location, price, vat in PRODUCTS:
+            await add_product(sku, 100_000, name=name, barcode=barcode,
+                              bin_location=bin_location, price=price, vat_rate=vat)
+    values = {"lines": LINES, "shipping_total": 490, "paid": True, "payment_method": "card",
+              **changes}
+    return (await make_order(**values))["number"]
+
+
 @pytest.fixture
 def order_factory():
-    """``await order_factory(**make_order_arguments)`` -> the number of an order of the
-    three printable products (barcodes, bins, two VAT rates), 4.90 shipping, paid unless
-    ``paid=False``."""
-    stocked: list[bool] = []
-
-    async def _make(**changes) -> str:
-        if not stocked:
-            for sku, name, barcode, bin_location, price, vat in PRODUCTS:
-                await add_product(sku, 1000, name=name, barcode=barcode,
-                                  bin_location=bin_location, price=price, vat_rate=vat)
-            stocked.append(True)
-        values = {"lines": LINES, "shipping_total": 490, "paid": True, "payment_method": "card",
-                  **changes}
-        return (await make_order(**values))["number"]
-
-    return _make
+    """``await order_factory(**make_order_arguments)``: see ``make_print_order``."""
+    return make_print_order
 
 
 @pytest.fixture(scope="session")
