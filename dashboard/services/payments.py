@@ -21,7 +21,7 @@ from decimal import Decimal
 from babel.numbers import get_currency_precision
 
 from dashboard.db.tables import Order, Payment
-from dashboard.db.transaction import write_transaction
+from dashboard.db.transaction import savepoint, write_transaction
 from dashboard.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.pricing import balance_due
 from dashboard.domain.statuses import OrderStatus, PaymentMethod, PaymentStatus, payment_status_for
@@ -300,9 +300,10 @@ async def mark_many_paid(entries: list[BulkEntry], actor: str) -> BulkResult:
                 result.skip(number, "nothing left to pay")
                 continue
             try:
-                outcome = await apply_payment(
-                    order, to_pay, order["currency"], reference, method=None, source="manual",
-                    received_on=received_on, actor=actor)
+                async with savepoint():  # a refusal undoes this order's writes only
+                    outcome = await apply_payment(
+                        order, to_pay, order["currency"], reference, method=None,
+                        source="manual", received_on=received_on, actor=actor)
             except ValidationFailed as exc:
                 result.skip(number, "; ".join(f"{k}: {v}" for k, v in exc.fields.items()))
                 continue

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from dashboard.db.tables import OrderEvent, OutboxEmail, OutboxWebhook, Payment, WebhookEndpoint
-from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
+from dashboard.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
 from dashboard.services import payments
 from tests.factories import make_order, order
 
@@ -141,3 +141,27 @@ async def test_mark_many_paid_reports_changed_and_skipped_in_one_transaction():
     }
     assert (await order(first["number"]))["payment_status"] == "paid"
     assert (await order(third["number"]))["paid_total"] == 500
+
+
+async def test_mark_many_paid_undoes_only_the_order_refused_after_its_first_write(monkeypatch):
+    first, second, third = [await make_order() for _ in range(3)]
+    record_event = payments.record_event
+
+    async def record_then_refuse(order_id, kind, *args, **kwargs):
+        await record_event(order_id, kind, *args, **kwargs)
+        if order_id == second["id"]:  # the money and the payment row are written by now
+            raise StaleVersion("changed meanwhile")
+
+    monkeypatch.setattr(payments, "record_event", record_then_refuse)
+    result = await payments.mark_many_paid(
+        [(o["number"], f"VIR-{n}", TODAY, None) for n, o in enumerate((first, second, third))],
+        actor="tester")
+    assert result.changed == [first["number"], third["number"]]
+    assert result.skipped == {second["number"]: "changed by someone else meanwhile; try again"}
+    untouched = await order(second["number"])
+    assert (untouched["paid_total"], untouched["payment_status"], untouched["version"]) == (
+        0, "unpaid", second["version"])
+    assert await Payment.count().where(Payment.order == second["id"]) == 0
+    assert await OrderEvent.count().where((OrderEvent.order == second["id"])
+                                          & (OrderEvent.kind == "payment.recorded")) == 0
+    assert (await order(third["number"]))["payment_status"] == "paid"
