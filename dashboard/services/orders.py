@@ -8,6 +8,7 @@ rows commit together or not at all, so a refused order leaves stock exactly as i
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -57,14 +58,17 @@ def _now() -> datetime:
 
 # --- intake ---------------------------------------------------------------------------------
 
-async def place_order(draft: OrderDraft, *, actor: str,
-                      idempotency_key: str | None = None) -> PlacedOrder:
+async def place_order(draft: OrderDraft, *, actor: str, idempotency_key: str | None = None,
+                      on_placed: Callable[[PlacedOrder], Awaitable[None]] | None = None,
+                      ) -> PlacedOrder:
     """Check, reserve and record a new order, unpaid and open (the awaiting-payment queue).
 
     In one transaction: customer and addresses (found by email, or created), the next
     order number, a reservation per line, the order and its lines, the stock ledger, the
     ``order.placed`` history event, the merchant's email and the ``order.placed`` webhook.
     With an ``idempotency_key`` (scoped to ``actor``), a retry returns the first order.
+    ``on_placed`` runs in the same transaction once a new order is written (a phone
+    draft marked placed): both commit, or neither.
 
     Raises ``ValidationFailed`` (bad draft, unknown SKU) or ``InsufficientStock`` (a line
     is short and its product refuses backorders; nothing is written).
@@ -75,7 +79,10 @@ async def place_order(draft: OrderDraft, *, actor: str,
         async with write_transaction():
             if key and (earlier := await _order_by_key(key)):
                 return earlier
-            return await _place(draft, actor, key)
+            placed = await _place(draft, actor, key)
+            if on_placed is not None:
+                await on_placed(placed)
+            return placed
     except Exception:
         # Two retries raced on PostgreSQL: the loser hits the unique key; answer the winner.
         if key and (earlier := await _order_by_key(key)):

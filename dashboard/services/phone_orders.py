@@ -2,8 +2,8 @@
 the intake (``services.orders.place_order``, channel "phone"), or repeat a past order.
 
 Drafts live in ``phone_draft`` so a dropped call can be resumed from any desk. Each change
-of a draft is one small write; placing is the intake's own transaction, then the draft is
-marked placed (a retry of the same draft is answered with the same order: idempotency key).
+of a draft is one small write; placing is the intake's own transaction, which also marks
+the draft placed (a retry of the same draft is answered with the same order: idempotency key).
 """
 
 from __future__ import annotations
@@ -180,15 +180,17 @@ async def place(draft_id: int, *, actor: str) -> PlacedOrder:
     if draft["status"] != OPEN:
         raise NotChangeable("This phone order has already been placed.")
     order_draft = to_order_draft(draft["data"])
-    # The intake opens (and on a refusal rolls back) its own transaction: it must not run
-    # inside ours. Its idempotency key makes a retry of the same draft answer the same order.
-    placed = await place_order(order_draft, actor=actor, idempotency_key=f"phone-draft-{draft_id}")
-    async with write_transaction():
+
+    async def mark_placed(placed: PlacedOrder) -> None:  # in the intake's transaction
         await PhoneDraft.update({
             PhoneDraft.status: PLACED, PhoneDraft.order_number: placed.number,
             PhoneDraft.updated_at: _now(), PhoneDraft.version: PhoneDraft.version + 1,
         }).where((PhoneDraft.id == draft_id) & (PhoneDraft.status == OPEN))
-    return placed
+
+    # The idempotency key makes a retry of the same draft (a double click) answer the
+    # same order.
+    return await place_order(order_draft, actor=actor, on_placed=mark_placed,
+                             idempotency_key=f"phone-draft-{draft_id}")
 
 
 # --- what the agent sees -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from dashboard.db.tables import Address, Order, OrderLine, PhoneDraft, Product
 from dashboard.domain.errors import InsufficientStock, ValidationFailed
 from dashboard.domain.order_changes import NotChangeable
-from dashboard.services import phone_orders
+from dashboard.services import phone_orders, stock
 from dashboard.services.orders import place_order
 from tests.factories import add_product, assert_stock_invariant, make_draft
 
@@ -50,6 +50,27 @@ async def test_phone_order_from_draft_to_placed():
     assert (await phone_orders.load_draft(draft_id))["status"] == "placed"
     with pytest.raises(NotChangeable):
         await phone_orders.place(draft_id, actor=AGENT)
+    await assert_stock_invariant()
+
+
+async def test_the_order_and_the_placed_draft_commit_together(monkeypatch):
+    await add_product("LAMP", 10)
+    await add_product("MUG", 10, price=1200)
+    draft_id = await phone_orders.start_draft(await known_customer(), actor=AGENT)
+    await phone_orders.add_line(draft_id, "MUG", 2, actor=AGENT)
+    orders_before = await Order.count()
+
+    def crash():  # marking the draft placed fails, after the order was written
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(phone_orders, "_now", crash)
+    with pytest.raises(RuntimeError):
+        await phone_orders.place(draft_id, actor=AGENT)
+    assert await Order.count() == orders_before  # no order without its draft marked placed
+    assert (await stock.stock_level("MUG")).reserved == 0
+    monkeypatch.undo()
+    placed = await phone_orders.place(draft_id, actor=AGENT)
+    assert (await phone_orders.load_draft(draft_id))["order_number"] == placed.number
     await assert_stock_invariant()
 
 
