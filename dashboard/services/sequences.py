@@ -38,8 +38,9 @@ async def next_order_value() -> int:
     PostgreSQL: ``nextval`` of a SEQUENCE, which holds no lock until commit, so concurrent
     orders do not wait for each other's commit there (with a counter row, they did, and
     intake could not pass ~220 orders/s). An order rolled back after taking its number
-    leaves a hole; intake takes it only once the stock is reserved, so that is a crash or
-    a lost connection, not a refused order. SQLite: the ``DocumentSequence`` row (writes
+    leaves a hole; intake takes it only once the stock is reserved, so that is a crash, a
+    lost connection or the loser of two simultaneous retries with one Idempotency-Key,
+    never a refused order. SQLite: the ``DocumentSequence`` row (writes
     are serialised by BEGIN IMMEDIATE anyway), no hole.
     """
     if is_sqlite():
