@@ -1,6 +1,6 @@
 """Measure the orders-list fragment (as served over HTTP) and a bulk action, on many orders.
 
-    DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python bench/orders_workspace.py --orders 100000
+    DATABASE_URL=sqlite:///var/bench.sqlite3 .venv/bin/python bench/orders_workspace.py --orders 100000
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench .venv/bin/python bench/orders_workspace.py --orders 1000000
 
 Orders are generated straight in SQL (fast, deterministic, realistic names and postcodes)
@@ -18,6 +18,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -175,7 +176,7 @@ async def main() -> None:
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    os.environ.setdefault("DASHBOARD_VAR_DIR", "/tmp/dashboard-bench")
+    os.environ.setdefault("DASHBOARD_VAR_DIR", tempfile.mkdtemp(prefix="dashboard-bench-"))
     import dashboard  # noqa: F401
     from dashboard.db import transaction
     from dashboard.db.migrate import migrate
