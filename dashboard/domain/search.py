@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 
 
 def fold(text: str) -> str:
@@ -16,6 +17,16 @@ def _phone_digits(part: str) -> str:
     """A phone number's bare digits, so any spacing of it ("06 12 34", "+33 6 12") finds it."""
     digits = "".join(ch for ch in part if ch.isdigit())
     return digits if len(digits) >= 8 and digits != part else ""
+
+
+def customer_search_text(customer: Mapping, postcodes: list[str]) -> str:
+    """Name, company, email, phone (also as bare digits) and the address book's postcodes,
+    folded: the customer search of the orders workspace and the phone desk."""
+    phone = str(customer.get("phone") or "")
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return fold(" ".join(str(p) for p in (customer.get("first_name"), customer.get("last_name"),
+                                          customer.get("company"), customer.get("email"), phone,
+                                          digits, *postcodes) if p))
 
 
 def order_search_text(*parts: str | None) -> str:

@@ -12,21 +12,12 @@ from dashboard.db.tables import Address, Customer, Order
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.edits import CUSTOMER_FIELDS, changed_fields, clean, validate_customer
 from dashboard.domain.errors import NotFound
-from dashboard.domain.search import fold
+from dashboard.domain.search import customer_search_text
 from dashboard.services.field_edits import write_changed_fields
 from dashboard.services.queries import search_clauses
 
 PAGE_SIZE = 50
 CUSTOMER_ORDERS = 100
-
-
-def customer_search_text(customer: Mapping, postcodes: list[str]) -> str:
-    """Name, email, phone (also as bare digits) and the address book's postcodes, folded."""
-    phone = str(customer.get("phone") or "")
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return fold(" ".join(str(p) for p in (customer.get("first_name"), customer.get("last_name"),
-                                          customer.get("company"), customer.get("email"), phone,
-                                          digits, *postcodes) if p))
 
 
 async def search_customers(q: str, limit: int = PAGE_SIZE) -> list[dict]:

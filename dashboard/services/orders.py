@@ -29,7 +29,7 @@ from dashboard.domain.orders import (
     validate_draft,
 )
 from dashboard.domain.pricing import order_totals
-from dashboard.domain.search import fold, order_search_text
+from dashboard.domain.search import customer_search_text, order_search_text
 from dashboard.domain.stock import Reservation
 from dashboard.domain.statuses import OrderStatus
 from dashboard.services import outbox, stock
@@ -169,11 +169,14 @@ async def _customer_id(draft: OrderDraft) -> tuple[int, bool]:
         if row := await sql.fetch_one(_FIND_CUSTOMER, email):
             return row["id"], False
     c = draft.customer
-    addresses = {draft.shipping_address.postal_code, draft.billing.postal_code}
+    customer = {"email": email, "first_name": c.first_name.strip(),
+                "last_name": c.last_name.strip(), "phone": c.phone.strip(),
+                "company": draft.billing.company}
+    postcodes = sorted({draft.shipping_address.postal_code, draft.billing.postal_code})
     rows = await sql.fetch(
-        _INSERT_CUSTOMER, email, c.first_name.strip(), c.last_name.strip(), c.phone.strip(),
-        draft.locale, draft.billing.company, "",
-        fold(" ".join([c.name, email, c.phone, *sorted(addresses)])), _now(), _now(), 1)
+        _INSERT_CUSTOMER, email, customer["first_name"], customer["last_name"],
+        customer["phone"], draft.locale, customer["company"], "",
+        customer_search_text(customer, postcodes), _now(), _now(), 1)
     return rows[0]["id"], True
 
 

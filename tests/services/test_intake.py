@@ -18,6 +18,7 @@ from dashboard.db.tables import (
 )
 from dashboard.domain.errors import InsufficientStock, NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.orders import AddressDetails, NotCancellable
+from dashboard.domain.search import customer_search_text
 from dashboard.services import orders as order_service
 from dashboard.services import sequences, stock
 from dashboard.settings import get_settings
@@ -76,6 +77,8 @@ async def test_customers_are_found_by_email_and_addresses_kept_once():
     customers = await Customer.select()
     assert [c["email"] for c in customers] == ["anne@example.fr"]
     assert "anne martin" in customers[0]["search_text"]
+    # the same search text as an edit of the customer would write (phone digits included)
+    assert customers[0]["search_text"] == customer_search_text(customers[0], ["69003"])
     addresses = await Address.select(Address.line1, Address.is_default).order_by(Address.id)
     assert addresses == [{"line1": "12 rue des Lilas", "is_default": "shipping"},
                          {"line1": "1 place Bellecour", "is_default": "billing"}]

@@ -16,7 +16,7 @@ from itertools import accumulate
 
 from faker import Faker
 
-from dashboard.domain.search import fold, order_search_text
+from dashboard.domain.search import customer_search_text, fold, order_search_text
 
 # country -> (Faker locale, share of customers, UI/e-mail locale, e-mail domains, phone prefix, digits)
 COUNTRIES = {
@@ -168,7 +168,8 @@ def build_customers(rng: random.Random, seed: int, count: int, first_id: int,
             address=(name, company, line1, line2, postal_code, city, region, country),
             search_tail=order_search_text(name, email, phone, postal_code),
         ))
-        search = order_search_text(name, email, phone, postal_code, company)
+        search = customer_search_text({"first_name": first, "last_name": last, "company": company,
+                                       "email": email, "phone": phone}, [postal_code])
         customer_rows.append((customer_id, email, first, last, phone, company, locale, "", search,
                               created, created, 1))
         address_rows.append((address_id, customer_id, name, company, line1, line2, postal_code, city,
