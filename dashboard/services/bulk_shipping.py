@@ -13,7 +13,6 @@ go through the per-order path, which raises exactly as it would have.
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -32,7 +31,6 @@ from dashboard.db.tables import (
     ShipmentLine,
     Stock,
     StockMovement,
-    WebhookEndpoint,
 )
 from dashboard.db.transaction import savepoint
 from dashboard.domain.carriers import Carrier
@@ -321,8 +319,7 @@ async def _queue_shipped_webhooks(full: list[tuple[Planned, dict]]) -> None:
                    "shipment": shipment}
         for endpoint in endpoints:
             rows.append(OutboxWebhook(
-                endpoint=endpoint["id"], message_id="msg_" + secrets.token_hex(12),
-                event_type="order.shipped",
-                payload={"type": "order.shipped", "data": payload}))
+                endpoint=endpoint["id"], message_id=outbox.new_message_id(),
+                event_type="order.shipped", payload=outbox.webhook_body("order.shipped", payload)))
     for part in _chunks(rows):
         await OutboxWebhook.insert(*part)

@@ -85,10 +85,20 @@ async def queue_webhook(event_type: str, payload: dict) -> int:
     return len(statements)
 
 
+def new_message_id() -> str:
+    """An outgoing webhook's id (Standard Webhooks ``webhook-id``), unique per message."""
+    return "msg_" + secrets.token_hex(12)
+
+
+def webhook_body(event_type: str, payload: dict) -> dict:
+    """What an endpoint receives: the event type and the object it is about."""
+    return {"type": event_type, "data": payload}
+
+
 async def webhook_statements(event_type: str, payload: dict) -> list[sql.Statement]:
     """``queue_webhook`` as statements, to run with others (``sql.execute_all``)."""
-    body = dump_json({"type": event_type, "data": payload})
+    body = dump_json(webhook_body(event_type, payload))
     now = _now()
-    return [(_INSERT_WEBHOOK, (endpoint["id"], "msg_" + secrets.token_hex(12), event_type, body,
+    return [(_INSERT_WEBHOOK, (endpoint["id"], new_message_id(), event_type, body,
                                "pending", 0, now, "", now))
             for endpoint in await active_endpoints() if subscribed(endpoint, event_type)]
