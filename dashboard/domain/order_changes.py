@@ -129,6 +129,19 @@ def money_after_change(lines: Iterable[tuple[int, int, int]], shipping_total: in
     )
 
 
+def pay_difference_refusal(balance_due: int, paid_total: int, customer_email: str) -> str | None:
+    """Why the customer cannot be emailed to pay the difference, or None when they can: the
+    email is for an order that was paid and then grew; an unpaid one gets the payment
+    reminder instead."""
+    if balance_due <= 0:
+        return "The customer owes nothing on this order."
+    if paid_total <= 0:
+        return "Nothing has been paid yet: the payment reminder covers it."
+    if not customer_email:
+        return "This order has no email address."
+    return None
+
+
 def payment_link(template: str, number: str, amount: int, currency: str) -> str:
     """The "pay the difference" link text: ``template`` with ``{number}``, ``{amount}`` (minor
     units) and ``{currency}``; empty when no template is configured (bank transfer then)."""

@@ -23,6 +23,7 @@ from dashboard.domain.order_changes import (
     check_order_changeable,
     money_after_change,
     parse_quantity,
+    pay_difference_refusal,
     payment_link,
     plan_decrease,
     shipping_price,
@@ -206,7 +207,6 @@ async def add_line(number: str, code: str, quantity: object, *, actor: str) -> d
             raise ValidationFailed({"sku": f"{code} is not sold" if product else f"unknown product {code}"})
         if product["currency"] != order["currency"]:
             raise ValidationFailed({"sku": f"{product['sku']} is priced in {product['currency']}"})
-        amounts = line_amounts(product["price"], wanted, product["vat_rate_bp"])
         last = await OrderLine.select(OrderLine.position).where(
             OrderLine.order == order["id"]).order_by(OrderLine.position, ascending=False).first()
         line_id = (await OrderLine.insert(OrderLine(
@@ -262,12 +262,9 @@ async def email_pay_difference(number: str, *, actor: str) -> dict:
         order = await Order.select().where(Order.number == number).first()
         if order is None:
             raise NotFound(f"No order {number}")
-        if order["balance_due"] <= 0:
-            raise NotChangeable("The customer owes nothing on this order.")
-        if order["paid_total"] <= 0:
-            raise NotChangeable("Nothing has been paid yet: the payment reminder covers it.")
-        if not order["customer_email"]:
-            raise NotChangeable("This order has no email address.")
+        if refusal := pay_difference_refusal(order["balance_due"], order["paid_total"],
+                                             order["customer_email"]):
+            raise NotChangeable(refusal)
         settings = get_settings()
         link = payment_link(settings.payment_link_template, number, order["balance_due"],
                             order["currency"])

@@ -16,6 +16,7 @@ from dashboard.db.tables import (
 )
 from dashboard.domain.addresses import AddressCheck
 from dashboard.domain.errors import NotFound
+from dashboard.domain.order_changes import pay_difference_refusal
 from dashboard.services.addresses import check_order_address
 from dashboard.services.notes import notes_for
 
@@ -35,6 +36,7 @@ class OrderScreen:
     previous_orders: list[dict]
     customer_order_count: int
     address_check: AddressCheck
+    can_ask_difference: bool  # the "email the customer the difference" button
 
 
 async def order_screen(number: str) -> OrderScreen:
@@ -73,4 +75,6 @@ async def order_screen(number: str) -> OrderScreen:
         previous_orders=previous,
         customer_order_count=await Order.count().where(Order.customer == order["customer"]),
         address_check=check_order_address(order),
+        can_ask_difference=pay_difference_refusal(
+            order["balance_due"], order["paid_total"], order["customer_email"]) is None,
     )

@@ -8,6 +8,7 @@ from dashboard.domain.order_changes import (
     check_line_changeable,
     money_after_change,
     parse_quantity,
+    pay_difference_refusal,
     payment_link,
     plan_decrease,
     shipping_price,
@@ -98,3 +99,11 @@ def test_repeat_lines_flag_instead_of_dropping():
     with pytest.raises(ValidationFailed) as refused:
         to_order_draft(draft)
     assert list(refused.value.fields) == ["lines[1].sku"]
+
+
+def test_the_difference_is_asked_only_of_a_paid_order_that_owes_and_has_an_email():
+    assert pay_difference_refusal(1000, 3000, "anne@example.fr") is None
+    assert pay_difference_refusal(0, 3000, "anne@example.fr") == (
+        "The customer owes nothing on this order.")
+    assert pay_difference_refusal(1000, 0, "anne@example.fr").startswith("Nothing has been paid")
+    assert pay_difference_refusal(1000, 3000, "") == "This order has no email address."
