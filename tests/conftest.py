@@ -16,6 +16,8 @@ import uuid
 
 import pytest
 
+pytest_plugins = ["tests.smtp_server"]  # the smtp_server fixture
+
 ENGINE = os.environ.get("TEST_ENGINE", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -15,7 +15,6 @@ from litestar.response import Response, Template
 from dashboard.components.events import ORDER_CHANGED_ELSEWHERE, ORDERS_CHANGED, hx_trigger
 from dashboard.components.i18n import gettext as _
 from dashboard.db.tables import Order
-from dashboard.domain.edits import ORDER_FIELD_GROUPS
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.roles import Area
 from dashboard.services import addresses, notes, order_edits

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.domain.errors import StaleVersion, ValidationFailed
+from dashboard.domain.errors import ValidationFailed
 from dashboard.domain.order_changes import (
     NotChangeable,
     check_line_changeable,

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from dashboard.db.tables import CreditNote, Order, ReturnRequest
 from dashboard.worker.smtp import EmailDeliverer
 from tests.returns.conftest import make_shipped_order
-from tests.worker.test_email_delivery import FROM, smtp_server  # noqa: F401 - fixture
+from tests.smtp_server import FROM
 
 pytestmark = pytest.mark.e2e
 

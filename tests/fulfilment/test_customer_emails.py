@@ -9,7 +9,6 @@ from dashboard.domain.fulfilment import NotAllowed
 from dashboard.services import fulfilment, pickup
 from dashboard.worker.smtp import EmailDeliverer
 from tests.fulfilment.support import barcoded_order, lines_of, set_order, stock_of
-from tests.worker.test_email_delivery import smtp_server  # noqa: F401 - fixture
 
 FROM = "shop@example.fr"
 

@@ -1,72 +1,15 @@
 """Email delivery through a real SMTP server (aiosmtpd on 127.0.0.1): retries, exactly once,
 stable Message-ID, permanent refusals, every attempt recorded."""
 
-import socket
 from datetime import datetime, timedelta, timezone
-from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from dashboard.db.tables import OutboxEmail
 from dashboard.db.transaction import write_transaction
 from dashboard.services.outbox import queue_email
 from dashboard.worker.smtp import EmailDeliverer, SmtpConfig, message_id
-
-FROM = "shop@example.fr"
-
-
-class Inbox:
-    """aiosmtpd handler keeping every message; refuses recipients listed in ``refuse``."""
-
-    def __init__(self):
-        self.messages = []
-        self.refuse = set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.original_content))
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-
-    class Server:
-        url = f"smtp://127.0.0.1:{port}"
-
-        @staticmethod
-        def stop():
-            controller.stop()
-
-        @staticmethod
-        def restart():
-            nonlocal controller
-            controller = Controller(inbox, hostname="127.0.0.1", port=port)
-            controller.start()
-
-    Server.inbox = inbox
-    yield Server
-    try:
-        controller.stop()
-    except AssertionError:
-        pass  # already stopped
-
+from tests.smtp_server import FROM
 
 async def _queue(to="anne@example.fr", order_number="2026-1"):
     async with write_transaction():

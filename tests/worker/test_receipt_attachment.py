@@ -7,7 +7,7 @@ from pypdf import PdfReader
 from dashboard.services.payments import record_payment
 from dashboard.worker.smtp import EmailDeliverer
 from tests.factories import make_order
-from tests.worker.test_email_delivery import FROM, smtp_server  # noqa: F401 - fixture
+from tests.smtp_server import FROM
 
 
 async def test_receipt_email_carries_the_receipt_pdf(smtp_server):  # noqa: F811
