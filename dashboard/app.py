@@ -76,8 +76,23 @@ async def _worker(_: Litestar) -> AsyncIterator[None]:
         yield
 
 
+def check_seller_identity(settings) -> None:
+    """Invoices are Factur-X: refuse to start with a seller identity that cannot make one
+    (the message names each DASHBOARD_SHOP_ variable to fix), rather than at the first
+    invoice a customer asks for."""
+    from dataclasses import asdict
+
+    from dashboard.domain.einvoice import SellerIncomplete, seller_from_identity
+
+    try:
+        seller_from_identity(asdict(settings.shop))
+    except SellerIncomplete as exc:
+        raise SystemExit(str(exc)) from None
+
+
 def create_app() -> Litestar:
     settings = get_settings()
+    check_seller_identity(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return Litestar(
         route_handlers=[

@@ -87,8 +87,11 @@ def cmd_worker(_: argparse.Namespace) -> int:
     import logging
     import signal
 
+    from dashboard.app import check_seller_identity
+    from dashboard.settings import get_settings
     from dashboard.worker import build_worker
 
+    check_seller_identity(get_settings())  # the worker attaches invoices to emails
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
