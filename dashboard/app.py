@@ -44,6 +44,9 @@ from dashboard.views.security import PUBLIC_PATHS, StaffAuthMiddleware
 from dashboard.views.stock import StockController
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# Machine endpoints authenticate each request themselves (key, signature, Basic), so they
+# carry no CSRF token. Anchored: a staff path that merely contains "/webhooks/" is not one.
+CSRF_EXEMPT_PATHS = ["^/api/", "^/webhooks/", "^/integrations/"]
 
 
 @asynccontextmanager
@@ -114,8 +117,7 @@ def create_app() -> Litestar:
             cookie_name="csrftoken",
             header_name="x-csrftoken",
             cookie_samesite="lax",
-            # Machine endpoints authenticate each request themselves (key, signature, Basic).
-            exclude=["/api/", "/webhooks/", "/integrations/"],
+            exclude=CSRF_EXEMPT_PATHS,
         ),
         template_config=TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(build_environment())
