@@ -24,7 +24,11 @@ from dashboard.components.pdf import chromium_lifespan
 from dashboard.views.api import ApiController
 from dashboard.views.auth import AuthController
 from dashboard.views.customers import CustomersController
-from dashboard.views.documents import OrderDocumentsController, PrintController
+from dashboard.views.documents import (
+    OrderDocumentsController,
+    PickListController,
+    PrintController,
+)
 from dashboard.views.labels import OrderLabelsController, PrintJobsController
 from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
@@ -96,6 +100,7 @@ def create_app() -> Litestar:
             ReturnsController,
             PaymentsController,
             OrderDocumentsController,
+            PickListController,
             PrintController,
             OrderLabelsController,
             PrintJobsController,
