@@ -32,6 +32,7 @@ from dashboard.views.documents import (
 from dashboard.views.labels import OrderLabelsController, PrintJobsController
 from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
+from dashboard.views.input_guard import NulGuardMiddleware
 from dashboard.views.order_changes import OrderChangesController
 from dashboard.views.phone_orders import PhoneOrdersController
 from dashboard.views.order_screen import OrderScreenController
@@ -116,7 +117,9 @@ def create_app() -> Litestar:
         ],
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,
-        middleware=[DefineMiddleware(StaffAuthMiddleware, exclude=PUBLIC_PATHS)],
+        # The NUL guard runs after sign-in so that its refusal speaks the user's language.
+        middleware=[DefineMiddleware(StaffAuthMiddleware, exclude=PUBLIC_PATHS),
+                    NulGuardMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="csrftoken",

@@ -13,6 +13,7 @@ from dashboard.db.transaction import write_transaction
 from dashboard.domain.edits import (
     ORDER_FIELD_GROUPS,
     changed_fields,
+    check_complete,
     clean,
     validate_order_fields,
 )
@@ -46,6 +47,7 @@ async def edit_order_fields(number: str, group: str, before: Mapping[str, str],
     fields = ORDER_FIELD_GROUPS.get(group)
     if fields is None:
         raise ValidationFailed({"group": "unknown"})
+    check_complete(fields, after)
     after = clean(fields, after)
     before = {f: str(before.get(f, "")) for f in fields}
     validate_order_fields(group, after)
