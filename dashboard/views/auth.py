@@ -70,7 +70,8 @@ class AuthController(Controller):
         next_url = _safe_next(str(form.get("next", "")))
         try:
             token, user = await auth.sign_in(username, str(form.get("password", "")),
-                                             request.headers.get("user-agent", ""))
+                                             request.headers.get("user-agent", ""),
+                                             client=request.client.host if request.client else "")
         except TooManyAttempts as exc:
             error = _("Too many failed attempts. Try again in %(seconds)s seconds.") % {
                 "seconds": exc.retry_after_seconds}
