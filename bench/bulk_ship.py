@@ -32,10 +32,12 @@ async def main() -> None:
     from dashboard.db import transaction
     from dashboard.db.migrate import migrate
     from dashboard.db.tables import Order
-    from dashboard.domain.catalogue import ProductSpec
-    from dashboard.domain.fulfilment import BulkShipRow
-    from dashboard.domain.orders import AddressDetails, CustomerDetails, DraftLine, OrderDraft
-    from dashboard.services import fulfilment, orders, stock
+    from dashboard.domain.stock.catalogue import ProductSpec
+    from dashboard.domain.fulfilment.rules import BulkShipRow
+    from dashboard.domain.orders.intake import AddressDetails, CustomerDetails, DraftLine, OrderDraft
+    from dashboard.services.fulfilment import shipping as fulfilment
+    from dashboard.services.orders import intake as orders
+    from dashboard.services.stock import inventory as stock
 
     await migrate()
     await transaction.start()

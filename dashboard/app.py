@@ -58,7 +58,7 @@ async def _database(_: Litestar) -> AsyncIterator[None]:
 @asynccontextmanager
 async def _webhook_endpoints(_: Litestar) -> AsyncIterator[None]:
     """Outgoing webhook endpoints come from DASHBOARD_WEBHOOK_ENDPOINTS: synced at start-up."""
-    from dashboard.services.webhook_endpoints import sync_from_settings
+    from dashboard.services.integrations.webhook_endpoints import sync_from_settings
 
     await sync_from_settings()
     yield

@@ -7,9 +7,9 @@ from functools import lru_cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
 from dashboard.components import countdown, formatting, i18n, labels
-from dashboard.domain.carriers import carrier_choices
-from dashboard.domain.roles import areas_for
-from dashboard.services.auto_cancel import payment_deadline
+from dashboard.domain.fulfilment.carriers import carrier_choices
+from dashboard.domain.staff.roles import areas_for
+from dashboard.services.payments.auto_cancel import payment_deadline
 from dashboard.settings import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"

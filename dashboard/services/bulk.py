@@ -17,12 +17,17 @@ from datetime import date
 from dashboard.db.tables import Order
 from dashboard.db.transaction import savepoint, write_transaction
 from dashboard.domain.errors import DomainError, ValidationFailed
-from dashboard.domain.listing import OrderFilter
-from dashboard.domain.fulfilment import parse_bulk_shipments
-from dashboard.services import fulfilment, holds, notes, orders, payments, print_batches
+from dashboard.domain.orders.listing import OrderFilter
+from dashboard.domain.fulfilment.rules import parse_bulk_shipments
+from dashboard.services.fulfilment import shipping as fulfilment
+from dashboard.services.fulfilment import holds
+from dashboard.services.orders import notes
+from dashboard.services.orders import intake as orders
+from dashboard.services.payments import money as payments
+from dashboard.services.printing import batches as print_batches
 from dashboard.services.outbox import queue_email
-from dashboard.services.auth import StaffIdentity
-from dashboard.services.queries import matching_order_ids
+from dashboard.services.staff.auth import StaffIdentity
+from dashboard.services.orders.listing import matching_order_ids
 from dashboard.services.results import BulkResult
 
 MAX_BULK_ORDERS = 10_000

@@ -9,8 +9,8 @@ from litestar.response import Redirect, Template
 
 from dashboard.components.i18n import current_locale, gettext as _, normalise_locale
 from dashboard.domain.errors import AuthenticationFailed, TooManyAttempts
-from dashboard.domain.roles import HOME_AREA, Role
-from dashboard.services import auth
+from dashboard.domain.staff.roles import HOME_AREA, Role
+from dashboard.services.staff import auth
 from dashboard.settings import get_settings
 from dashboard.views.security import (
     LOCALE_COOKIE,

@@ -11,8 +11,8 @@ from dashboard.components.events import hx_trigger
 from dashboard.components.i18n import gettext as _
 from dashboard.db.tables import Customer
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
-from dashboard.domain.roles import Area
-from dashboard.services import customers
+from dashboard.domain.staff.roles import Area
+from dashboard.services.orders import customers
 from dashboard.views.order_screen import split_form
 from dashboard.views.orders import wants_fragment
 from dashboard.views.security import area_guard

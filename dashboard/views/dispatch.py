@@ -11,11 +11,13 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from dashboard.domain.carriers import carrier_choices, guess_carrier
+from dashboard.domain.fulfilment.carriers import carrier_choices, guess_carrier
 from dashboard.domain.errors import DomainError, ValidationFailed
-from dashboard.domain.fulfilment import parse_bulk_shipments
-from dashboard.domain.roles import Area
-from dashboard.services import dispatch, fulfilment, pickup
+from dashboard.domain.fulfilment.rules import parse_bulk_shipments
+from dashboard.domain.staff.roles import Area
+from dashboard.services.fulfilment import dispatch
+from dashboard.services.fulfilment import shipping as fulfilment
+from dashboard.services.fulfilment import pickup
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 

@@ -16,9 +16,11 @@ from dashboard.components.events import ORDER_CHANGED_ELSEWHERE, ORDERS_CHANGED,
 from dashboard.components.i18n import gettext as _
 from dashboard.db.tables import Order
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
-from dashboard.domain.roles import Area
-from dashboard.services import addresses, notes, order_edits
-from dashboard.services.order_screen import order_screen
+from dashboard.domain.staff.roles import Area
+from dashboard.services.orders import addresses
+from dashboard.services.orders import notes
+from dashboard.services.orders import edits as order_edits
+from dashboard.services.orders.screen import order_screen
 from dashboard.views.security import area_guard
 
 ADDRESS_KINDS = ("shipping", "billing")

@@ -9,11 +9,12 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from dashboard.domain.bank_statements import parse_amount
+from dashboard.domain.payments.bank_statements import parse_amount
 from dashboard.domain.errors import DomainError, ValidationFailed
-from dashboard.domain.roles import Area
-from dashboard.services import payments, reconciliation
-from dashboard.services.payment_queries import payment_queue
+from dashboard.domain.staff.roles import Area
+from dashboard.services.payments import money as payments
+from dashboard.services.payments import reconciliation
+from dashboard.services.payments.queue import payment_queue
 from dashboard.services.results import BulkResult
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard

@@ -15,8 +15,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from dashboard.domain.errors import DomainError
-from dashboard.domain.roles import Area
-from dashboard.services import picking
+from dashboard.domain.staff.roles import Area
+from dashboard.services.fulfilment import picking
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 

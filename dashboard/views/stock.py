@@ -14,8 +14,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.roles import Area
-from dashboard.services import stock
+from dashboard.domain.staff.roles import Area
+from dashboard.services.stock import inventory as stock
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 

@@ -19,7 +19,7 @@ async def document_attachments(row: dict) -> list[Attachment]:
         specs = json.loads(specs or "[]")
     if not specs or not row.get("order"):
         return []
-    from dashboard.services.documents import render_document_pdf
+    from dashboard.services.printing.documents import render_document_pdf
 
     order = await Order.select(Order.number).where(Order.id == row["order"]).first()
     attachments: list[Attachment] = []

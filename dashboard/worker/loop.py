@@ -43,8 +43,8 @@ class PeriodicJob:
 
 
 def _default_jobs() -> list[PeriodicJob]:
-    from dashboard.services.auto_cancel import run_auto_cancel
-    from dashboard.services.printing import deliver_due_print_jobs
+    from dashboard.services.payments.auto_cancel import run_auto_cancel
+    from dashboard.services.printing.labels import deliver_due_print_jobs
 
     return [PeriodicJob("auto-cancel", timedelta(minutes=1), run_auto_cancel),
             # Print jobs keep their own attempt/backoff fields on the row (services/printing).

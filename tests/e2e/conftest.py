@@ -69,7 +69,7 @@ async def browser():
 @pytest.fixture
 async def staff_page(browser, server_url):
     """``await staff_page(role, viewport=...)``: a new browser page signed in with that role."""
-    from dashboard.services.auth import create_user
+    from dashboard.services.staff.auth import create_user
 
     contexts = []
 

@@ -27,9 +27,9 @@ from dashboard.db.tables import (
     WebhookEndpoint,
 )
 from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.fulfilment import NotAllowed
-from dashboard.services import fulfilment
-from dashboard.services.fulfilment import BulkShipRow
+from dashboard.domain.fulfilment.rules import NotAllowed
+from dashboard.services.fulfilment import shipping as fulfilment
+from dashboard.services.fulfilment.shipping import BulkShipRow
 from tests.fulfilment.support import set_order
 from tests.factories import make_order
 

@@ -7,9 +7,9 @@ import pytest
 
 from dashboard.db.tables import OrderEvent, OutboxEmail, OutboxWebhook, Shipment, WebhookEndpoint
 from dashboard.domain.errors import NotFound, ValidationFailed
-from dashboard.domain.fulfilment import NotAllowed
-from dashboard.services import fulfilment
-from dashboard.services.fulfilment import BulkShipRow
+from dashboard.domain.fulfilment.rules import NotAllowed
+from dashboard.services.fulfilment import shipping as fulfilment
+from dashboard.services.fulfilment.shipping import BulkShipRow
 from tests.fulfilment.support import barcoded_order, lines_of, set_order, stock_of
 from tests.factories import order as order_row
 

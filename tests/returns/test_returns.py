@@ -14,8 +14,8 @@ from dashboard.db.tables import (
 )
 from dashboard.domain.errors import InsufficientStock, InvalidTransition, ValidationFailed
 from dashboard.domain.pricing import balance_due
-from dashboard.domain.returns import Receipt, ReturnItem, ReturnRefused
-from dashboard.services import returns
+from dashboard.domain.returns.rules import Receipt, ReturnItem, ReturnRefused
+from dashboard.services.returns import rma as returns
 from tests.returns.conftest import level, lines_of, make_product, make_shipped_order
 
 
@@ -205,7 +205,7 @@ async def test_a_returned_order_cannot_go_back_to_shipped_by_accident():
 
 
 async def test_exchange_replacement_leaves_through_the_normal_ship_flow():
-    from dashboard.services.fulfilment import ship_order
+    from dashboard.services.fulfilment.shipping import ship_order
 
     await make_product("TSHIRT-BLUE-L", 1990, on_hand=3)
     order = await make_shipped_order()

@@ -60,7 +60,7 @@ async def test_bulk_cancel_undoes_only_the_order_refused_after_it_was_partly_wri
     it has today before writing, so a refusal after its first writes is simulated: the
     stock release of one order's product goes through, then the order is refused."""
     from dashboard.domain.errors import StaleVersion
-    from dashboard.services import stock
+    from dashboard.services.stock import inventory as stock
 
     http = await login_as("back_office")
     first = await make_order(lines=[("MUG-1", 2, 900)])

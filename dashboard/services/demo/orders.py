@@ -13,8 +13,8 @@ import json
 import random
 from datetime import datetime, timedelta
 
-from dashboard.domain.documents import SequenceKind, document_number
-from dashboard.domain.numbering import rma_number
+from dashboard.domain.printing.documents import SequenceKind, document_number
+from dashboard.domain.printing.numbering import rma_number
 from dashboard.domain.pricing import balance_due, line_amounts, order_totals, vat_included_tax
 from dashboard.domain.search import fold
 from dashboard.domain.statuses import payment_status_for
@@ -22,7 +22,7 @@ from dashboard.services.demo.catalogue import Catalogue, Product
 from dashboard.services.demo.customers import CustomerPool
 from dashboard.services.demo.rows import Ids, Rows, Sequences
 from dashboard.services.demo.scenarios import DAY, Scenario
-from dashboard.services.documents import fiscal_year
+from dashboard.services.printing.documents import fiscal_year
 
 STAFF = {
     "back_office": ("claire.bernard", "julien.moreau"),

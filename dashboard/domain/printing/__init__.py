@@ -1,0 +1,1 @@
+"""Printing: documents and their numbering, PDFs, batches, labels and print jobs."""

@@ -1,0 +1,78 @@
+"""What a product sent by the shop must look like before it enters the catalogue."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from dashboard.domain.errors import ValidationFailed
+from dashboard.domain.orders.intake import currencies
+
+_SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    sku: str
+    name: str
+    price: int
+    currency: str = "EUR"
+    vat_rate: str = "20.0"  # percent, as the shop sends it
+    barcode: str | None = None
+    bin_location: str = ""
+    backorder: bool = False
+    weight_grams: int = 0
+
+
+def gtin_is_valid(code: str) -> bool:
+    """EAN-8, UPC-A, EAN-13 or GTIN-14 with a correct check digit (scanners rely on it)."""
+    if not code.isdigit() or len(code) not in (8, 12, 13, 14):
+        return False
+    digits = [int(c) for c in code]
+    body, check = digits[:-1], digits[-1]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def vat_rate_bp(rate: str) -> int:
+    """"20.0" or "5.5" (percent) as basis points (2000, 550). Raises ValueError."""
+    value = Decimal(str(rate).strip().rstrip("%"))
+    if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(Decimal("0.01")):
+        raise ValueError(rate)
+    return int(value * 100)
+
+
+def validate_product(spec: ProductSpec) -> int:
+    """Check a product; returns its VAT rate in basis points. Raises ``ValidationFailed``."""
+    errors: dict[str, str] = {}
+    if not _SKU.match(spec.sku or ""):
+        errors["sku"] = "1-64 letters, digits, . _ / -"
+    if not (spec.name or "").strip():
+        errors["name"] = "required"
+    elif len(spec.name) > 300:
+        errors["name"] = "at most 300 characters"
+    if not isinstance(spec.price, int) or isinstance(spec.price, bool) or spec.price < 0:
+        errors["price"] = "a whole number of minor units, 0 or more"
+    if spec.currency not in currencies():
+        errors["currency"] = "ISO 4217 currency code, e.g. EUR"
+    if spec.barcode and not gtin_is_valid(spec.barcode):
+        errors["barcode"] = "an EAN-8, UPC-A, EAN-13 or GTIN-14 with its check digit"
+    if len(spec.bin_location or "") > 32:
+        errors["bin_location"] = "at most 32 characters"
+    if not isinstance(spec.weight_grams, int) or spec.weight_grams < 0:
+        errors["weight_grams"] = "a whole number of grams, 0 or more"
+    rate = 0
+    try:
+        rate = vat_rate_bp(spec.vat_rate)
+    except (ValueError, InvalidOperation):
+        errors["vat_rate"] = "a percentage from 0 to 100, e.g. \"20.0\""
+    if errors:
+        raise ValidationFailed(errors)
+    return rate
+
+
+def vat_rate_text(rate_bp: int) -> str:
+    """Basis points back to the shop's percent text: 2000 -> "20.0", 550 -> "5.5"."""
+    text = f"{rate_bp / 100:.2f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text

@@ -1,0 +1,1 @@
+"""Fulfilment: holds, picking, shipping, dispatch, click-and-collect, carriers, ShipStation."""

@@ -1,0 +1,220 @@
+"""Staff accounts, sign-in with per-account slow-down, server-side sessions, API keys."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from dashboard.db import sql
+from dashboard.db.tables import ApiKey, LoginThrottle, StaffSession, StaffUser
+from dashboard.db.transaction import write_transaction
+from dashboard.domain.staff.auth import check_password_strength, lock_after_failure
+from dashboard.domain.errors import AuthenticationFailed, TooManyAttempts, ValidationFailed
+from dashboard.domain.staff.roles import Role
+
+log = logging.getLogger(__name__)
+_hasher = PasswordHasher()
+# Verified against when the user does not exist, so both paths cost the same time.
+_DUMMY_HASH = _hasher.hash("not a real password, only for timing")
+
+SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StaffIdentity:
+    """Who is behind a browser request; what views and templates see as ``request.user``."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    locale: str
+
+    @property
+    def actor(self) -> str:
+        return self.username
+
+
+@dataclass(frozen=True)
+class ApiClient:
+    """Who is behind an API request: one of the shop's systems, by its key's name."""
+
+    id: int
+    name: str
+    role: str = "api"
+
+    @property
+    def actor(self) -> str:
+        return f"api:{self.name}"
+
+
+async def create_user(username: str, role: str, password: str, display_name: str = "",
+                      locale: str = "fr") -> int:
+    """Create a staff account. Fails with ``ValidationFailed`` on a taken name, bad role or weak password."""
+    username = username.strip()
+    errors: dict[str, str] = {}
+    if not username:
+        errors["username"] = "required"
+    try:
+        Role(role)
+    except ValueError:
+        errors["role"] = f"one of {', '.join(r.value for r in Role)}"
+    if errors:
+        raise ValidationFailed(errors)
+    check_password_strength(password, username)
+    async with write_transaction():
+        if await StaffUser.exists().where(StaffUser.username == username):
+            raise ValidationFailed({"username": "already taken"})
+        rows = await StaffUser.insert(
+            StaffUser(username=username, role=role, display_name=display_name or username,
+                      password_hash=_hasher.hash(password), locale=locale)
+        ).returning(StaffUser.id)
+    return rows[0]["id"]
+
+
+async def set_password(username: str, password: str) -> None:
+    check_password_strength(password, username)
+    async with write_transaction():
+        await StaffUser.update({StaffUser.password_hash: _hasher.hash(password)}).where(
+            StaffUser.username == username
+        )
+
+
+async def sign_in(username: str, password: str, user_agent: str = "") -> tuple[str, StaffIdentity]:
+    """Check the password and open a session; returns the session token for the cookie.
+
+    Raises ``TooManyAttempts`` while the account is slowed down (nothing is checked then)
+    and ``AuthenticationFailed`` for an unknown user, wrong password or disabled account,
+    with the same message for each so that names cannot be probed.
+    """
+    key = username.strip().lower()
+    now = _now()
+    throttle = await LoginThrottle.objects().where(LoginThrottle.username == key).first()
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        wait = int((throttle.locked_until - now).total_seconds()) + 1
+        log.warning("sign-in refused, account slowed down: %s (%ss)", key, wait)
+        raise TooManyAttempts(wait)
+
+    user = await StaffUser.objects().where(StaffUser.username == username.strip()).first()
+    ok = False
+    try:
+        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    ok = ok and user is not None and user.is_active
+
+    if not ok:
+        # The failure is recorded (committed) before the refusal is raised.
+        failures = (throttle.failures if throttle else 0) + 1
+        locked_until = lock_after_failure(failures, now)
+        async with write_transaction():
+            if throttle:
+                await LoginThrottle.update({
+                    LoginThrottle.failures: failures, LoginThrottle.last_failure_at: now,
+                    LoginThrottle.locked_until: locked_until,
+                }).where(LoginThrottle.id == throttle.id)
+            else:
+                await LoginThrottle.insert(LoginThrottle(
+                    username=key, failures=failures, last_failure_at=now, locked_until=locked_until))
+        log.warning("sign-in failed for %r (failure %d)", key, failures)
+        raise AuthenticationFailed("Wrong user name or password")
+
+    async with write_transaction():
+        if throttle:
+            await LoginThrottle.delete().where(LoginThrottle.id == throttle.id)
+        token = secrets.token_urlsafe(32)
+        from dashboard.settings import get_settings
+
+        idle = timedelta(minutes=get_settings().session_idle_minutes)
+        await StaffSession.insert(StaffSession(
+            token_hash=_sha256(token), user=user.id, created_at=now, last_seen_at=now,
+            expires_at=now + idle, user_agent=user_agent[:300]))
+        await StaffUser.update({StaffUser.last_login_at: now}).where(StaffUser.id == user.id)
+    log.info("signed in: %s", user.username)
+    return token, _identity(user)
+
+
+def _identity(user: StaffUser) -> StaffIdentity:
+    return StaffIdentity(id=user.id, username=user.username, display_name=user.display_name,
+                         role=user.role, locale=user.locale)
+
+
+async def session_user(token: str | None) -> StaffIdentity | None:
+    """The staff member behind a session token, or None if unknown, expired or disabled.
+
+    Sliding expiry: each use pushes the end of the session further (written at most
+    once a minute, so page loads stay read-only).
+    """
+    if not token:
+        return None
+    now = _now()
+    row = await (
+        StaffSession.select(
+            StaffSession.id, StaffSession.expires_at, StaffSession.last_seen_at,
+            *StaffSession.user.all_columns(exclude=[StaffUser.password_hash]),
+        )
+        .where(StaffSession.token_hash == _sha256(token))
+        .first()
+    )
+    if not row or row["expires_at"] <= now or not row["user.is_active"]:
+        return None
+    if now - row["last_seen_at"] > SESSION_TOUCH_INTERVAL:
+        from dashboard.settings import get_settings
+
+        idle = timedelta(minutes=get_settings().session_idle_minutes)
+        async with write_transaction():
+            await StaffSession.update(
+                {StaffSession.last_seen_at: now, StaffSession.expires_at: now + idle}
+            ).where(StaffSession.id == row["id"])
+    return StaffIdentity(id=row["user.id"], username=row["user.username"],
+                         display_name=row["user.display_name"], role=row["user.role"],
+                         locale=row["user.locale"])
+
+
+async def sign_out(token: str | None) -> None:
+    if not token:
+        return
+    async with write_transaction():
+        await StaffSession.delete().where(StaffSession.token_hash == _sha256(token))
+
+
+async def set_locale(user_id: int, locale: str) -> None:
+    async with write_transaction():
+        await StaffUser.update({StaffUser.locale: locale}).where(StaffUser.id == user_id)
+
+
+async def create_api_key(name: str) -> str:
+    """Create an API key and return it; only its hash is stored, so this is the one chance to see it."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed({"name": "required"})
+    key = "dk_" + secrets.token_urlsafe(32)
+    async with write_transaction():
+        await ApiKey.insert(ApiKey(name=name, prefix=key[:10], key_hash=_sha256(key)))
+    return key
+
+
+async def api_client(key: str | None) -> ApiClient | None:
+    """The client behind a bearer key, or None for an unknown or revoked key."""
+    if not key:
+        return None
+    # Hand-written (dashboard.db.sql): every API request runs it.
+    row = await sql.fetch_one(
+        'SELECT "id", "name", "revoked_at" FROM "api_key" WHERE "key_hash" = {}', _sha256(key))
+    if not row or row["revoked_at"] is not None:
+        return None
+    return ApiClient(id=row["id"], name=row["name"])

@@ -1,0 +1,1 @@
+"""Stock: the catalogue, counts, receipts, reservations and backorders."""
