@@ -67,7 +67,9 @@ async def _run(args) -> None:
     skus = _skus(args.products)
     api_key = await _setup(args.orders, skus)
     run = uuid.uuid4().hex[:8]
-    from dashboard.domain.orders.intake import AddressDetails, CustomerDetails, DraftLine, OrderDraft
+    from dashboard.domain.orders.intake import (
+        AddressDetails, CustomerDetails, DraftLine, OrderDraft,
+    )
     from dashboard.services.orders import intake as order_service
 
     if args.via == "http":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.domain.stock.catalogue import ProductSpec, gtin_is_valid, validate_product, vat_rate_bp
+from dashboard.domain.stock.catalogue import (
+    ProductSpec, gtin_is_valid, validate_product, vat_rate_bp,
+)
 from dashboard.domain.errors import InvalidTransition, ValidationFailed
 from dashboard.domain.orders.intake import (
     AddressDetails, CustomerDetails, DraftLine, NotCancellable, OrderDraft, OrderState,

@@ -15,6 +15,7 @@ from dashboard.db.tables import (
 from dashboard.domain.errors import InsufficientStock, InvalidTransition, ValidationFailed
 from dashboard.domain.pricing import balance_due
 from dashboard.domain.returns.rules import Receipt, ReturnItem, ReturnRefused
+from dashboard.services.orders.listing import returns_in_progress_clause
 from dashboard.services.returns import rma as returns
 from tests.returns.conftest import level, lines_of, make_product, make_shipped_order
 
@@ -52,7 +53,7 @@ async def test_return_authorised_with_rma_slip_email_and_nothing_moves_yet():
     assert attachments == [{"document": "return-slip", "format": "a4", "rma": outcome.rma}]
     assert (await lines_of(order))[0]["returned"] == 0  # only when the parcel is back
     assert await returns.returns_in_progress_order_ids() == [order["id"]]
-    rows = await Order.select(Order.id).where(returns.returns_in_progress_clause())
+    rows = await Order.select(Order.id).where(returns_in_progress_clause())
     assert rows == [{"id": order["id"]}]
     second = await returns.authorise_return(order["number"], "return", [
         ReturnItem(mug["id"], 1, "damaged")], actor="agent")

@@ -3,7 +3,9 @@
 import asyncio
 from datetime import date, datetime, timedelta, timezone
 
-from dashboard.db.tables import OrderEvent, OutboxEmail, OutboxWebhook, StockMovement, WebhookEndpoint
+from dashboard.db.tables import (
+    OrderEvent, OutboxEmail, OutboxWebhook, StockMovement, WebhookEndpoint,
+)
 from dashboard.services.payments import auto_cancel
 from dashboard.services.payments import money as payments
 from tests.factories import make_order, order, reserved

@@ -35,7 +35,9 @@ from dashboard.domain.stock.barcodes import is_valid_ean13
 from dashboard.domain.printing.documents import SequenceKind, parse_document_number
 from dashboard.domain.pricing import balance_due, line_amounts, order_totals
 from dashboard.domain.search import order_search_text
-from dashboard.domain.statuses import FulfilmentStatus, OrderStatus, PaymentMethod, PaymentStatus, payment_status_for
+from dashboard.domain.statuses import (
+    FulfilmentStatus, OrderStatus, PaymentMethod, PaymentStatus, payment_status_for,
+)
 from dashboard.services.demo.shop import load_demo_data
 from dashboard.services.printing.sequences import last_order_value
 

@@ -34,6 +34,16 @@ class DeadlinePolicy:
     country: str = "FR"
     timezone: str = "Europe/Paris"
 
+    @classmethod
+    def from_settings(cls, s) -> "DeadlinePolicy":
+        """The policy the shop configured (``dashboard.settings.Settings``, passed in so the
+        rules read no environment)."""
+        return cls(card_minutes=s.card_payment_minutes,
+                   bank_transfer_days=s.bank_transfer_payment_days,
+                   cheque_days=s.cheque_payment_days,
+                   reminder_lead=timedelta(hours=s.payment_reminder_hours),
+                   country=s.holidays_country, timezone=s.timezone)
+
 
 @lru_cache(maxsize=64)
 def _holidays(country: str, year: int) -> frozenset[date]:
@@ -85,6 +95,17 @@ def is_cancellable_unpaid(status: str, payment_status: str) -> bool:
     too.
     """
     return status == OrderStatus.OPEN and payment_status == PaymentStatus.UNPAID
+
+
+def order_deadline(order_row: dict, policy: DeadlinePolicy) -> datetime | None:
+    """When this order will be cancelled if still unpaid; None if it never will be.
+
+    Needs ``status``, ``payment_status``, ``payment_method`` and ``placed_at`` in the row:
+    the order screen's countdown and the worker's selection read the same rule.
+    """
+    if not is_cancellable_unpaid(order_row["status"], order_row["payment_status"]):
+        return None
+    return payment_deadline(order_row["payment_method"], order_row["placed_at"], policy)
 
 
 def reminder_due_at(placed_at: datetime, deadline: datetime, lead: timedelta) -> datetime:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.orders.intake import currencies
+from dashboard.domain.orders import currencies
 
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 

@@ -18,14 +18,14 @@ from datetime import datetime, timedelta, timezone
 from dashboard.db.tables import DocumentSequence
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.printing.numbering import FIRST_ORDER_NUMBER, order_number
+from dashboard.domain.printing import FIRST_ORDER_NUMBER, order_number
 from dashboard.services.demo.catalogue import PRODUCT_COLUMNS, build_catalogue, product_rows
 from dashboard.services.demo.customers import ADDRESS_COLUMNS, CUSTOMER_COLUMNS, build_customers
 from dashboard.services.demo.orders import OrderFactory
 from dashboard.services.demo.rows import COLUMNS, ID_TABLES, Ids, Rows, Sequences
 from dashboard.services.demo.scenarios import DAY, HISTORY_DAYS, PlacementCalendar, ScenarioPicker
 from dashboard.services.demo.writer import BulkWriter
-from dashboard.services.printing.sequences import last_order_value, set_last_order_value
+from dashboard.services.printing import last_order_value, set_last_order_value
 
 CHUNK = 10_000
 # From this many orders on, indexes are dropped during the load and built once at the end.

@@ -32,15 +32,16 @@ from dashboard.db.tables import (
     Stock,
     StockMovement,
 )
-from dashboard.db.transaction import savepoint
-from dashboard.domain.fulfilment.carriers import Carrier
+from dashboard.db.transaction import savepoint, write_transaction
+from dashboard.domain.fulfilment.carriers import Carrier, validate_tracking
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.fulfilment.rules import (
     BulkShipRow, NotAllowed, check_workable, plan_shipment, status_after_shipping,
 )
 from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod
 from dashboard.services import order_feed, outbox
-from dashboard.services.stock import inventory as stock
+from dashboard.services import stock
+from dashboard.services.fulfilment.shipping import ORDER_COLUMNS, _ship, _state
 from dashboard.services.results import BulkResult
 
 CHUNK = 400  # ids per IN (...) list and rows per multi-row insert: far below both engines' limits
@@ -79,7 +80,6 @@ async def _select_in(query_for, ids: list) -> list[dict]:
 async def ship_all(checked: list[tuple[BulkShipRow, Carrier, str]], notify: bool, actor: str,
                    result: BulkResult) -> None:
     """Ship the checked rows inside the caller's transaction; fills ``result``."""
-    from dashboard.services.fulfilment.shipping import ORDER_COLUMNS, _state
 
     numbers = sorted({(row.number or "").strip() for row, _, _ in checked})
     orders = {o["number"]: o for o in await _select_in(
@@ -149,8 +149,6 @@ async def ship_all(checked: list[tuple[BulkShipRow, Carrier, str]], notify: bool
 
 
 async def _ship_one(plan: Planned, notify: bool, actor: str, result: BulkResult) -> None:
-    from dashboard.services.fulfilment.shipping import _ship
-
     result.changed.remove(plan.row.number)
     try:
         await _ship(plan.row.number, plan.carrier, plan.tracking, "", None, notify, actor, None)
@@ -165,8 +163,6 @@ async def _ship_one(plan: Planned, notify: bool, actor: str, result: BulkResult)
 async def _load_lines(order_ids: list[int]) -> dict[int, list[dict]]:
     """Every line of the orders, in position order, with ``on_pick_list`` and ``shippable``
     as ``fulfilment.order_lines`` gives them."""
-    from dashboard.services.fulfilment.shipping import _state
-
     lines = await _select_in(lambda part: OrderLine.select(
         OrderLine.id, OrderLine.order, OrderLine.position, OrderLine.product, OrderLine.sku,
         OrderLine.name, OrderLine.barcode, OrderLine.quantity, OrderLine.reserved,
@@ -320,3 +316,26 @@ async def _queue_shipped_webhooks(full: list[tuple[Planned, dict]]) -> None:
                 event_type="order.shipped", payload=outbox.webhook_body("order.shipped", payload)))
     for part in _chunks(rows):
         await OutboxWebhook.insert(*part)
+
+
+# --- bulk: one transaction, a report per order ------------------------------------------------
+
+async def ship_many(rows: list[BulkShipRow], *, notify_customer: bool, actor: str) -> BulkResult:
+    """Ship every listed order whole (what can leave now), in ONE transaction.
+
+    Each row is checked on its own before anything of it is written; a row that cannot
+    ship is skipped with its reason and the others ship. An order listed twice ships once.
+    """
+    result = BulkResult()
+    checked: list[tuple[BulkShipRow, Carrier, str]] = []
+    for row in rows:
+        try:
+            carrier, tracking = validate_tracking(row.carrier, row.tracking_number)
+        except ValidationFailed as exc:
+            result.skip(row.number, "; ".join(exc.fields.values()))
+            continue
+        checked.append((row, carrier, tracking))
+    # Set-based: a few queries for the whole batch (the per-order path took ~8 s for 1,000).
+    async with write_transaction():
+        await ship_all(checked, notify_customer, actor, result)
+    return result

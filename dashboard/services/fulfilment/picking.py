@@ -31,7 +31,7 @@ from dashboard.domain.fulfilment.picking import (
     progress,
 )
 from dashboard.services.history import record_event
-from dashboard.services.printing.sequences import next_value
+from dashboard.services.printing import next_value
 
 OPEN = "open"
 PICKABLE_FULFILMENT = ("unfulfilled", "partially_shipped")

@@ -11,10 +11,10 @@ from dashboard.db.transaction import write_transaction
 from dashboard.domain.fulfilment.rules import NotAllowed, check_workable
 from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod, check_transition
 from dashboard.services import outbox
-from dashboard.services.stock import inventory as stock
+from dashboard.services import stock
 from dashboard.services.fulfilment.shipping import bump_version, load_order, order_lines
 from dashboard.services.history import record_event
-from dashboard.services.orders.intake import get_order
+from dashboard.services.order_feed import get_order
 
 
 async def _collectable(number: str, step: str) -> tuple[dict, list[dict]]:

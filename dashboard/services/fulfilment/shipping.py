@@ -26,18 +26,20 @@ from dashboard.db.tables import (
     StockMovement,
 )
 from dashboard.db.transaction import write_transaction
-from dashboard.domain.fulfilment.carriers import CARRIERS, Carrier, normalise_tracking, validate_tracking
-from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
+from dashboard.domain.fulfilment.carriers import (
+    CARRIERS, Carrier, normalise_tracking, validate_tracking,
+)
+from dashboard.domain.errors import NotFound, StaleVersion
 from dashboard.domain.fulfilment.rules import (
-    BulkShipRow, LineState, NotAllowed, check_tracking_status, check_undo, check_workable,
+    LineState, NotAllowed, check_tracking_status, check_undo, check_workable,
     plan_shipment, status_after_shipping, status_from_lines,
 )
 from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod, check_transition
 from dashboard.services import outbox
-from dashboard.services.stock import inventory as stock
+from dashboard.services import stock
+from dashboard.services.fulfilment.picking import check_no_pending_task
 from dashboard.services.history import record_event
-from dashboard.services.orders.intake import get_order
-from dashboard.services.results import BulkResult
+from dashboard.services.order_feed import get_order
 
 ORDER_COLUMNS = (
     Order.id, Order.number, Order.status, Order.hold_reason, Order.hold_until,
@@ -121,8 +123,6 @@ async def ship_order(number: str, *, carrier: str, tracking_number: str, service
 async def _ship(number: str, carrier: Carrier, tracking: str, service: str,
                 requested: dict[int, int] | None, notify: bool, actor: str,
                 shipped_at: datetime | None) -> ShipmentResult:
-    from dashboard.services.fulfilment.picking import check_no_pending_task
-
     order = await load_order(number)
     check_workable(order, "shipped")
     if order["shipping_method"] == ShippingMethod.CLICK_AND_COLLECT:
@@ -176,31 +176,6 @@ async def _ship(number: str, carrier: Carrier, tracking: str, service: str,
                                  locale=order["locale"], order_id=order["id"])
     return ShipmentResult(shipment_id=shipment_id, number=order["number"],
                           fulfilment_status=status)
-
-
-# --- bulk: one transaction, a report per order ------------------------------------------------
-
-async def ship_many(rows: list[BulkShipRow], *, notify_customer: bool, actor: str) -> BulkResult:
-    """Ship every listed order whole (what can leave now), in ONE transaction.
-
-    Each row is checked on its own before anything of it is written; a row that cannot
-    ship is skipped with its reason and the others ship. An order listed twice ships once.
-    """
-    result = BulkResult()
-    checked: list[tuple[BulkShipRow, Carrier, str]] = []
-    for row in rows:
-        try:
-            carrier, tracking = validate_tracking(row.carrier, row.tracking_number)
-        except ValidationFailed as exc:
-            result.skip(row.number, "; ".join(exc.fields.values()))
-            continue
-        checked.append((row, carrier, tracking))
-    # Set-based: a few queries for the whole batch (the per-order path took ~8 s for 1,000).
-    from dashboard.services.fulfilment.bulk_shipping import ship_all
-
-    async with write_transaction():
-        await ship_all(checked, notify_customer, actor, result)
-    return result
 
 
 # --- undo (scan-to-ship mistakes) -------------------------------------------------------------

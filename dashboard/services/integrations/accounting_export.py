@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import get_currency_precision
 
 from dashboard.db.tables import Order, OrderLine
-from dashboard.services.orders.listing import OrderFilter, order_clauses
+from dashboard.services.orders import OrderFilter, order_clauses
 
 BATCH_SIZE = 500
 BOM = "\ufeff"

@@ -20,13 +20,13 @@ from dashboard.domain.orders.changes import (
     check_order_changeable, money_after_change, parse_quantity, pay_difference_refusal,
     payment_link, plan_decrease, shipping_price,
 )
-from dashboard.domain.fulfilment.rules import status_from_lines
+from dashboard.domain.fulfilment import status_from_lines
 from dashboard.domain.pricing import line_amounts
 from dashboard.domain.statuses import FulfilmentStatus, PaymentMethod, ShippingMethod
 from dashboard.services import outbox
-from dashboard.services.stock import inventory as stock
+from dashboard.services import stock
 from dashboard.services.history import record_event
-from dashboard.services.fulfilment.picking import note_order_changed
+from dashboard.services.fulfilment import note_order_changed
 from dashboard.settings import get_settings
 
 

@@ -20,6 +20,14 @@ PAGE_SIZE = 50
 CUSTOMER_ORDERS = 100
 
 
+async def get_customer(customer_id: int) -> dict:
+    """The customer's account row. Raises ``NotFound``."""
+    row = await Customer.select().where(Customer.id == customer_id).first()
+    if row is None:
+        raise NotFound("No such customer")
+    return row
+
+
 async def search_customers(q: str, limit: int = PAGE_SIZE) -> list[dict]:
     """Customers matching every word of ``q`` (accents and case ignored), by last name."""
     query = Customer.select(Customer.id, Customer.first_name, Customer.last_name,

@@ -10,7 +10,9 @@ from collections.abc import Mapping
 
 from dashboard.db.tables import Order
 from dashboard.db.transaction import write_transaction
-from dashboard.domain.orders.edits import ORDER_FIELD_GROUPS, changed_fields, clean, validate_order_fields
+from dashboard.domain.orders.edits import (
+    ORDER_FIELD_GROUPS, changed_fields, clean, validate_order_fields,
+)
 from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.search import order_search_text as fold_search_text
 from dashboard.services.orders.field_edits import write_changed_fields

@@ -18,9 +18,11 @@ from piccolo.columns.combination import WhereRaw
 
 from dashboard.db.tables import Order
 from dashboard.db.transaction import is_sqlite
-from dashboard.domain.orders.listing import MIN_TRIGRAM, SORTS, OrderFilter, placed_bounds, search_terms
+from dashboard.domain.orders.listing import (
+    MIN_TRIGRAM, SORTS, OrderFilter, placed_bounds, search_terms,
+)
+from dashboard.domain.returns import ReturnStatus
 from dashboard.domain.statuses import OrderStatus
-from dashboard.services.returns import rma as returns
 from dashboard.settings import get_settings
 
 __all__ = ["COUNT_CAP", "OrderFilter", "OrderPage", "Count", "list_orders", "status_counts",
@@ -123,6 +125,17 @@ async def is_common_search(table: str, q: str) -> bool:
     return int(rows[0]["n"]) > COMMON_SEARCH
 
 
+def returns_in_progress_clause() -> WhereRaw:
+    """Orders with a return authorised and not received yet ("returns in progress")."""
+    return WhereRaw('"orders"."id" IN (SELECT "order" FROM "return_request" WHERE "status" = {})',
+                    ReturnStatus.AUTHORISED.value)
+
+
+def credited_clause():
+    """Orders with at least one credit note ("credited orders")."""
+    return Order.credited_total > 0
+
+
 def order_clauses(f: OrderFilter, common_search: bool = False) -> list:
     """The WHERE clauses of a filter (all ANDed), shared by the page, counts and bulk."""
     clauses = []
@@ -142,9 +155,9 @@ def order_clauses(f: OrderFilter, common_search: bool = False) -> list:
     if f.backordered:
         clauses.append(Order.backordered_quantity > 0)
     if f.returns_in_progress:
-        clauses.append(returns.returns_in_progress_clause())
+        clauses.append(returns_in_progress_clause())
     if f.credited:
-        clauses.append(returns.credited_clause())
+        clauses.append(credited_clause())
     if f.unverified:
         clauses.append(Order.ship_verified_at.is_null() & (Order.shipping_method == "carrier")
                        & Order.status.is_in([OrderStatus.OPEN, OrderStatus.ON_HOLD]))

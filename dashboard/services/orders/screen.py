@@ -39,6 +39,21 @@ class OrderScreen:
     can_ask_difference: bool  # the "email the customer the difference" button
 
 
+async def order_row(number: str) -> dict:
+    """The order's own row, for the panels the screen re-renders one at a time. Raises
+    ``NotFound``."""
+    order = await Order.select().where(Order.number == number).first()
+    if order is None:
+        raise NotFound(f"No order {number}")
+    return order
+
+
+async def order_version(number: str) -> int | None:
+    """The order's version, for the screen's live check; None when there is no such order."""
+    row = await Order.select(Order.version).where(Order.number == number).first()
+    return None if row is None else row["version"]
+
+
 async def order_screen(number: str) -> OrderScreen:
     """The order and all around it. Raises ``NotFound`` for an unknown number."""
     order = await Order.select().where(Order.number == number).first()

@@ -18,11 +18,12 @@ from dashboard.db.tables import Order, OrderEvent
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.payments import deadlines as rules
 from dashboard.domain.errors import InvalidTransition, StaleVersion
-from dashboard.domain.orders.intake import NotCancellable
+from dashboard.domain.orders import NotCancellable
 from dashboard.domain.statuses import OrderStatus, PaymentMethod, PaymentStatus
 from dashboard.services.history import record_event
-from dashboard.services.orders.intake import cancel_order
+from dashboard.services.orders import cancel_order
 from dashboard.services.outbox import queue_email
+from dashboard.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -35,26 +36,12 @@ COLUMNS = (Order.id, Order.number, Order.status, Order.payment_status, Order.pay
 
 
 def deadline_policy() -> rules.DeadlinePolicy:
-    from dashboard.settings import get_settings
-
-    s = get_settings()
-    return rules.DeadlinePolicy(
-        card_minutes=s.card_payment_minutes, bank_transfer_days=s.bank_transfer_payment_days,
-        cheque_days=s.cheque_payment_days,
-        reminder_lead=timedelta(hours=s.payment_reminder_hours),
-        country=s.holidays_country, timezone=s.timezone)
+    return rules.DeadlinePolicy.from_settings(get_settings())
 
 
 def payment_deadline(order_row: dict) -> datetime | None:
-    """When this order will be cancelled if still unpaid; None if it never will be.
-
-    For screens (countdown): needs ``status``, ``payment_status``, ``payment_method`` and
-    ``placed_at`` in the row.
-    """
-    if not rules.is_cancellable_unpaid(order_row["status"], order_row["payment_status"]):
-        return None
-    return rules.payment_deadline(order_row["payment_method"], order_row["placed_at"],
-                                  deadline_policy())
+    """When this order will be cancelled if still unpaid; None if it never will be."""
+    return rules.order_deadline(order_row, deadline_policy())
 
 
 @dataclass(frozen=True)

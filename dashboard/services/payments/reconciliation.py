@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from dashboard.db.tables import BankStatement, BankStatementLine, Order, Payment
 from dashboard.db.transaction import is_sqlite, write_transaction
-from dashboard.domain.payments.bank_statements import StatementEntry, new_entries, parse_statement, reference_tokens
+from dashboard.domain.payments.bank_statements import (
+    StatementEntry, new_entries, parse_statement, reference_tokens,
+)
 from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
 from dashboard.domain.search import fold
 from dashboard.domain.statuses import OrderStatus, PaymentStatus

@@ -19,8 +19,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from dashboard.components.i18n import DEFAULT_LOCALE
-from dashboard.domain.printing.documents import BATCH_DOCUMENTS, BATCH_PAPERS, DocumentKind, document_kind, paper
+from dashboard.components.pdf import renderer
+from dashboard.domain.printing.documents import (
+    BATCH_DOCUMENTS, BATCH_PAPERS, DocumentKind, document_kind, paper,
+)
 from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
+from dashboard.services.printing import document_context
+from dashboard.services.printing.documents import order_document, render_html
 from dashboard.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -105,9 +110,6 @@ async def start_batch(order_numbers: list[str], kind: str, format: str = "a4",
 
 
 async def _documents(batch: Batch) -> list[dict]:
-    from dashboard.services.printing import document_context
-    from dashboard.services.printing.documents import order_document
-
     kind = DocumentKind(batch.kind)
     if kind is DocumentKind.PICK_LIST:
         doc = await document_context.pick_list(batch.order_numbers)
@@ -127,9 +129,6 @@ async def _documents(batch: Batch) -> list[dict]:
 
 
 async def _run(batch: Batch) -> None:
-    from dashboard.components.pdf import renderer
-    from dashboard.services.printing.documents import render_html
-
     try:
         documents = await _documents(batch)
         if batch.status == "cancelled":

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
-from dashboard.db.tables import Order, OrderLine, Payment, Shipment
+from dashboard.db.tables import Order, OrderLine, Payment, ReturnLine, ReturnRequest, Shipment
 from dashboard.domain.printing.documents import DocumentKind, bin_sort_key, vat_breakdown
 from dashboard.domain.errors import NotFound
 from dashboard.domain.pricing import vat_included_tax
@@ -163,3 +163,31 @@ async def pick_list(order_numbers: list[str]) -> dict:
             "orders": sorted(numbers.values()), "bins": grouped,
             "units": sum(p["quantity"] for b in grouped for p in b["products"]),
             "printed_at": _iso(datetime.now().astimezone())}
+
+
+async def return_slip(number: str, rma: str) -> dict:
+    """What the return slip prints: the RMA (with its barcode), what comes back and why,
+    and where to send it. Raises ``NotFound``."""
+    order = await load_order(number)
+    request = await ReturnRequest.select(
+        ReturnRequest.id, ReturnRequest.rma_number, ReturnRequest.kind,
+        ReturnRequest.created_at).where(
+        (ReturnRequest.order == order["id"]) & (ReturnRequest.rma_number == rma)).first()
+    if request is None:
+        raise NotFound(f"No return {rma} on this order")
+    lines = await ReturnLine.select(
+        ReturnLine.quantity, ReturnLine.reason, ReturnLine.replacement_quantity,
+        ReturnLine.order_line.sku.as_alias("sku"), ReturnLine.order_line.name.as_alias("name"),
+        ReturnLine.replacement_product.sku.as_alias("replacement_sku"),
+    ).where(ReturnLine.return_request == request["id"]).order_by(ReturnLine.id)
+    return {
+        "kind": "return-slip", "title": "Return slip", "seller": seller(),
+        "order": order_header(order),
+        "customer": customer_block(order),
+        "rma": {"number": request["rma_number"], "kind": request["kind"],
+                "created_at": request["created_at"].isoformat()},
+        "lines": [{"sku": ln["sku"], "name": ln["name"], "quantity": ln["quantity"],
+                   "reason": ln["reason"], "replacement_sku": ln["replacement_sku"],
+                   "replacement_quantity": ln["replacement_quantity"]}
+                  for ln in lines],
+    }

@@ -13,12 +13,14 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from dashboard.components.i18n import DEFAULT_LOCALE
+from dashboard.components.pdf import renderer
 from dashboard.components.printing import render_documents_html
 from dashboard.db.tables import CreditNote, Invoice, Order, Surcharge
 from dashboard.db.transaction import is_sqlite, write_transaction
 from dashboard.domain.printing.documents import (
-    DocumentKind, Paper, SequenceKind, check_credit_note_exists, check_delivery_note_allowed,
-    check_invoice_allowed, check_receipt_allowed, document_number, paper,
+    EMAILED_DOCUMENTS, DocumentKind, Paper, SequenceKind, check_credit_note_exists,
+    check_delivery_note_allowed, check_invoice_allowed, check_receipt_allowed, document_kind,
+    document_number, paper,
 )
 from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.pricing import vat_included_tax
@@ -225,9 +227,7 @@ async def order_document(order_number: str, kind: DocumentKind, *, actor: str = 
     if kind is DocumentKind.INVOICE and invoice:
         return await _issued_invoice(order_number, invoice)
     if kind is DocumentKind.RETURN_SLIP:
-        from dashboard.services.returns.rma import return_slip
-
-        return await return_slip(order_number, rma or "")
+        return await ctx.return_slip(order_number, rma or "")
     if kind is DocumentKind.INVOICE:
         invoice = await issue_invoice(order_number, actor)
         return invoice["snapshot"]
@@ -254,8 +254,6 @@ def render_html(documents: list[dict], sheet: Paper, locale: str | None = None) 
 async def render_document_html(order_number: str, kind: str, format: str = "a4", *,
                                actor: str = "system", credit_note: str | None = None,
                                invoice: str | None = None, rma: str | None = None) -> str:
-    from dashboard.domain.printing.documents import EMAILED_DOCUMENTS, document_kind
-
     doc = await order_document(order_number, document_kind(kind, EMAILED_DOCUMENTS),
                                actor=actor, credit_note=credit_note, invoice=invoice, rma=rma)
     return render_html([doc], paper(format))
@@ -269,8 +267,6 @@ async def render_document_pdf(order_number: str, kind: str, format: str = "a4", 
     Raises ``PdfUnavailable`` when Chromium is not installed, plus the refusals of
     ``order_document``.
     """
-    from dashboard.components.pdf import renderer
-
     html = await render_document_html(order_number, kind, format, actor=actor,
                                       credit_note=credit_note, invoice=invoice, rma=rma)
     return await renderer().pdf(html, paper(format))

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import ValidationFailed
 from dashboard.domain.returns.rules import MONEY_BACK, RefundMethod, check_credit
-from dashboard.services.printing import documents
-from dashboard.services.payments import money as payments
+from dashboard.services import printing
+from dashboard.services import payments
 from dashboard.services.history import record_event
 from dashboard.services.outbox import queue_email, queue_webhook
 
@@ -47,7 +47,7 @@ async def issue_credit(number: str, *, amount: int, lines: list[dict] | None = N
                        send_email: bool = True) -> CreditOutcome:
     """Credit ``amount`` on an order and record how it goes back to the customer.
 
-    ``lines`` (as ``documents.issue_credit_note`` takes them) default to one line named by
+    ``lines`` (as ``printing.issue_credit_note`` takes them) default to one line named by
     ``reason``. Refused (``ValidationFailed``) when the amount is not positive or more than
     paid minus already credited, the method is unknown, a card refund has no reference, or
     that reference was already recorded; ``NotFound`` for an unknown order;
@@ -59,7 +59,7 @@ async def issue_credit(number: str, *, amount: int, lines: list[dict] | None = N
         order = await payments.load_order(number)
         method = check_credit(amount, refund_method, refund_ref, paid_total=order["paid_total"],
                               credited_total=order["credited_total"])
-        note = await documents.issue_credit_note(
+        note = await printing.issue_credit_note(
             number, amount=amount, lines=lines or amount_lines(amount, reason or "Credit"),
             reason=reason, return_request_id=return_request_id, refund_method=method,
             refund_ref=refund_ref, actor=actor)

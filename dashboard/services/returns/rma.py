@@ -30,23 +30,23 @@ from dashboard.db.tables import (
 )
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import InsufficientStock, NotFound, StaleVersion, ValidationFailed
-from dashboard.domain.printing.numbering import rma_number
+from dashboard.domain.printing import rma_number
 from dashboard.domain.pricing import line_amounts
 from dashboard.domain.returns.rules import (
     Condition, LineState, Receipt, ReturnItem, ReturnKind, ReturnRefused, ReturnStatus,
     check_receipt, check_return, creditable, fulfilment_after_return,
 )
 from dashboard.domain.statuses import OrderStatus, check_transition
-from dashboard.domain.stock.allocation import Reservation
+from dashboard.domain.stock import Reservation
 from dashboard.services.returns import credits
-from dashboard.services.printing import document_context
-from dashboard.services.payments import money as payments
-from dashboard.services.stock import inventory as stock
-from dashboard.services.printing.documents import fiscal_year
+from dashboard.services import printing
+from dashboard.services import payments
+from dashboard.services import stock
+from dashboard.services.printing import fiscal_year
 from dashboard.services.history import record_event
-from dashboard.services.orders.intake import get_order
+from dashboard.services.order_feed import get_order
 from dashboard.services.outbox import queue_email, queue_webhook
-from dashboard.services.printing.sequences import next_value
+from dashboard.services.printing import next_value
 
 RMA_SEQUENCE_KIND = "rma"
 
@@ -132,26 +132,13 @@ async def returns_of(order_id: int) -> list[dict]:
 
 async def return_detail(number: str, rma: str) -> tuple[dict, dict]:
     """(order, return request with lines and credit notes). Raises ``NotFound``."""
-    order = await document_context.load_order(number)
+    order = await printing.load_order(number)
     request = await _request(order["id"], rma)
     request["lines"] = await _return_lines(request["id"])
     request["credit_notes"] = await CreditNote.select(
         CreditNote.number, CreditNote.amount, CreditNote.refund_method).where(
         CreditNote.return_request == request["id"])
     return order, request
-
-
-# --- list filters (the orders workspace uses these) -------------------------------------------
-
-def returns_in_progress_clause() -> WhereRaw:
-    """Orders with a return authorised and not received yet ("returns in progress")."""
-    return WhereRaw('"orders"."id" IN (SELECT "order" FROM "return_request" WHERE "status" = {})',
-                    ReturnStatus.AUTHORISED.value)
-
-
-def credited_clause():
-    """Orders with at least one credit note ("credited orders")."""
-    return Order.credited_total > 0
 
 
 async def returns_in_progress_order_ids() -> list[int]:
@@ -414,21 +401,3 @@ async def credit_return(number: str, rma: str, *, refund_method: str, refund_ref
             reason=f"Return {rma}", refund_method=refund_method, refund_ref=refund_ref,
             return_request_id=request["id"], actor=actor)
 
-
-# --- the return slip -------------------------------------------------------------------------
-
-async def return_slip(number: str, rma: str) -> dict:
-    """What the return slip prints: the RMA (with its barcode), what comes back and why,
-    and where to send it. Raises ``NotFound``."""
-    order, request = await return_detail(number, rma)
-    return {
-        "kind": "return-slip", "title": "Return slip", "seller": document_context.seller(),
-        "order": document_context.order_header(order),
-        "customer": document_context.customer_block(order),
-        "rma": {"number": request["rma_number"], "kind": request["kind"],
-                "created_at": request["created_at"].isoformat()},
-        "lines": [{"sku": ln["sku"], "name": ln["name"], "quantity": ln["quantity"],
-                   "reason": ln["reason"], "replacement_sku": ln["replacement_sku"],
-                   "replacement_quantity": ln["replacement_quantity"]}
-                  for ln in request["lines"]],
-    }

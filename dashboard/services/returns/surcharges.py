@@ -16,10 +16,10 @@ from dashboard.db.tables import Invoice, Surcharge
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.returns.rules import ReturnRefused, check_surcharge
 from dashboard.domain.statuses import OrderStatus
-from dashboard.services.printing import documents
-from dashboard.services.payments import money as payments
+from dashboard.services import printing
+from dashboard.services import payments
 from dashboard.services.history import record_event
-from dashboard.services.payments.money import format_minor
+from dashboard.services.payments import format_minor
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ async def add_surcharge(number: str, *, kind: str, amount: int, reason: str,
         supplementary = None
         if await Invoice.exists().where((Invoice.order == order["id"])
                                         & (Invoice.kind == "invoice")):
-            invoice = await documents.issue_supplementary_invoice(number, [surcharge_id], actor)
+            invoice = await printing.issue_supplementary_invoice(number, [surcharge_id], actor)
             supplementary = invoice["number"]
         await record_event(order["id"], "surcharge.added",
                            f"Surcharge of {format_minor(amount, order['currency'])}: {reason}",
