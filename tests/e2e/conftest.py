@@ -91,3 +91,21 @@ async def staff_page(browser, server_url):
     yield _open
     for context in contexts:
         await context.close()
+
+
+async def open_signed_in(browser, server_url, username: str, *, viewport: dict,
+                         locale: str = "fr-FR", phone: bool = False,
+                         init_script: str | None = None):
+    """A new browser context signed in as ``username`` (password ``PASSWORD``), on the page
+    the role lands on; returns ``(context, page)``; the caller closes the context."""
+    context = await browser.new_context(viewport=viewport, base_url=server_url, locale=locale,
+                                        has_touch=phone, is_mobile=phone)
+    if init_script:
+        await context.add_init_script(init_script)
+    page = await context.new_page()
+    await page.goto("/login")
+    await page.fill("input[name=username]", username)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(lambda url: "/login" not in url)
+    return context, page
