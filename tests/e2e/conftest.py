@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -25,11 +26,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
-    """The app served by its own command, on the same database as the tests."""
+@contextmanager
+def serving(**extra_env: str):
+    """``dashboard serve`` on a free port over the test database, with ``extra_env`` set;
+    yields its URL and stops it at the end of the block."""
     port = _free_port()
-    env = {**os.environ, "DASHBOARD_WORKER": "off"}
+    env = {**os.environ, "DASHBOARD_WORKER": "off", **extra_env}
     process = subprocess.Popen(
         [sys.executable, "-m", "dashboard", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -46,12 +48,21 @@ def server_url():
     else:
         process.terminate()
         raise RuntimeError("server did not answer /healthz in 20 s")
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """The app served by its own command, on the same database as the tests."""
+    with serving() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
