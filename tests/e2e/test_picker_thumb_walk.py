@@ -89,6 +89,7 @@ async def test_pick_to_completion_with_one_thumb(browser, server_url):
         await page.wait_for_selector("#complete")
         await page.wait_for_function("n => window.__signals.length > n", arg=before)
         assert "Liste de préparation terminée" in await page.inner_text("#complete")
+        assert await page.inner_text(".progress-text") == "3 / 3 · Terminée"
         assert await page.evaluate("document.activeElement.id") == "scan"
         assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         await screenshot(page, "picker-thumb-complete")
