@@ -25,6 +25,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 
+_PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -44,7 +46,7 @@ class ProviderProcess:
     def __enter__(self) -> str:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.oidc_provider", str(self.port), str(self.max_age)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=_PROJECT_ROOT)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
