@@ -23,6 +23,7 @@ from dashboard.views.api_meta import whoami
 from dashboard.components.pdf import chromium_lifespan
 from dashboard.views.api import ApiController
 from dashboard.views.auth import AuthController
+from dashboard.views.oidc import SingleSignOnController
 from dashboard.views.customers import CustomersController
 from dashboard.views.documents import OrderDocumentsController, PrintController
 from dashboard.views.labels import OrderLabelsController, PrintJobsController
@@ -83,6 +84,7 @@ def create_app() -> Litestar:
         route_handlers=[
             ApiController,
             AuthController,
+            SingleSignOnController,
             OrdersController,
             OrderScreenController,
             OrderChangesController,

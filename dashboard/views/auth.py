@@ -24,26 +24,33 @@ def home_url(role: str) -> str:
     return "/" + HOME_AREA[Role(role)].value
 
 
-def _safe_next(value: str | None) -> str | None:
+def safe_next(value: str | None) -> str | None:
     """Only same-site paths: never redirect a signed-in user to another host."""
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
     return None
 
 
+def session_cookie(token: str) -> Cookie:
+    """The session cookie, the same for local and single sign-on."""
+    return Cookie(key=SESSION_COOKIE, value=token, httponly=True, samesite="lax",
+                  max_age=get_settings().session_idle_minutes * 60, path="/")
+
+
 class AuthController(Controller):
     @get("/login")
     async def login_form(self, request: Request, next: FromQuery[str | None] = None) -> Template:
         current_locale.set(anonymous_locale(request))
-        return Template("pages/auth/login.html", context={"error": None, "username": "",
-                                                          "next": _safe_next(next) or ""})
+        return Template("pages/auth/login.html", context={
+            "error": None, "username": "", "next": safe_next(next) or "",
+            "single_sign_on": get_settings().oidc_enabled})
 
     @post("/login")
     async def login(self, request: Request) -> Response:
         current_locale.set(anonymous_locale(request))
         form = await request.form()
         username = str(form.get("username", ""))
-        next_url = _safe_next(str(form.get("next", "")))
+        next_url = safe_next(str(form.get("next", "")))
         try:
             token, user = await auth.sign_in(username, str(form.get("password", "")),
                                              request.headers.get("user-agent", ""))
@@ -54,17 +61,16 @@ class AuthController(Controller):
         except AuthenticationFailed:
             return self._form_again(username, next_url, _("Wrong user name or password."), 401)
         target = next_url if next_url and user.role != Role.PICKER else home_url(user.role)
-        max_age = get_settings().session_idle_minutes * 60
         response = Redirect(target, status_code=303)
-        response.cookies.append(Cookie(key=SESSION_COOKIE, value=token, httponly=True,
-                                       samesite="lax", max_age=max_age, path="/"))
+        response.cookies.append(session_cookie(token))
         response.headers["HX-Redirect"] = target
         return response
 
     @staticmethod
     def _form_again(username: str, next_url: str | None, error: str, status: int) -> Template:
         return Template("pages/auth/login.html", status_code=status,
-                        context={"error": error, "username": username, "next": next_url or ""})
+                        context={"error": error, "username": username, "next": next_url or "",
+                                 "single_sign_on": get_settings().oidc_enabled})
 
     @post("/logout", guards=[staff_guard])
     async def logout(self, request: Request) -> Response:
@@ -80,7 +86,7 @@ class AuthController(Controller):
         locale = normalise_locale(str(form.get("locale", "")))
         if locale:
             await auth.set_locale(request.user.id, locale)
-        back = _safe_next(request.headers.get("hx-current-url-path")) or _safe_next(
+        back = safe_next(request.headers.get("hx-current-url-path")) or safe_next(
             str(form.get("next", ""))) or home_url(request.user.role)
         response = Redirect(back, status_code=303)
         if locale:

@@ -23,6 +23,8 @@ from dashboard.views.security import area_guard
 
 async def _pick_answer(request: Request, number: str, outcome: dict | None = None,
                        status: int = 200, headers: dict | None = None) -> Response:
+    if outcome is not None:  # the fragment reads every key (refusals, shorts, tasks too)
+        outcome = {"replayed": False, **outcome}
     context = {**await picking.pick_list_view(number), "outcome": outcome,
                "scan_id": uuid.uuid4().hex}
     if is_htmx(request):

@@ -10,6 +10,7 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 
@@ -34,6 +35,18 @@ class StaffSession(Table, tablename="staff_session"):
     last_seen_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(index=True)
     user_agent = Varchar(length=300, default="")
+
+
+class ExternalIdentity(Table, tablename="staff_external_identity"):
+    """A person of the shop's OpenID Connect provider (issuer + subject) linked to a local
+    account; the account's role is refreshed from the provider at each sign-in."""
+
+    issuer = Varchar(length=500)
+    subject = Varchar(length=255)
+    user = ForeignKey(StaffUser, on_delete=OnDelete.cascade, index=True, null=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_login_at = Timestamptz(null=True, default=None)
+    one_link_per_person = Unique(["issuer", "subject"])
 
 
 class LoginThrottle(Table, tablename="login_throttle"):

@@ -224,6 +224,8 @@ async def _earlier_scan(client_scan_id: str) -> ScanOutcome | None:
 async def _scan(number: str, client_scan_id: str, code: str, quantity: int,
                 actor: str) -> ScanOutcome:
     pick_list = await _pick_list(number)
+    if pick_list["status"] == "completed":  # the picker's own words, shown on the phone
+        raise NotAllowed("This pick list is complete: nothing more to scan")
     if pick_list["status"] != OPEN:
         raise NotAllowed(f"Pick list {number} is {pick_list['status']}")
     rows = await _lines(pick_list["id"])

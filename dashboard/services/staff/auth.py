@@ -136,19 +136,27 @@ async def sign_in(username: str, password: str, user_agent: str = "") -> tuple[s
     async with write_transaction():
         if throttle:
             await LoginThrottle.delete().where(LoginThrottle.id == throttle.id)
-        token = secrets.token_urlsafe(32)
-        from dashboard.settings import get_settings
-
-        idle = timedelta(minutes=get_settings().session_idle_minutes)
-        await StaffSession.insert(StaffSession(
-            token_hash=_sha256(token), user=user.id, created_at=now, last_seen_at=now,
-            expires_at=now + idle, user_agent=user_agent[:300]))
-        await StaffUser.update({StaffUser.last_login_at: now}).where(StaffUser.id == user.id)
+        token = await open_session(user.id, user_agent, now)
     log.info("signed in: %s", user.username)
-    return token, _identity(user)
+    return token, identity_of(user)
 
 
-def _identity(user: StaffUser) -> StaffIdentity:
+async def open_session(user_id: int, user_agent: str, now: datetime) -> str:
+    """Write a new session row for ``user_id`` inside the caller's write transaction and
+    return its token (only the hash is stored). Local and single sign-on share it, so
+    both kinds of sign-in give the very same session."""
+    from dashboard.settings import get_settings
+
+    token = secrets.token_urlsafe(32)
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    await StaffSession.insert(StaffSession(
+        token_hash=_sha256(token), user=user_id, created_at=now, last_seen_at=now,
+        expires_at=now + idle, user_agent=user_agent[:300]))
+    await StaffUser.update({StaffUser.last_login_at: now}).where(StaffUser.id == user_id)
+    return token
+
+
+def identity_of(user: StaffUser) -> StaffIdentity:
     return StaffIdentity(id=user.id, username=user.username, display_name=user.display_name,
                          role=user.role, locale=user.locale)
 
