@@ -23,6 +23,7 @@ from dashboard.views.api_meta import whoami
 from dashboard.components.pdf import chromium_lifespan
 from dashboard.views.api import ApiController
 from dashboard.views.auth import AuthController
+from dashboard.views.oidc import SingleSignOnController
 from dashboard.views.customers import CustomersController
 from dashboard.views.documents import (
     OrderDocumentsController,
@@ -66,7 +67,7 @@ async def _database(_: Litestar) -> AsyncIterator[None]:
 @asynccontextmanager
 async def _webhook_endpoints(_: Litestar) -> AsyncIterator[None]:
     """Outgoing webhook endpoints come from DASHBOARD_WEBHOOK_ENDPOINTS: synced at start-up."""
-    from dashboard.services.webhook_endpoints import sync_from_settings
+    from dashboard.services.integrations.webhook_endpoints import sync_from_settings
 
     await sync_from_settings()
     yield
@@ -91,6 +92,7 @@ def create_app() -> Litestar:
         route_handlers=[
             ApiController,
             AuthController,
+            SingleSignOnController,
             OrdersController,
             OrderScreenController,
             OrderChangesController,

@@ -23,11 +23,12 @@ from dashboard.components.i18n import gettext as _
 from dashboard.components.pdf import PdfUnavailable, renderer
 from dashboard.components.printing import render_documents_html
 from dashboard.components.templating import build_environment
-from dashboard.domain.documents import BATCH_DOCUMENTS, BATCH_PAPERS, document_kind, paper
+from dashboard.domain.printing.documents import BATCH_DOCUMENTS, BATCH_PAPERS, document_kind, paper
 from dashboard.domain.errors import NotFound
-from dashboard.domain.roles import Area, can_access
-from dashboard.services import document_context, print_batches
-from dashboard.services.documents import order_document, render_html
+from dashboard.domain.staff.roles import Area, can_access
+from dashboard.services.printing import document_context
+from dashboard.services.printing import batches as print_batches
+from dashboard.services.printing.documents import order_document, render_html
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 

@@ -12,9 +12,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from dashboard.domain.errors import NotFound
-from dashboard.domain.roles import Area
-from dashboard.services import printing
-from dashboard.services.picking import check_label_allowed
+from dashboard.domain.staff.roles import Area
+from dashboard.services.printing import labels as printing
+from dashboard.services.fulfilment.picking import check_label_allowed
 from dashboard.views.documents import any_area_guard, split_name
 from dashboard.views.errors import is_htmx
 

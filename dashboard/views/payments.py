@@ -18,10 +18,11 @@ from dashboard.domain.numbers import (
     currency_decimals,
     parse_money,
 )
-from dashboard.domain.roles import Area
-from dashboard.services import payments, reconciliation
-from dashboard.services.order_currency import currencies_of
-from dashboard.services.payment_queries import payment_queue
+from dashboard.domain.staff.roles import Area
+from dashboard.services.orders.currency import currencies_of
+from dashboard.services.payments import money as payments
+from dashboard.services.payments import reconciliation
+from dashboard.services.payments.queue import payment_queue
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 

@@ -15,15 +15,10 @@ from litestar.response import Redirect, Response, Template
 
 from dashboard.components.i18n import current_locale
 from dashboard.components.printing import render_documents_html
-from dashboard.domain.documents import DocumentKind, paper
+from dashboard.domain.printing.documents import DocumentKind, paper
 from dashboard.domain.errors import DomainError, InsufficientStock, NotFound, ValidationFailed
-from dashboard.domain.returns import (
-    VAT_RATES_BP,
-    Receipt,
-    RefundMethod,
-    ReturnItem,
-    ReturnReason,
-    SurchargeKind,
+from dashboard.domain.returns.rules import (
+    VAT_RATES_BP, Receipt, RefundMethod, ReturnItem, ReturnReason, SurchargeKind,
 )
 from dashboard.domain.numbers import (
     MAX_CREDIT,
@@ -34,11 +29,14 @@ from dashboard.domain.numbers import (
     parse_count,
     parse_money,
 )
-from dashboard.domain.orders import MAX_QUANTITY
-from dashboard.domain.roles import Area, can_access
-from dashboard.services import credits, document_context, returns, surcharges
-from dashboard.services.order_currency import currency_of
-from dashboard.services.documents import order_document, render_html
+from dashboard.domain.orders.intake import MAX_QUANTITY
+from dashboard.domain.staff.roles import Area, can_access
+from dashboard.services.returns import credits
+from dashboard.services.printing import document_context
+from dashboard.services.returns import rma as returns
+from dashboard.services.returns import surcharges
+from dashboard.services.printing.documents import order_document, render_html
+from dashboard.services.orders.currency import currency_of
 from dashboard.views.documents import html_response, pdf_response, split_name
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard

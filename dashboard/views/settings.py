@@ -8,8 +8,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from dashboard.domain.errors import DomainError, ValidationFailed
-from dashboard.domain.roles import Area
-from dashboard.services import auth, webhook_endpoints
+from dashboard.domain.staff.roles import Area
+from dashboard.services.integrations import webhook_endpoints
+from dashboard.services.staff import auth
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 

@@ -15,9 +15,9 @@ from litestar.response import Redirect, Response, Template
 
 from dashboard.domain.errors import ValidationFailed
 from dashboard.domain.numbers import parse_count
-from dashboard.domain.stock import MAX_STOCK_QUANTITY
-from dashboard.domain.roles import Area
-from dashboard.services import stock
+from dashboard.domain.staff.roles import Area
+from dashboard.domain.stock.allocation import MAX_STOCK_QUANTITY
+from dashboard.services.stock import inventory as stock
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 

@@ -94,14 +94,14 @@ def test_quantity_bounds_and_default():
 @pytest.mark.parametrize("text", ["1e9", "1_000", "١٢", "inf", "nan", "1e400", "NaN", "-inf",
                                   "999999999999"])
 def test_bank_statement_amounts_refuse_what_decimal_would_take(text):
-    from dashboard.domain.bank_statements import parse_amount
+    from dashboard.domain.payments.bank_statements import parse_amount
 
     with pytest.raises(ValueError):
         parse_amount(text)
 
 
 def test_bank_statement_amounts_still_read_bank_formats():
-    from dashboard.domain.bank_statements import parse_amount
+    from dashboard.domain.payments.bank_statements import parse_amount
 
     assert parse_amount("1 234,56") == 123456 and parse_amount("-12,00 €") == -1200
     assert parse_amount("1,234.56") == 123456

@@ -67,7 +67,7 @@ async def test_the_sign_in_page_refuses_a_hostile_next(target, client):
 
 @pytest.mark.parametrize("target", HOSTILE_NEXT)
 async def test_signing_in_with_a_hostile_next_never_redirects_there(target, client):
-    from dashboard.services.auth import create_user
+    from dashboard.services.staff.auth import create_user
     from tests.conftest import PASSWORD, csrf_token
 
     await create_user("anne", "back_office", PASSWORD)
@@ -80,7 +80,7 @@ async def test_signing_in_with_a_hostile_next_never_redirects_there(target, clie
 
 
 async def test_a_safe_next_still_brings_the_user_back(client):
-    from dashboard.services.auth import create_user
+    from dashboard.services.staff.auth import create_user
     from tests.conftest import PASSWORD, csrf_token
 
     await create_user("anne", "back_office", PASSWORD)

@@ -7,7 +7,7 @@ from the raw query string (the orders filters), plus one nobody declares.
 
 import pytest
 
-from dashboard.domain.listing import OrderFilter
+from dashboard.domain.orders.listing import OrderFilter
 from tests.factories import make_order
 from tests.hardening.routes import routes
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from dashboard.db.tables import SignInThrottle
-from dashboard.services.auth import create_user
+from dashboard.services.staff.auth import create_user
 from tests.conftest import PASSWORD, sign_in
 
 
@@ -34,7 +34,7 @@ async def browser_at(app):
 async def test_failures_from_elsewhere_do_not_lock_the_owner_out(browser_at, caplog):
     await create_user("anne", "back_office", PASSWORD)
     attacker = await browser_at("203.0.113.66")
-    caplog.set_level(logging.WARNING, logger="dashboard.services.auth")
+    caplog.set_level(logging.WARNING, logger="dashboard.services.staff.auth")
     answers = [(await sign_in(attacker, "anne", f"guess-{i}")).status_code for i in range(9)]
     assert answers[:5] == [401] * 5 and 429 in answers[5:]
     assert (await sign_in(attacker, "anne")).status_code == 429  # even the right password
@@ -84,7 +84,7 @@ async def test_an_admin_unlocks_an_account_from_the_settings_screen(browser_at, 
     assert page.status_code == 200
     assert 'data-account="anne"' in page.text and "203.0.113.66" in page.text
     assert "Débloquer" in page.text
-    caplog.set_level(logging.WARNING, logger="dashboard.services.auth")
+    caplog.set_level(logging.WARNING, logger="dashboard.services.staff.auth")
     done = await client.post("/settings/sign-in/unlock", data={"username": "anne"})
     assert done.status_code == 200 and "Compte anne débloqué" in done.text
     assert 'data-account="anne"' not in done.text

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 from dashboard.db.tables import SignInThrottle, StaffSession
-from dashboard.services.auth import create_user
+from dashboard.services.staff.auth import create_user
 from tests.conftest import PASSWORD, csrf_token, sign_in
 
 

@@ -37,6 +37,18 @@ class StaffSession(Table, tablename="staff_session"):
     user_agent = Varchar(length=300, default="")
 
 
+class ExternalIdentity(Table, tablename="staff_external_identity"):
+    """A person of the shop's OpenID Connect provider (issuer + subject) linked to a local
+    account; the account's role is refreshed from the provider at each sign-in."""
+
+    issuer = Varchar(length=500)
+    subject = Varchar(length=255)
+    user = ForeignKey(StaffUser, on_delete=OnDelete.cascade, index=True, null=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_login_at = Timestamptz(null=True, default=None)
+    one_link_per_person = Unique(["issuer", "subject"])
+
+
 class SignInThrottle(Table, tablename="sign_in_throttle"):
     """Failed sign-ins per account name (known or not) AND client address, for the
     slow-down: someone guessing from elsewhere cannot lock a colleague out of their desk."""
