@@ -103,3 +103,14 @@ async def test_only_admins_see_or_unlock(role, login_as, client):
     await login_as(role)
     assert (await client.get("/settings/sign-in")).status_code == 403
     assert (await client.post("/settings/sign-in/unlock", data={"username": "x"})).status_code == 403
+
+
+async def test_concurrent_failures_of_one_pair_are_all_counted_without_a_500(browser_at):
+    import asyncio
+
+    attackers = [await browser_at("203.0.113.5") for _ in range(8)]
+    answers = await asyncio.gather(*(sign_in(http, "anne", "guess") for http in attackers))
+    assert all(a.status_code in (401, 429) for a in answers), [a.status_code for a in answers]
+    row = await SignInThrottle.objects().where(SignInThrottle.client == "203.0.113.5").first()
+    refused_unchecked = sum(a.status_code == 429 for a in answers)
+    assert row.failures == 8 - refused_unchecked

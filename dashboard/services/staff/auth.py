@@ -124,19 +124,22 @@ async def sign_in(username: str, password: str, user_agent: str = "",
     ok = ok and user is not None and user.is_active
 
     if not ok:
-        # The failure is recorded (committed) before the refusal is raised.
-        failures = (throttle.failures if throttle else 0) + 1
-        locked_until = lock_after_failure(failures, now)
+        # The failure is recorded (committed) before the refusal is raised. Counted in the
+        # database (insert-if-absent, then +1), so concurrent failures of the same pair
+        # neither collide on the unique pair nor lose a count.
         async with write_transaction():
-            if throttle:
-                await SignInThrottle.update({
-                    SignInThrottle.failures: failures, SignInThrottle.last_failure_at: now,
-                    SignInThrottle.locked_until: locked_until,
-                }).where(SignInThrottle.id == throttle.id)
-            else:
-                await SignInThrottle.insert(SignInThrottle(
-                    username=key, client=client, failures=failures, last_failure_at=now,
-                    locked_until=locked_until))
+            await SignInThrottle.insert(SignInThrottle(
+                username=key, client=client, failures=0, last_failure_at=now)
+            ).on_conflict(target=(SignInThrottle.username, SignInThrottle.client),
+                          action="DO NOTHING")
+            pair = (SignInThrottle.username == key) & (SignInThrottle.client == client)
+            rows = await SignInThrottle.update({
+                SignInThrottle.failures: SignInThrottle.failures + 1,
+                SignInThrottle.last_failure_at: now,
+            }).where(pair).returning(SignInThrottle.failures)
+            failures = rows[0]["failures"]
+            locked_until = lock_after_failure(failures, now)
+            await SignInThrottle.update({SignInThrottle.locked_until: locked_until}).where(pair)
         if locked_until:
             log.warning("sign-in slowed down: %r from %s after %d failures, until %s",
                         key, client, failures, locked_until.isoformat(timespec="seconds"))
