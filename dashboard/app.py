@@ -25,10 +25,15 @@ from dashboard.views.api import ApiController
 from dashboard.views.auth import AuthController
 from dashboard.views.oidc import SingleSignOnController
 from dashboard.views.customers import CustomersController
-from dashboard.views.documents import OrderDocumentsController, PrintController
+from dashboard.views.documents import (
+    OrderDocumentsController,
+    PickListController,
+    PrintController,
+)
 from dashboard.views.labels import OrderLabelsController, PrintJobsController
 from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
+from dashboard.views.input_guard import NulGuardMiddleware
 from dashboard.views.order_changes import OrderChangesController
 from dashboard.views.phone_orders import PhoneOrdersController
 from dashboard.views.order_screen import OrderScreenController
@@ -45,6 +50,9 @@ from dashboard.views.security import PUBLIC_PATHS, StaffAuthMiddleware
 from dashboard.views.stock import StockController
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# Machine endpoints authenticate each request themselves (key, signature, Basic), so they
+# carry no CSRF token. Anchored: a staff path that merely contains "/webhooks/" is not one.
+CSRF_EXEMPT_PATHS = ["^/api/", "^/webhooks/", "^/integrations/"]
 
 
 @asynccontextmanager
@@ -95,6 +103,7 @@ def create_app() -> Litestar:
             ReturnsController,
             PaymentsController,
             OrderDocumentsController,
+            PickListController,
             PrintController,
             OrderLabelsController,
             PrintJobsController,
@@ -110,14 +119,15 @@ def create_app() -> Litestar:
         ],
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,
-        middleware=[DefineMiddleware(StaffAuthMiddleware, exclude=PUBLIC_PATHS)],
+        # The NUL guard runs after sign-in so that its refusal speaks the user's language.
+        middleware=[DefineMiddleware(StaffAuthMiddleware, exclude=PUBLIC_PATHS),
+                    NulGuardMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="csrftoken",
             header_name="x-csrftoken",
             cookie_samesite="lax",
-            # Machine endpoints authenticate each request themselves (key, signature, Basic).
-            exclude=["/api/", "/webhooks/", "/integrations/"],
+            exclude=CSRF_EXEMPT_PATHS,
         ),
         template_config=TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(build_environment())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import FromQuery
@@ -20,15 +22,33 @@ from dashboard.views.security import (
 )
 
 
+def _bad_next_message() -> str:
+    """Read in the language of the request, so built when answering."""
+    return _("The address to come back to after signing in was refused: sign in, you will "
+             "land on your home page.")
+
+
 def home_url(role: str) -> str:
     return "/" + HOME_AREA[Role(role)].value
 
 
+# A path on this site: "/" then printable ASCII (no space, tab, CR, LF or NUL), not "//"
+# or "/\\" (other hosts to a browser), no backslash, no percent-encoded control character.
+_SAFE_NEXT = re.compile(r"/(?![/\\])[\x21-\x7e]*")
+_ENCODED_CONTROL = re.compile(r"%(?:[01][0-9a-f]|7f)", re.IGNORECASE)
+
+
 def safe_next(value: str | None) -> str | None:
-    """Only same-site paths: never redirect a signed-in user to another host."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+    """Only same-site paths: never redirect a signed-in user to another host, and never
+    put a line break into the Location header."""
+    if (value and _SAFE_NEXT.fullmatch(value) and "\\" not in value
+            and not _ENCODED_CONTROL.search(value)):
         return value
     return None
+
+
+def _refused_next(value: str | None) -> bool:
+    return bool(value) and safe_next(value) is None
 
 
 def session_cookie(token: str) -> Cookie:
@@ -41,6 +61,8 @@ class AuthController(Controller):
     @get("/login")
     async def login_form(self, request: Request, next: FromQuery[str | None] = None) -> Template:
         current_locale.set(anonymous_locale(request))
+        if _refused_next(next):
+            return self._form_again("", None, _bad_next_message(), 400)
         return Template("pages/auth/login.html", context={
             "error": None, "username": "", "next": safe_next(next) or "",
             "single_sign_on": get_settings().oidc_enabled})
@@ -50,10 +72,13 @@ class AuthController(Controller):
         current_locale.set(anonymous_locale(request))
         form = await request.form()
         username = str(form.get("username", ""))
+        if _refused_next(str(form.get("next", ""))):
+            return self._form_again(username, None, _bad_next_message(), 400)
         next_url = safe_next(str(form.get("next", "")))
         try:
             token, user = await auth.sign_in(username, str(form.get("password", "")),
-                                             request.headers.get("user-agent", ""))
+                                             request.headers.get("user-agent", ""),
+                                             client=request.client.host if request.client else "")
         except TooManyAttempts as exc:
             error = _("Too many failed attempts. Try again in %(seconds)s seconds.") % {
                 "seconds": exc.retry_after_seconds}

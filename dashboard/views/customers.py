@@ -25,7 +25,7 @@ def _account(customer: dict, *, editing=False, values=None, errors=None, conflic
              status=200, headers=None) -> Template:
     return Template("partials/customers/_account.html", status_code=status, headers=headers or {},
                     context={"customer": customer, "editing": editing,
-                             "values": values or customer, "errors": errors or {},
+                             "values": {**customer, **(values or {})}, "errors": errors or {},
                              "conflicts": conflicts or []})
 
 

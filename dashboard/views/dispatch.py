@@ -14,6 +14,8 @@ from litestar.response import Redirect, Response, Template
 from dashboard.domain.fulfilment.carriers import carrier_choices, guess_carrier
 from dashboard.domain.errors import DomainError, ValidationFailed
 from dashboard.domain.fulfilment.rules import parse_bulk_shipments
+from dashboard.domain.numbers import parse_count
+from dashboard.domain.orders.intake import MAX_QUANTITY
 from dashboard.domain.staff.roles import Area
 from dashboard.services.fulfilment import dispatch
 from dashboard.services.fulfilment import bulk_shipping
@@ -59,9 +61,11 @@ class DispatchController(Controller):
         for name, value in values.items():
             if name.startswith("line_"):
                 try:
-                    lines[int(name[5:])] = int(value or 0)
-                except ValueError:
-                    errors[name] = "a whole number"
+                    line_id = parse_count(name[5:], field=name, maximum=2**62)
+                    lines[line_id] = parse_count(value, field=name, maximum=MAX_QUANTITY,
+                                                 default=0)
+                except ValidationFailed as exc:
+                    errors.update(exc.fields)
         try:
             if errors:
                 raise ValidationFailed(errors)

@@ -93,7 +93,9 @@ class OrderDocumentsController(Controller):
         return await pdf_response(render_html([doc], sheet), sheet, f"{name}.pdf", request)
 
 
-class PrintController(Controller):
+class PickListController(Controller):
+    """The one print route a picker reaches: the pick list of the orders they collect."""
+
     path = "/print"
     guards = [any_area_guard(Area.ORDERS, Area.PICKING)]
 
@@ -111,7 +113,14 @@ class PrintController(Controller):
                 "pdf_url": f"/print/pick-list/pick-list.pdf?orders={quote(orders)}&format={sheet.name}"}))
         return await pdf_response(render_html([doc], sheet, locale), sheet, "pick-list.pdf", request)
 
-    @post("/batches", guards=[area_guard(Area.ORDERS)])
+
+class PrintController(Controller):
+    """Batch printing: started from the orders list, so for the roles of the orders area."""
+
+    path = "/print"
+    guards = [area_guard(Area.ORDERS)]
+
+    @post("/batches")
     async def start(self, request: Request) -> Response:
         form = await request.form()
         numbers = [str(v) for v in form.getall("order_numbers", [])]
@@ -147,7 +156,7 @@ class PrintController(Controller):
 
         return ServerSentEvent(events(), headers={"Cache-Control": "no-store"})
 
-    @post("/batches/{batch_id:str}/cancel", guards=[area_guard(Area.ORDERS)], status_code=200)
+    @post("/batches/{batch_id:str}/cancel", status_code=200)
     async def cancel(self, request: Request, batch_id: FromPath[str]) -> Response:
         batch = print_batches.cancel_batch(batch_id)
         if is_htmx(request):

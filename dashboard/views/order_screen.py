@@ -51,7 +51,10 @@ def _panel(group: str, order: dict, *, editing: bool = False, values: dict | Non
            errors: dict | None = None, conflicts: list | None = None, status: int = 200,
            headers: dict | None = None) -> Template:
     template = "partials/orders/_contact.html" if group == "contact" else "partials/orders/_address.html"
-    context = {"order": order, "kind": group, "editing": editing, "values": values or order,
+    # What the form shows: the order's values, overlaid with what was typed (a partial
+    # form leaves the rest as they are rather than failing the template).
+    context = {"order": order, "kind": group, "editing": editing,
+               "values": {**order, **(values or {})},
                "errors": errors or {}, "conflicts": conflicts or [],
                "address_check": addresses.check_order_address(order)}
     return Template(template, context=context, status_code=status, headers=headers or {})

@@ -42,7 +42,7 @@ async def test_walk_a_return_through_the_screens(login_as):
 
 
 async def test_surcharge_form_refuses_absurd_amounts_and_accepts_a_fee(login_as):
-    client = await login_as("back_office")
+    client = await login_as("back_office", locale="fr")  # "4,50" is a French amount
     order = await make_shipped_order()
     bad = await client.post(f"/orders/{order['number']}/surcharges", data={
         "kind": "restocking_fee", "amount": "-3", "reason": "fee", "vat_rate_bp": "2000"})

@@ -37,7 +37,7 @@ from dashboard.db.tables.returns import ReturnLine, ReturnRequest
 from dashboard.db.tables.staff import (
     ApiKey,
     ExternalIdentity,
-    LoginThrottle,
+    SignInThrottle,
     SavedView,
     StaffSession,
     StaffUser,
@@ -58,7 +58,7 @@ TABLE_MODULES = [
 
 __all__ = [
     "Address", "ApiKey", "BankStatement", "BankStatementLine", "CreditNote", "Customer",
-    "DocumentSequence", "ExternalIdentity", "Invoice", "LoginThrottle", "Order", "OrderEvent", "OrderLine",
+    "DocumentSequence", "ExternalIdentity", "Invoice", "SignInThrottle", "Order", "OrderEvent", "OrderLine",
     "OrderNote", "OutboxEmail", "OutboxWebhook", "Payment", "PhoneDraft", "PickList", "PickListLine", "PickTask",
     "PrintJob", "Product", "ReceivedWebhook", "ReturnLine", "ReturnRequest", "SavedView",
     "Scan", "Shipment", "ShipmentLine", "StaffSession", "StaffUser", "Stock",

@@ -49,13 +49,17 @@ class ExternalIdentity(Table, tablename="staff_external_identity"):
     one_link_per_person = Unique(["issuer", "subject"])
 
 
-class LoginThrottle(Table, tablename="login_throttle"):
-    """Failed sign-ins per account name (known or not), for the slow-down."""
+class SignInThrottle(Table, tablename="sign_in_throttle"):
+    """Failed sign-ins per account name (known or not) AND client address, for the
+    slow-down: someone guessing from elsewhere cannot lock a colleague out of their desk."""
 
-    username = Varchar(length=150, unique=True)
+    username = Varchar(length=150)
+    client = Varchar(length=64)
     failures = Integer(default=0)
     last_failure_at = Timestamptz(null=True, default=None)
     locked_until = Timestamptz(null=True, default=None)
+
+    one_row_per_account_and_address = Unique(["username", "client"])
 
 
 class ApiKey(Table, tablename="api_key"):

@@ -19,7 +19,8 @@ from enum import StrEnum
 from dashboard.domain.errors import ValidationFailed
 
 MAX_SCAN_QUANTITY = 999
-_SCAN = re.compile(r"^(?:(\d{1,4})\s*[*xX]\s*)?(\S+)$")
+# ASCII digits only: "٣*EAN" is not a quantity of three.
+_SCAN = re.compile(r"^(?:(\d{1,4})\s*[*xX]\s*)?(\S+)$", re.ASCII)
 
 
 class ScanResult(StrEnum):

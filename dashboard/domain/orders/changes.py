@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from dashboard.domain.orders.edits import Conflict
 from dashboard.domain.errors import DomainError, StaleVersion, ValidationFailed
+from dashboard.domain.numbers import parse_count
 from dashboard.domain.orders.intake import MAX_QUANTITY
 from dashboard.domain.pricing import OrderTotals, balance_due, line_amounts, order_totals
 from dashboard.domain.statuses import OrderStatus, PaymentStatus, ShippingMethod, payment_status_for
@@ -62,15 +63,10 @@ def check_line_changeable(status: str, shipped: int,
 
 
 def parse_quantity(raw: object, *, allow_zero: bool = False) -> int:
-    """A wanted quantity from a form. Raises ``ValidationFailed`` on ``quantity``."""
-    try:
-        quantity = int(str(raw).strip())
-    except (TypeError, ValueError):
-        raise ValidationFailed({"quantity": "a whole number"}) from None
-    lowest = 0 if allow_zero else 1
-    if not lowest <= quantity <= MAX_QUANTITY:
-        raise ValidationFailed({"quantity": f"a whole number from {lowest} to {MAX_QUANTITY}"})
-    return quantity
+    """A wanted quantity from a form (ASCII digits only). Raises ``ValidationFailed`` on
+    ``quantity``."""
+    return parse_count(raw, field="quantity", minimum=0 if allow_zero else 1,
+                       maximum=MAX_QUANTITY)
 
 
 def check_line_not_stale(label: str, seen: int, now: int, wanted: int) -> None:

@@ -65,6 +65,17 @@ def _part(field: str) -> str:
     return field.split("_", 1)[1] if field.startswith(("ship_", "bill_")) else field
 
 
+MISSING_FIELD = "Missing from the form: reload the page and try again."
+
+
+def check_complete(fields: tuple[str, ...], values: Mapping[str, str]) -> None:
+    """An edit form sends every field of its group, empty or not. A field absent from the
+    request (a hand-made or truncated form) is refused rather than read as "erase it"."""
+    missing = {f: MISSING_FIELD for f in fields if f not in values}
+    if missing:
+        raise ValidationFailed(missing, "Some fields are missing from the form")
+
+
 def clean(fields: tuple[str, ...], values: Mapping[str, str]) -> dict[str, str]:
     """Trimmed, single-spaced values; countries upper-cased."""
     cleaned = {}

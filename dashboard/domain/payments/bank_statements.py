@@ -47,13 +47,17 @@ class StatementEntry:
 # --- amounts and dates -------------------------------------------------------------------
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
+_PLAIN_AMOUNT = re.compile(r"-?\d{1,15}(?:\.\d{1,15})?", re.ASCII)
+MAX_STATEMENT_AMOUNT = Decimal(100_000_000)  # in major units: one bank line
 
 
 def parse_amount(text: str) -> int:
     """"1 234,56" / "1234.56" / "1,234.56" / "-12,00 €" -> minor units (cents).
 
     The rightmost of ',' and '.' is the decimal separator when both appear; a separator
-    that appears several times groups thousands.
+    that appears several times groups thousands. What is left must be plain ASCII digits
+    (no exponent, underscore, other scripts' digits, inf or nan) within
+    ``MAX_STATEMENT_AMOUNT``.
     """
     raw = _SPACES.sub("", text or "").replace("€", "").replace("EUR", "")
     if raw.startswith("+"):
@@ -68,10 +72,14 @@ def parse_amount(text: str) -> int:
         raw = raw.replace(",", ".")
     elif raw.count(",") > 1 or raw.count(".") > 1:
         raw = raw.replace(",", "").replace(".", "")
+    if not _PLAIN_AMOUNT.fullmatch(raw):
+        raise ValueError(f"not an amount: {text!r}")
     try:
         value = Decimal(raw)
     except InvalidOperation as exc:
         raise ValueError(f"not an amount: {text!r}") from exc
+    if abs(value) > MAX_STATEMENT_AMOUNT:
+        raise ValueError(f"amount out of range: {text!r}")
     cents = value * 100
     if cents != cents.to_integral_value():
         raise ValueError(f"more than two decimals: {text!r}")

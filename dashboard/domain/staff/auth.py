@@ -1,7 +1,9 @@
 """Sign-in rules: how strong a password must be and how failed attempts slow an account.
 
-The slow-down works per account name (known or not) so that guessing one account's
-password from many addresses is slowed just as much as from one.
+The slow-down works per account name (known or not) AND client address, following the
+OWASP Authentication cheat sheet: growing delays rather than a hard lockout, so that a
+guessing run from one address crawls while the account's owner, signing in from their
+own desk, is not locked out by it. Administrators can clear an account's count.
 """
 
 from __future__ import annotations

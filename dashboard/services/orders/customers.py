@@ -10,7 +10,13 @@ from piccolo.query.functions.aggregate import Count
 
 from dashboard.db.tables import Address, Customer, Order
 from dashboard.db.transaction import write_transaction
-from dashboard.domain.orders.edits import CUSTOMER_FIELDS, changed_fields, clean, validate_customer
+from dashboard.domain.orders.edits import (
+    CUSTOMER_FIELDS,
+    changed_fields,
+    check_complete,
+    clean,
+    validate_customer,
+)
 from dashboard.domain.errors import NotFound
 from dashboard.domain.search import customer_search_text
 from dashboard.services.orders.field_edits import write_changed_fields
@@ -79,6 +85,7 @@ async def edit_customer(customer_id: int, before: Mapping[str, str], after: Mapp
     Orders keep the contact snapshot they were placed with. Raises ``ValidationFailed``,
     ``StaleVersion`` (with ``conflicts``) or ``NotFound``. Returns the customer as now.
     """
+    check_complete(CUSTOMER_FIELDS, after)
     after = clean(CUSTOMER_FIELDS, after)
     before = {f: str(before.get(f, "")) for f in CUSTOMER_FIELDS}
     validate_customer(after)

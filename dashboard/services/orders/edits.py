@@ -11,7 +11,11 @@ from collections.abc import Mapping
 from dashboard.db.tables import Order
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.orders.edits import (
-    ORDER_FIELD_GROUPS, changed_fields, clean, validate_order_fields,
+    ORDER_FIELD_GROUPS,
+    changed_fields,
+    check_complete,
+    clean,
+    validate_order_fields,
 )
 from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.search import order_search_text as fold_search_text
@@ -43,6 +47,7 @@ async def edit_order_fields(number: str, group: str, before: Mapping[str, str],
     fields = ORDER_FIELD_GROUPS.get(group)
     if fields is None:
         raise ValidationFailed({"group": "unknown"})
+    check_complete(fields, after)
     after = clean(fields, after)
     before = {f: str(before.get(f, "")) for f in fields}
     validate_order_fields(group, after)

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from dashboard.db.tables import Order, OrderLine, Payment, ReturnLine, ReturnRequest, Shipment
 from dashboard.domain.printing.documents import DocumentKind, bin_sort_key, vat_breakdown
-from dashboard.domain.errors import NotFound
+from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.pricing import vat_included_tax
 from dashboard.settings import get_settings
 
@@ -137,7 +137,11 @@ async def invoice_snapshot(order: dict, extra: list[dict]) -> dict:
 
 async def pick_list(order_numbers: list[str]) -> dict:
     """Lines still to ship of several orders, grouped by bin in walking order, one product
-    per row with its EAN barcode and how many go to each order."""
+    per row with its EAN barcode and how many go to each order.
+
+    Raises ``ValidationFailed`` when no order is named, ``NotFound`` when none exists."""
+    if not order_numbers:
+        raise ValidationFailed({"orders": "required"}, "Name at least one order for the pick list.")
     orders = await Order.select(Order.id, Order.number).where(Order.number.is_in(order_numbers))
     if not orders:
         raise NotFound("None of these orders exists")

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from dashboard.db import sql
-from dashboard.db.tables import ApiKey, LoginThrottle, StaffSession, StaffUser
+from dashboard.db.tables import ApiKey, SignInThrottle, StaffSession, StaffUser
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.staff.auth import check_password_strength, lock_after_failure
 from dashboard.domain.errors import AuthenticationFailed, TooManyAttempts, ValidationFailed
@@ -94,19 +94,25 @@ async def set_password(username: str, password: str) -> None:
         )
 
 
-async def sign_in(username: str, password: str, user_agent: str = "") -> tuple[str, StaffIdentity]:
+async def sign_in(username: str, password: str, user_agent: str = "",
+                  client: str = "") -> tuple[str, StaffIdentity]:
     """Check the password and open a session; returns the session token for the cookie.
 
-    Raises ``TooManyAttempts`` while the account is slowed down (nothing is checked then)
-    and ``AuthenticationFailed`` for an unknown user, wrong password or disabled account,
-    with the same message for each so that names cannot be probed.
+    Failures slow down the pair (account name, client address) with growing delays: a
+    guessing run from one place is slowed to a crawl, while the colleague at their own
+    desk (another address) still signs in. Raises ``TooManyAttempts`` while the pair is
+    slowed down (nothing is checked then) and ``AuthenticationFailed`` for an unknown
+    user, wrong password or disabled account, with the same message for each so that
+    names cannot be probed.
     """
-    key = username.strip().lower()
+    key = username.strip().lower()[:150]
+    client = (client or "unknown")[:64]
     now = _now()
-    throttle = await LoginThrottle.objects().where(LoginThrottle.username == key).first()
+    throttle = await SignInThrottle.objects().where(
+        (SignInThrottle.username == key) & (SignInThrottle.client == client)).first()
     if throttle and throttle.locked_until and throttle.locked_until > now:
         wait = int((throttle.locked_until - now).total_seconds()) + 1
-        log.warning("sign-in refused, account slowed down: %s (%ss)", key, wait)
+        log.warning("sign-in refused, slowed down: %r from %s (%ss left)", key, client, wait)
         raise TooManyAttempts(wait)
 
     user = await StaffUser.objects().where(StaffUser.username == username.strip()).first()
@@ -118,24 +124,32 @@ async def sign_in(username: str, password: str, user_agent: str = "") -> tuple[s
     ok = ok and user is not None and user.is_active
 
     if not ok:
-        # The failure is recorded (committed) before the refusal is raised.
-        failures = (throttle.failures if throttle else 0) + 1
-        locked_until = lock_after_failure(failures, now)
+        # The failure is recorded (committed) before the refusal is raised. Counted in the
+        # database (insert-if-absent, then +1), so concurrent failures of the same pair
+        # neither collide on the unique pair nor lose a count.
         async with write_transaction():
-            if throttle:
-                await LoginThrottle.update({
-                    LoginThrottle.failures: failures, LoginThrottle.last_failure_at: now,
-                    LoginThrottle.locked_until: locked_until,
-                }).where(LoginThrottle.id == throttle.id)
-            else:
-                await LoginThrottle.insert(LoginThrottle(
-                    username=key, failures=failures, last_failure_at=now, locked_until=locked_until))
-        log.warning("sign-in failed for %r (failure %d)", key, failures)
+            await SignInThrottle.insert(SignInThrottle(
+                username=key, client=client, failures=0, last_failure_at=now)
+            ).on_conflict(target=(SignInThrottle.username, SignInThrottle.client),
+                          action="DO NOTHING")
+            pair = (SignInThrottle.username == key) & (SignInThrottle.client == client)
+            rows = await SignInThrottle.update({
+                SignInThrottle.failures: SignInThrottle.failures + 1,
+                SignInThrottle.last_failure_at: now,
+            }).where(pair).returning(SignInThrottle.failures)
+            failures = rows[0]["failures"]
+            locked_until = lock_after_failure(failures, now)
+            await SignInThrottle.update({SignInThrottle.locked_until: locked_until}).where(pair)
+        if locked_until:
+            log.warning("sign-in slowed down: %r from %s after %d failures, until %s",
+                        key, client, failures, locked_until.isoformat(timespec="seconds"))
+        else:
+            log.warning("sign-in failed for %r from %s (failure %d)", key, client, failures)
         raise AuthenticationFailed("Wrong user name or password")
 
     async with write_transaction():
-        if throttle:
-            await LoginThrottle.delete().where(LoginThrottle.id == throttle.id)
+        if throttle:  # this address got it right; other addresses keep their own count
+            await SignInThrottle.delete().where(SignInThrottle.id == throttle.id)
         token = await open_session(user.id, user_agent, now)
     log.info("signed in: %s", user.username)
     return token, identity_of(user)
@@ -159,6 +173,24 @@ async def open_session(user_id: int, user_agent: str, now: datetime) -> str:
 def identity_of(user: StaffUser) -> StaffIdentity:
     return StaffIdentity(id=user.id, username=user.username, display_name=user.display_name,
                          role=user.role, locale=user.locale)
+
+
+async def throttled_sign_ins() -> list[dict]:
+    """Accounts with failed sign-ins still counted, per client address, newest first: what
+    an administrator looks at before unlocking."""
+    return await SignInThrottle.select().order_by(SignInThrottle.last_failure_at,
+                                                  ascending=False).limit(200)
+
+
+async def unlock_sign_in(username: str, actor: str) -> int:
+    """Forget every counted failure of an account name (all addresses): it may sign in at
+    once. Returns how many rows went. Logged, with who did it."""
+    key = username.strip().lower()
+    async with write_transaction():
+        rows = await SignInThrottle.delete().where(SignInThrottle.username == key).returning(
+            SignInThrottle.id)
+    log.warning("sign-in unlocked: %r by %s (%d addresses cleared)", key, actor, len(rows))
+    return len(rows)
 
 
 async def session_user(token: str | None) -> StaffIdentity | None:
