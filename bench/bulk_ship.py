@@ -6,7 +6,7 @@ orders list's bulk action): what the 2-second target is about.
 
 Use an empty, throw-away database: the script migrates it, places ``--orders`` paid
 orders of two lines each through the intake service (stock reserved as in real life),
-then times ``services.fulfilment.ship_many`` over all of them.
+then times ``services.fulfilment.bulk_shipping.ship_many`` over all of them.
 """
 
 from __future__ import annotations
@@ -32,10 +32,14 @@ async def main() -> None:
     from dashboard.db import transaction
     from dashboard.db.migrate import migrate
     from dashboard.db.tables import Order
-    from dashboard.domain.catalogue import ProductSpec
-    from dashboard.domain.fulfilment import BulkShipRow
-    from dashboard.domain.orders import AddressDetails, CustomerDetails, DraftLine, OrderDraft
-    from dashboard.services import fulfilment, orders, stock
+    from dashboard.domain.stock.catalogue import ProductSpec
+    from dashboard.domain.fulfilment.rules import BulkShipRow
+    from dashboard.domain.orders.intake import (
+        AddressDetails, CustomerDetails, DraftLine, OrderDraft,
+    )
+    from dashboard.services.fulfilment import bulk_shipping
+    from dashboard.services.orders import intake as orders
+    from dashboard.services.stock import inventory as stock
 
     await migrate()
     await transaction.start()
@@ -68,7 +72,7 @@ async def main() -> None:
             profile = cProfile.Profile()
             profile.enable()
         started = time.perf_counter()
-        result = await fulfilment.ship_many(rows, notify_customer=True, actor="bench")
+        result = await bulk_shipping.ship_many(rows, notify_customer=True, actor="bench")
         elapsed = time.perf_counter() - started
         if profile:
             import pstats

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import dashboard  # noqa: E402,F401  (sets PICCOLO_CONF)
 from dashboard.db import transaction  # noqa: E402
 from dashboard.db.migrate import migrate  # noqa: E402
-from dashboard.services.demo_data import load_demo_data  # noqa: E402
+from dashboard.services.demo.shop import load_demo_data  # noqa: E402
 
 TABLES = ("orders", "order_line", "payment", "shipment", "shipment_line", "order_event", "customer")
 

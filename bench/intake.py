@@ -48,9 +48,9 @@ def _order_body(i: int, skus: list[str]) -> dict:
 async def _setup(orders: int, skus: list[str]) -> str:
     from dashboard.db.migrate import migrate
     from dashboard.db import transaction
-    from dashboard.domain.catalogue import ProductSpec
-    from dashboard.services import stock
-    from dashboard.services.auth import create_api_key
+    from dashboard.domain.stock.catalogue import ProductSpec
+    from dashboard.services.stock import inventory as stock
+    from dashboard.services.staff.auth import create_api_key
 
     await migrate()
     await transaction.start()
@@ -67,8 +67,10 @@ async def _run(args) -> None:
     skus = _skus(args.products)
     api_key = await _setup(args.orders, skus)
     run = uuid.uuid4().hex[:8]
-    from dashboard.domain.orders import AddressDetails, CustomerDetails, DraftLine, OrderDraft
-    from dashboard.services import orders as order_service
+    from dashboard.domain.orders.intake import (
+        AddressDetails, CustomerDetails, DraftLine, OrderDraft,
+    )
+    from dashboard.services.orders import intake as order_service
 
     if args.via == "http":
         import httpx

@@ -128,8 +128,8 @@ async def measure(runs: int) -> list[tuple[str, float, float]]:
 
     from dashboard.app import create_app
     from dashboard.db.tables import Order, StaffUser
-    from dashboard.services.auth import create_user, sign_in
-    from dashboard.services.queries import _encode_cursor
+    from dashboard.services.staff.auth import create_user, sign_in
+    from dashboard.services.orders.listing import _encode_cursor
 
     if not await StaffUser.exists().where(StaffUser.username == "bench"):
         await create_user("bench", "back_office", "bench password 123")
@@ -160,7 +160,7 @@ async def measure(runs: int) -> list[tuple[str, float, float]]:
 
 async def bulk_note(count: int) -> float:
     from dashboard.db.tables import Order
-    from dashboard.services.notes import add_notes
+    from dashboard.services.orders.notes import add_notes
 
     ids = [r["id"] for r in await Order.select(Order.id).where(Order.status == "open").limit(count)]
     started = time.perf_counter()

@@ -39,8 +39,8 @@ async def main(args) -> None:
     from dashboard.components.pdf import renderer
     from dashboard.db import transaction
     from dashboard.db.migrate import migrate
-    from dashboard.services import print_batches
-    from dashboard.services.documents import issue_credit_note, render_document_pdf
+    from dashboard.services.printing import batches as print_batches
+    from dashboard.services.printing.documents import issue_credit_note, render_document_pdf
 
     await migrate()
     await transaction.start()
@@ -73,8 +73,8 @@ async def main(args) -> None:
 
         # Same HTML, PDF step only: warm Chromium against WeasyPrint (optional: the
         # `bench` extra installs it; the app itself never uses it).
-        from dashboard.domain.documents import paper
-        from dashboard.services.documents import render_document_html
+        from dashboard.domain.printing.documents import paper
+        from dashboard.services.printing.documents import render_document_html
 
         html = await render_document_html(numbers[0], "invoice")
         chromium_times = []
@@ -96,9 +96,9 @@ async def main(args) -> None:
 
         # The 100-invoice batch page, PDF step only, once each.
         from dashboard.components.i18n import DEFAULT_LOCALE
-        from dashboard.services.documents import order_document, render_html
+        from dashboard.services.printing.documents import order_document, render_html
 
-        from dashboard.domain.documents import DocumentKind
+        from dashboard.domain.printing.documents import DocumentKind
 
         documents = [await order_document(n, DocumentKind.INVOICE, actor="bench")
                      for n in numbers[: args.batch]]

@@ -23,11 +23,17 @@ from dashboard.views.api_meta import whoami
 from dashboard.components.pdf import chromium_lifespan
 from dashboard.views.api import ApiController
 from dashboard.views.auth import AuthController
+from dashboard.views.oidc import SingleSignOnController
 from dashboard.views.customers import CustomersController
-from dashboard.views.documents import OrderDocumentsController, PrintController
+from dashboard.views.documents import (
+    OrderDocumentsController,
+    PickListController,
+    PrintController,
+)
 from dashboard.views.labels import OrderLabelsController, PrintJobsController
 from dashboard.views.errors import EXCEPTION_HANDLERS
 from dashboard.views.health import healthz
+from dashboard.views.input_guard import NulGuardMiddleware
 from dashboard.views.order_changes import OrderChangesController
 from dashboard.views.phone_orders import PhoneOrdersController
 from dashboard.views.order_screen import OrderScreenController
@@ -44,6 +50,9 @@ from dashboard.views.security import PUBLIC_PATHS, StaffAuthMiddleware
 from dashboard.views.stock import StockController
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# Machine endpoints authenticate each request themselves (key, signature, Basic), so they
+# carry no CSRF token. Anchored: a staff path that merely contains "/webhooks/" is not one.
+CSRF_EXEMPT_PATHS = ["^/api/", "^/webhooks/", "^/integrations/"]
 
 
 @asynccontextmanager
@@ -58,7 +67,7 @@ async def _database(_: Litestar) -> AsyncIterator[None]:
 @asynccontextmanager
 async def _webhook_endpoints(_: Litestar) -> AsyncIterator[None]:
     """Outgoing webhook endpoints come from DASHBOARD_WEBHOOK_ENDPOINTS: synced at start-up."""
-    from dashboard.services.webhook_endpoints import sync_from_settings
+    from dashboard.services.integrations.webhook_endpoints import sync_from_settings
 
     await sync_from_settings()
     yield
@@ -76,28 +85,18 @@ async def _worker(_: Litestar) -> AsyncIterator[None]:
         yield
 
 
-def check_seller_identity(settings) -> None:
-    """Invoices are Factur-X: refuse to start with a seller identity that cannot make one
-    (the message names each DASHBOARD_SHOP_ variable to fix), rather than at the first
-    invoice a customer asks for."""
-    from dataclasses import asdict
-
-    from dashboard.domain.einvoice import SellerIncomplete, seller_from_identity
-
-    try:
-        seller_from_identity(asdict(settings.shop))
-    except SellerIncomplete as exc:
-        raise SystemExit(str(exc)) from None
-
-
 def create_app() -> Litestar:
     settings = get_settings()
-    check_seller_identity(settings)
+    from dashboard.services.printing.documents import seller_identity_problem
+
+    if problem := seller_identity_problem():  # invoices are Factur-X: refuse to start
+        raise SystemExit(problem)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return Litestar(
         route_handlers=[
             ApiController,
             AuthController,
+            SingleSignOnController,
             OrdersController,
             OrderScreenController,
             OrderChangesController,
@@ -108,6 +107,7 @@ def create_app() -> Litestar:
             ReturnsController,
             PaymentsController,
             OrderDocumentsController,
+            PickListController,
             PrintController,
             OrderLabelsController,
             PrintJobsController,
@@ -123,14 +123,15 @@ def create_app() -> Litestar:
         ],
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,
-        middleware=[DefineMiddleware(StaffAuthMiddleware, exclude=PUBLIC_PATHS)],
+        # The NUL guard runs after sign-in so that its refusal speaks the user's language.
+        middleware=[DefineMiddleware(StaffAuthMiddleware, exclude=PUBLIC_PATHS),
+                    NulGuardMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="csrftoken",
             header_name="x-csrftoken",
             cookie_samesite="lax",
-            # Machine endpoints authenticate each request themselves (key, signature, Basic).
-            exclude=["/api/", "/webhooks/", "/integrations/"],
+            exclude=CSRF_EXEMPT_PATHS,
         ),
         template_config=TemplateConfig(
             engine=JinjaTemplateEngine.from_environment(build_environment())

@@ -9,7 +9,7 @@ import os
 import sys
 
 from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.roles import Role
+from dashboard.domain.staff.roles import Role
 
 
 async def _with_db(coro_factory):
@@ -31,7 +31,7 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from dashboard.services.demo_data import load_demo_data
+    from dashboard.services.demo.shop import load_demo_data
 
     summary = asyncio.run(_with_db(lambda: load_demo_data(orders=args.orders, seed=args.seed)))
     print(summary)
@@ -39,7 +39,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
-    from dashboard.services.auth import create_user
+    from dashboard.services.staff.auth import create_user
 
     password = os.environ.get("DASHBOARD_PASSWORD")
     if not password:
@@ -62,7 +62,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 
 def cmd_api_key_create(args: argparse.Namespace) -> int:
-    from dashboard.services.auth import create_api_key
+    from dashboard.services.staff.auth import create_api_key
 
     try:
         key = asyncio.run(_with_db(lambda: create_api_key(args.name)))
@@ -87,11 +87,11 @@ def cmd_worker(_: argparse.Namespace) -> int:
     import logging
     import signal
 
-    from dashboard.app import check_seller_identity
-    from dashboard.settings import get_settings
+    from dashboard.services.printing.documents import seller_identity_problem
     from dashboard.worker import build_worker
 
-    check_seller_identity(get_settings())  # the worker attaches invoices to emails
+    if problem := seller_identity_problem():  # the worker attaches invoices to emails
+        raise SystemExit(problem)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

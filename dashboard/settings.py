@@ -58,7 +58,7 @@ class ShopIdentity:
                           "commerce).")
     # The seller of the Factur-X (EN 16931) invoices; empty: derived from the fields above
     # (legal name: ``name``; SIREN: the first 9 digits of ``siret``; street, postal code and
-    # city: the ``address`` lines, "69002 Lyon" being the postal line). domain/einvoice.py
+    # city: the ``address`` lines, "69002 Lyon" being the postal line). domain/printing/einvoice.py
     # checks them at start-up.
     legal_name: str = ""
     siren: str = ""
@@ -108,6 +108,15 @@ class Settings:
     shipstation_notify_customer: bool = False  # email the customer on a ShipStation notice
     webhook_endpoints: str = ""  # "URL|whsec_...|order.paid,order.shipped; URL2|whsec_..."
     payment_link_template: str = ""  # "https://pay.example/{number}?amount={amount}"
+    # The shop's OpenID Connect provider for staff sign-in; all three set, or local accounts only.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_role_claim: str = "roles"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
 
     @property
     def is_postgres(self) -> bool:
@@ -156,6 +165,10 @@ def load_settings() -> Settings:
         shipstation_notify_customer=_flag(env.get("DASHBOARD_SHIPSTATION_NOTIFY_CUSTOMER", "off")),
         webhook_endpoints=env.get("DASHBOARD_WEBHOOK_ENDPOINTS", ""),
         payment_link_template=env.get("DASHBOARD_PAYMENT_LINK_TEMPLATE", ""),
+        oidc_issuer=env.get("DASHBOARD_OIDC_ISSUER") or None,
+        oidc_client_id=env.get("DASHBOARD_OIDC_CLIENT_ID") or None,
+        oidc_client_secret=env.get("DASHBOARD_OIDC_CLIENT_SECRET") or None,
+        oidc_role_claim=env.get("DASHBOARD_OIDC_ROLE_CLAIM") or "roles",
     )
 
 

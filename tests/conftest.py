@@ -51,7 +51,7 @@ else:
 import dashboard  # noqa: E402,F401  (sets PICCOLO_CONF)
 from dashboard.db import transaction  # noqa: E402
 from dashboard.db.migrate import migrate  # noqa: E402
-from dashboard.domain.numbering import ORDER_NUMBER_SEQUENCE  # noqa: E402
+from dashboard.domain.printing.numbering import ORDER_NUMBER_SEQUENCE  # noqa: E402
 
 
 def pytest_collection_modifyitems(config, items):
@@ -171,7 +171,7 @@ async def sign_in(http, username: str, password: str = PASSWORD):
 def login_as(client):
     """``await login_as("dispatch")`` creates a user with that role and signs the client in
     (interface in English unless ``locale="fr"``)."""
-    from dashboard.services.auth import create_user
+    from dashboard.services.staff.auth import create_user
 
     async def _login(role: str, username: str | None = None, locale: str = "en"):
         # English by default so that assertions read like the code; French is tested
@@ -188,7 +188,7 @@ def login_as(client):
 
 @pytest.fixture
 async def api_key():
-    from dashboard.services.auth import create_api_key
+    from dashboard.services.staff.auth import create_api_key
 
     return await create_api_key("test shop")
 
@@ -198,7 +198,7 @@ def fast_password_hashing():
     """Argon2 with production cost takes ~0.25 s per hash here; tests need the rules, not the cost."""
     from argon2 import PasswordHasher
 
-    from dashboard.services import auth
+    from dashboard.services.staff import auth
 
     auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     auth._DUMMY_HASH = auth._hasher.hash("timing only")

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from dashboard.db.tables import Customer, Order, OrderLine, Product, Stock
-from dashboard.domain.catalogue import ProductSpec
-from dashboard.domain.orders import AddressDetails, CustomerDetails, DraftLine, OrderDraft
+from dashboard.domain.stock.catalogue import ProductSpec
+from dashboard.domain.orders.intake import AddressDetails, CustomerDetails, DraftLine, OrderDraft
 from dashboard.domain.search import fold
-from dashboard.services.customers import customer_search_text
-from dashboard.services.order_edits import order_search_text
+from dashboard.services.orders.customers import customer_search_text
+from dashboard.services.orders.edits import order_search_text
 
 ACTOR = "test"
 ADDRESS = AddressDetails(name="Anne Martin", line1="12 rue des Lilas", postal_code="69003",
@@ -37,7 +37,7 @@ async def add_product(sku: str, on_hand: int = 0, *, backorder: bool = False, pr
                       **spec) -> dict:
     """A product through the catalogue use-case (``spec``: other ``ProductSpec`` fields such
     as ``vat_rate`` or ``bin_location``), then ``on_hand`` counted onto the shelf."""
-    from dashboard.services import stock
+    from dashboard.services.stock import inventory as stock
 
     product, _ = await stock.upsert_product(ProductSpec(
         sku=sku, name=name or f"Product {sku}", price=price, currency=currency,
@@ -134,7 +134,10 @@ async def make_order(customer_id: int | None = None, *,
     the whole total; ``shipped`` ships everything with ``TRACKING``; ``status`` "on_hold"
     or "cancelled" goes through the hold or cancel use-case, any other status is written.
     """
-    from dashboard.services import fulfilment, holds, orders, payments
+    from dashboard.services.fulfilment import shipping as fulfilment
+    from dashboard.services.fulfilment import holds
+    from dashboard.services.orders import intake as orders
+    from dashboard.services.payments import money as payments
 
     lines = lines or [("TSHIRT-BLUE-M", 2, 1990)]
     if customer_id is not None:

@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 from babel.dates import format_timedelta
 
 from dashboard.components.i18n import current_locale, gettext
+from dashboard.domain.payments import DeadlinePolicy, order_deadline
+from dashboard.settings import get_settings
 
 
 def countdown(deadline: datetime | None, now: datetime | None = None) -> str:
@@ -22,3 +24,8 @@ def countdown(deadline: datetime | None, now: datetime | None = None) -> str:
 
 def is_overdue(deadline: datetime | None) -> bool:
     return deadline is not None and deadline <= datetime.now(timezone.utc)
+
+
+def payment_deadline(order_row: dict) -> datetime | None:
+    """The deadline the countdown shows: the auto-cancel rule, with the shop's policy."""
+    return order_deadline(order_row, DeadlinePolicy.from_settings(get_settings()))

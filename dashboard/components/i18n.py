@@ -18,6 +18,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from dashboard.domain.numbers import Message
+
 LOCALES = ("fr", "en")
 DEFAULT_LOCALE = "fr"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -64,7 +66,10 @@ def pick_from_accept_language(header: str | None) -> str | None:
 
 
 def gettext(message: str) -> str:
-    return translations(current_locale.get()).gettext(message)
+    catalogue = translations(current_locale.get())
+    if isinstance(message, Message):  # a domain message with its values kept apart
+        return message.translate(catalogue.gettext)
+    return catalogue.gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from weakref import WeakKeyDictionary
 
-from dashboard.domain.documents import Paper
+from dashboard.domain.printing.documents import Paper
 from dashboard.settings import get_settings
 
 log = logging.getLogger(__name__)

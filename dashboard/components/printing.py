@@ -22,7 +22,7 @@ from markupsafe import Markup
 from dashboard.components import formatting, i18n
 from dashboard.components.i18n import current_locale
 from dashboard.components.templating import _base_environment
-from dashboard.domain.documents import Paper, vat_rate_label
+from dashboard.domain.printing.documents import Paper, vat_rate_label
 from dashboard.settings import PROJECT_ROOT, get_settings
 
 PRINT_TEMPLATE_DIR = PROJECT_ROOT / "print_templates"

@@ -7,9 +7,8 @@ from functools import lru_cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
 from dashboard.components import countdown, formatting, i18n, labels
-from dashboard.domain.carriers import carrier_choices
-from dashboard.domain.roles import areas_for
-from dashboard.services.auto_cancel import payment_deadline
+from dashboard.domain.fulfilment.carriers import carrier_choices
+from dashboard.domain.staff.roles import areas_for
 from dashboard.settings import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -59,7 +58,7 @@ def build_environment() -> Environment:
         htmx_version=HTMX_VERSION,
         nav_areas=NAV_AREAS,
         carrier_choices=carrier_choices,
-        payment_deadline=payment_deadline,
+        payment_deadline=countdown.payment_deadline,
         is_overdue=countdown.is_overdue,
     )
     env.filters["countdown"] = countdown.countdown

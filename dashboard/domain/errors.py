@@ -60,3 +60,14 @@ class TooManyAttempts(DomainError):
     def __init__(self, retry_after_seconds: int) -> None:
         super().__init__("Too many failed attempts", retry_after=retry_after_seconds)
         self.retry_after_seconds = retry_after_seconds
+
+
+class SignInRefused(DomainError):
+    """Single sign-on refused: the provider's answer failed a check, or the person has no
+    staff role here. ``reason`` is one of ``SIGN_IN_REFUSALS`` (dashboard.domain.staff.single_sign_on)."""
+
+    code = "sign_in_refused"
+
+    def __init__(self, reason: str, message: str = "") -> None:
+        super().__init__(message or reason, reason=reason)
+        self.reason = reason

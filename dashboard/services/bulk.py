@@ -17,12 +17,12 @@ from datetime import date
 from dashboard.db.tables import Order
 from dashboard.db.transaction import savepoint, write_transaction
 from dashboard.domain.errors import DomainError, ValidationFailed
-from dashboard.domain.listing import OrderFilter
+from dashboard.domain.orders import OrderFilter
 from dashboard.domain.fulfilment import parse_bulk_shipments
-from dashboard.services import fulfilment, holds, notes, orders, payments, print_batches
+from dashboard.services import fulfilment, orders, payments, printing
 from dashboard.services.outbox import queue_email
-from dashboard.services.auth import StaffIdentity
-from dashboard.services.queries import matching_order_ids
+from dashboard.services.staff import StaffIdentity
+from dashboard.services.orders import matching_order_ids
 from dashboard.services.results import BulkResult
 
 MAX_BULK_ORDERS = 10_000
@@ -31,16 +31,16 @@ BulkAction = Callable[[Sequence[int], Mapping[str, str], StaffIdentity], Awaitab
 
 
 async def _add_note(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity) -> BulkResult:
-    return await notes.add_notes(ids, form.get("note", ""), who.id, who.display_name or who.actor)
+    return await orders.add_notes(ids, form.get("note", ""), who.id, who.display_name or who.actor)
 
 
 async def _hold(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity) -> BulkResult:
-    return await holds.hold_orders(ids, form.get("reason", ""), who.actor)
+    return await fulfilment.hold_orders(ids, form.get("reason", ""), who.actor)
 
 
 async def _release_hold(ids: Sequence[int], form: Mapping[str, str],
                         who: StaffIdentity) -> BulkResult:
-    return await holds.release_holds(ids, who.actor)
+    return await fulfilment.release_holds(ids, who.actor)
 
 
 async def _numbers(ids: Sequence[int]) -> list[str]:
@@ -107,7 +107,7 @@ async def _mark_shipped(ids: Sequence[int], form: Mapping[str, str],
 async def _print(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity) -> BulkResult:
     """One PDF of the chosen document for every selected order, built in the background."""
     numbers = await _numbers(ids)
-    batch_id = await print_batches.start_batch(numbers, form.get("document", "invoice"),
+    batch_id = await printing.start_batch(numbers, form.get("document", "invoice"),
                                                form.get("format", "a4"), actor=who.actor)
     return BulkResult(changed=numbers, follow_up_url=f"/print/batches/{batch_id}")
 

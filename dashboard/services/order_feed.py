@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from dashboard.db.tables import Order, OrderLine
-from dashboard.domain.errors import ValidationFailed
+from dashboard.domain.errors import NotFound, ValidationFailed
 
 FEED_PAGE_SIZE = 100
 _STATUSES = ("open", "on_hold", "cancelled", "closed")
@@ -147,3 +147,13 @@ async def changed_orders(updated_since: datetime | None = None, status: str = ""
     next_cursor = _encode(orders[-1]["updated_at"], orders[-1]["id"]) if more else None
     return FeedPage(orders=[order_json(o, lines_by_order[o["id"]]) for o in orders],
                     next_cursor=next_cursor)
+
+
+async def get_order(number: str) -> dict:
+    """The order with its lines, as the API and the webhooks show it. Raises ``NotFound``."""
+    order = await Order.select(*ORDER_COLUMNS).where(Order.number == number).first()
+    if order is None:
+        raise NotFound(f"No order {number}")
+    lines = await OrderLine.select(*LINE_COLUMNS).where(OrderLine.order == order["id"]).order_by(
+        OrderLine.position)
+    return order_json(order, lines)

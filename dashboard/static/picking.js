@@ -27,16 +27,27 @@
     pendingNote.hidden = queue.length === 0;
     pendingNote.textContent = queue.length ? root.dataset.offline + " (" + queue.length + ")" : "";
   }
-  function beep(ok) {
+  // Each scan result is heard and felt as well as seen, so the picker's eyes can stay on
+  // the shelf: a short high beep and one buzz when counted, a low longer tone and a double
+  // buzz for anything to look at. The last signal is kept on #picking for the tests.
+  var SIGNALS = {
+    ok: {type: "sine", hz: 880, seconds: 0.08, vibrate: [60]},
+    error: {type: "square", hz: 220, seconds: 0.35, vibrate: [200, 100, 200]}
+  };
+  function signal(ok) {
+    var s = SIGNALS[ok ? "ok" : "error"];
+    root.dataset.lastSignal = (ok ? "ok" : "error") + ":" + s.hz;
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === "suspended") audio.resume();
       var osc = audio.createOscillator(), gain = audio.createGain();
-      osc.type = ok ? "sine" : "square";
-      osc.frequency.value = ok ? 880 : 220;
+      osc.type = s.type;
+      osc.frequency.value = s.hz;
       gain.gain.value = 0.15;
       osc.connect(gain); gain.connect(audio.destination);
-      osc.start(); osc.stop(audio.currentTime + (ok ? 0.08 : 0.35));
+      osc.start(); osc.stop(audio.currentTime + s.seconds);
     } catch (e) { /* no audio: the colours still say it */ }
+    try { if (navigator.vibrate) navigator.vibrate(s.vibrate); } catch (e) { /* no vibration motor */ }
   }
   function focus() {
     var active = document.activeElement;
@@ -63,7 +74,7 @@
           if (window.htmx) htmx.process(document.getElementById("pick"));
           var result = response.headers.get("X-Scan-Result") || "error";
           root.dataset.lastResult = result;
-          beep(result === "counted");
+          signal(result === "counted" || result === "short" || result === "task");
           send();
         });
       })
@@ -78,6 +89,7 @@
     event.preventDefault();
     var code = input.value.trim();
     input.value = "";
+    input.focus();
     if (!code) return;
     queue.push({id: newId(), code: code});
     save();

@@ -13,10 +13,11 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter
 
-from dashboard.domain.catalogue import ProductSpec, vat_rate_text
+from dashboard.domain.stock.catalogue import ProductSpec, vat_rate_text
 from dashboard.domain.errors import InsufficientStock
-from dashboard.domain.orders import AddressDetails, CustomerDetails, DraftLine, OrderDraft
-from dashboard.services import orders, stock
+from dashboard.domain.orders.intake import AddressDetails, CustomerDetails, DraftLine, OrderDraft
+from dashboard.services.orders import intake as orders
+from dashboard.services.stock import inventory as stock
 from dashboard.services.order_feed import changed_orders, parse_timestamp
 from dashboard.views.api_schemas import (
     MAX_BODY_BYTES,

@@ -9,27 +9,23 @@ from litestar.response import Template
 
 from dashboard.components.events import hx_trigger
 from dashboard.components.i18n import gettext as _
-from dashboard.db.tables import Customer
-from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
-from dashboard.domain.roles import Area
-from dashboard.services import customers
+from dashboard.domain.errors import StaleVersion, ValidationFailed
+from dashboard.domain.staff.roles import Area
+from dashboard.services.orders import customers
 from dashboard.views.order_screen import split_form
 from dashboard.views.orders import wants_fragment
 from dashboard.views.security import area_guard
 
 
 async def _customer(customer_id: int) -> dict:
-    row = await Customer.select().where(Customer.id == customer_id).first()
-    if row is None:
-        raise NotFound("No such customer")
-    return row
+    return await customers.get_customer(customer_id)
 
 
 def _account(customer: dict, *, editing=False, values=None, errors=None, conflicts=None,
              status=200, headers=None) -> Template:
     return Template("partials/customers/_account.html", status_code=status, headers=headers or {},
                     context={"customer": customer, "editing": editing,
-                             "values": values or customer, "errors": errors or {},
+                             "values": {**customer, **(values or {})}, "errors": errors or {},
                              "conflicts": conflicts or []})
 
 

@@ -11,11 +11,16 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from dashboard.domain.carriers import carrier_choices, guess_carrier
+from dashboard.domain.fulfilment.carriers import carrier_choices, guess_carrier
 from dashboard.domain.errors import DomainError, ValidationFailed
-from dashboard.domain.fulfilment import parse_bulk_shipments
-from dashboard.domain.roles import Area
-from dashboard.services import dispatch, fulfilment, pickup
+from dashboard.domain.fulfilment.rules import parse_bulk_shipments
+from dashboard.domain.numbers import parse_count
+from dashboard.domain.orders.intake import MAX_QUANTITY
+from dashboard.domain.staff.roles import Area
+from dashboard.services.fulfilment import dispatch
+from dashboard.services.fulfilment import bulk_shipping
+from dashboard.services.fulfilment import shipping as fulfilment
+from dashboard.services.fulfilment import pickup
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
@@ -56,9 +61,11 @@ class DispatchController(Controller):
         for name, value in values.items():
             if name.startswith("line_"):
                 try:
-                    lines[int(name[5:])] = int(value or 0)
-                except ValueError:
-                    errors[name] = "a whole number"
+                    line_id = parse_count(name[5:], field=name, maximum=2**62)
+                    lines[line_id] = parse_count(value, field=name, maximum=MAX_QUANTITY,
+                                                 default=0)
+                except ValidationFailed as exc:
+                    errors.update(exc.fields)
         try:
             if errors:
                 raise ValidationFailed(errors)
@@ -112,7 +119,7 @@ class DispatchController(Controller):
         except ValidationFailed as exc:
             return Template("pages/dispatch/bulk.html", status_code=422, context={
                 "result": None, "error": exc.fields["csv"], "csv": text})
-        result = await fulfilment.ship_many(rows, notify_customer=form.get("notify") == "1",
+        result = await bulk_shipping.ship_many(rows, notify_customer=form.get("notify") == "1",
                                             actor=request.user.actor)
         if is_htmx(request):
             return Template("partials/dispatch/_bulk_result.html", context={"result": result})

@@ -23,11 +23,12 @@ from dashboard.components.i18n import gettext as _
 from dashboard.components.pdf import PdfUnavailable, renderer
 from dashboard.components.printing import render_documents_html
 from dashboard.components.templating import build_environment
-from dashboard.domain.documents import BATCH_DOCUMENTS, BATCH_PAPERS, document_kind, paper
+from dashboard.domain.printing.documents import BATCH_DOCUMENTS, BATCH_PAPERS, document_kind, paper
 from dashboard.domain.errors import NotFound
-from dashboard.domain.roles import Area, can_access
-from dashboard.services import document_context, print_batches
-from dashboard.services.documents import document_pdf, order_document, render_html
+from dashboard.domain.staff.roles import Area, can_access
+from dashboard.services.printing import document_context
+from dashboard.services.printing import batches as print_batches
+from dashboard.services.printing.documents import document_pdf, order_document, render_html
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
@@ -94,7 +95,9 @@ class OrderDocumentsController(Controller):
         return await pdf_response(None, sheet, f"{name}.pdf", request, doc=doc)
 
 
-class PrintController(Controller):
+class PickListController(Controller):
+    """The one print route a picker reaches: the pick list of the orders they collect."""
+
     path = "/print"
     guards = [any_area_guard(Area.ORDERS, Area.PICKING)]
 
@@ -112,7 +115,14 @@ class PrintController(Controller):
                 "pdf_url": f"/print/pick-list/pick-list.pdf?orders={quote(orders)}&format={sheet.name}"}))
         return await pdf_response(render_html([doc], sheet, locale), sheet, "pick-list.pdf", request)
 
-    @post("/batches", guards=[area_guard(Area.ORDERS)])
+
+class PrintController(Controller):
+    """Batch printing: started from the orders list, so for the roles of the orders area."""
+
+    path = "/print"
+    guards = [area_guard(Area.ORDERS)]
+
+    @post("/batches")
     async def start(self, request: Request) -> Response:
         form = await request.form()
         numbers = [str(v) for v in form.getall("order_numbers", [])]
@@ -148,7 +158,7 @@ class PrintController(Controller):
 
         return ServerSentEvent(events(), headers={"Cache-Control": "no-store"})
 
-    @post("/batches/{batch_id:str}/cancel", guards=[area_guard(Area.ORDERS)], status_code=200)
+    @post("/batches/{batch_id:str}/cancel", status_code=200)
     async def cancel(self, request: Request, batch_id: FromPath[str]) -> Response:
         batch = print_batches.cancel_batch(batch_id)
         if is_htmx(request):

@@ -9,9 +9,9 @@ from litestar import Request, get
 from litestar.params import FromQuery
 from litestar.response import Stream
 
-from dashboard.domain.roles import Area
-from dashboard.services.accounting_export import csv_chunks
-from dashboard.services.queries import OrderFilter
+from dashboard.domain.staff.roles import Area
+from dashboard.services.integrations.accounting_export import csv_chunks
+from dashboard.services.orders.listing import OrderFilter
 from dashboard.settings import get_settings
 from dashboard.views.security import area_guard
 

@@ -2,11 +2,11 @@
 
 from litestar import Response, get
 
-from dashboard.db.transaction import ping
+from dashboard.services.health import database_answers
 
 
 @get("/healthz")
 async def healthz() -> Response:
-    if await ping():
+    if await database_answers():
         return Response({"status": "ok"}, status_code=200)
     return Response({"status": "database unreachable"}, status_code=503)

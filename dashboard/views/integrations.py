@@ -16,9 +16,9 @@ import logging
 from litestar import Request, Response, route
 from litestar.params import FromQuery
 
-from dashboard.domain import shipstation as protocol
+from dashboard.domain.fulfilment import shipstation as protocol
 from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
-from dashboard.services import shipstation
+from dashboard.services.fulfilment import shipstation
 from dashboard.settings import get_settings
 
 log = logging.getLogger(__name__)

@@ -12,13 +12,15 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from dashboard.domain.errors import NotFound
-from dashboard.domain.roles import Area
-from dashboard.services import printing
-from dashboard.services.picking import check_label_allowed
+from dashboard.domain.staff.roles import Area
+from dashboard.services.printing import labels as printing
+from dashboard.services.fulfilment.picking import check_label_allowed
 from dashboard.views.documents import any_area_guard, split_name
 from dashboard.views.errors import is_htmx
 
-LABEL_AREAS = (Area.ORDERS, Area.DISPATCH, Area.STOCK, Area.PICKING)
+# Print jobs, product and bin labels: the desks that print them. Not pickers: they reach
+# the picking screens (and their pick list) only.
+LABEL_AREAS = (Area.ORDERS, Area.DISPATCH, Area.STOCK)
 
 
 def zpl_response(zpl: str, filename: str) -> Response:

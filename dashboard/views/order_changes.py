@@ -22,10 +22,10 @@ from dashboard.domain.errors import (
     StaleVersion,
     ValidationFailed,
 )
-from dashboard.domain.roles import Area
-from dashboard.services import order_changes
-from dashboard.services.order_screen import order_screen
-from dashboard.services.product_search import find_products, first_hit
+from dashboard.domain.staff.roles import Area
+from dashboard.services.orders import changes as order_changes
+from dashboard.services.orders.screen import order_screen
+from dashboard.services.stock.product_search import find_products, first_hit
 from dashboard.views.security import area_guard
 
 

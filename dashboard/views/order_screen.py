@@ -14,11 +14,13 @@ from litestar.response import Response, Template
 
 from dashboard.components.events import ORDER_CHANGED_ELSEWHERE, ORDERS_CHANGED, hx_trigger
 from dashboard.components.i18n import gettext as _
-from dashboard.db.tables import Order
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
-from dashboard.domain.roles import Area
-from dashboard.services import addresses, notes, order_edits
-from dashboard.services.order_screen import order_screen
+from dashboard.domain.staff.roles import Area
+from dashboard.services.orders import addresses
+from dashboard.services.orders import notes
+from dashboard.services.orders import edits as order_edits
+from dashboard.services.orders import screen
+from dashboard.services.orders.screen import order_screen
 from dashboard.views.security import area_guard
 
 ADDRESS_KINDS = ("shipping", "billing")
@@ -42,17 +44,17 @@ def split_form(form) -> tuple[dict[str, str], dict[str, str]]:
 
 
 async def _order(number: str) -> dict:
-    order = await Order.select().where(Order.number == number).first()
-    if order is None:
-        raise NotFound(f"No order {number}")
-    return order
+    return await screen.order_row(number)
 
 
 def _panel(group: str, order: dict, *, editing: bool = False, values: dict | None = None,
            errors: dict | None = None, conflicts: list | None = None, status: int = 200,
            headers: dict | None = None) -> Template:
     template = "partials/orders/_contact.html" if group == "contact" else "partials/orders/_address.html"
-    context = {"order": order, "kind": group, "editing": editing, "values": values or order,
+    # What the form shows: the order's values, overlaid with what was typed (a partial
+    # form leaves the rest as they are rather than failing the template).
+    context = {"order": order, "kind": group, "editing": editing,
+               "values": {**order, **(values or {})},
                "errors": errors or {}, "conflicts": conflicts or [],
                "address_check": addresses.check_order_address(order)}
     return Template(template, context=context, status_code=status, headers=headers or {})
@@ -76,13 +78,13 @@ class OrderScreenController(Controller):
         """Live updates: polled by the order screen with the version it shows. 204 while
         nothing changed; otherwise an ``orderChangedElsewhere`` event, on which the page
         re-reads itself unless an edit form is open (then it says so and waits)."""
-        row = await Order.select(Order.version).where(Order.number == number).first()
-        if row is None:
+        current = await screen.order_version(number)
+        if current is None:
             raise NotFoundException(f"No order {number}")
-        if row["version"] == version:
+        if current == version:
             return Response(b"", status_code=204)
         return Response(b"", status_code=200, headers=hx_trigger(
-            ORDER_CHANGED_ELSEWHERE, detail={"version": row["version"]}))
+            ORDER_CHANGED_ELSEWHERE, detail={"version": current}))
 
     # --- addresses and contact ----------------------------------------------------------
     @get("/addresses/{kind:str}")

@@ -14,10 +14,11 @@ from dashboard.components.labels import N_
 from dashboard.components.events import ORDERS_CHANGED, ORDERS_UPDATED_ELSEWHERE, hx_trigger
 from dashboard.components.i18n import gettext as _, ngettext
 from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.listing import OrderFilter
-from dashboard.domain.roles import Area
-from dashboard.services import bulk, saved_views
-from dashboard.services.queries import changed_since, list_orders, status_counts
+from dashboard.domain.orders.listing import OrderFilter
+from dashboard.domain.staff.roles import Area
+from dashboard.services import bulk
+from dashboard.services.orders import saved_views
+from dashboard.services.orders.listing import changed_since, list_orders, status_counts
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 

@@ -9,16 +9,25 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from dashboard.domain.bank_statements import parse_amount
+from dashboard.components.i18n import current_locale
 from dashboard.domain.errors import DomainError, ValidationFailed
-from dashboard.domain.roles import Area
-from dashboard.services import payments, reconciliation
-from dashboard.services.payment_queries import payment_queue
-from dashboard.services.results import BulkResult
+from dashboard.domain.numbers import (
+    MAX_PAYMENT,
+    N_,
+    bound,
+    currency_decimals,
+    parse_money,
+)
+from dashboard.domain.staff.roles import Area
+from dashboard.services.orders.currency import currencies_of
+from dashboard.services.payments import money as payments
+from dashboard.services.payments import reconciliation
+from dashboard.services.payments.queue import payment_queue
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
 BULK_ROWS = 10
+BAD_DATE = N_("Type a date such as 2026-11-27.")
 
 
 def _fragment_wanted(request: Request) -> bool:
@@ -124,27 +133,40 @@ class PaymentsController(Controller):
 
     @post("/mark-paid")
     async def mark_paid(self, request: Request) -> Template:
+        """Every row is parsed first: one malformed date or amount brings the form back with
+        the message next to that field, and nothing is recorded."""
         form = await request.form()
         columns = [form.getall(name, []) for name in ("number", "reference", "date", "amount")]
-        entries, refused = [], BulkResult()
-        for number, reference, day, amount in zip(*columns):
+        rows, entries, errors = [], [], {}
+        currencies = await currencies_of([n.strip() for n in columns[0] if n.strip()])
+        for i, (number, reference, day, amount) in enumerate(zip(*columns)):
+            rows.append({"number": number, "reference": reference, "date": day, "amount": amount})
             number = number.strip()
             if not number:
                 continue
             try:
                 received_on = date.fromisoformat(day.strip()) if day.strip() else date.today()
             except ValueError:
-                refused.skip(number, "invalid date")
+                errors[f"date_{i}"] = BAD_DATE
                 continue
-            try:
-                value = parse_amount(amount) if amount.strip() else None
-            except ValueError:
-                refused.skip(number, "invalid amount")
-                continue
+            value = None
+            if amount.strip():
+                decimals = currency_decimals(currencies.get(number, "EUR"))
+                try:
+                    value = parse_money(amount, field=f"amount_{i}", locale=current_locale.get(),
+                                        decimals=decimals, maximum=bound(MAX_PAYMENT, decimals))
+                except ValidationFailed as exc:
+                    errors.update(exc.fields)
+                    continue
             entries.append((number, reference.strip(), received_on, value))
+        if errors:
+            return self._mark_paid_answer(request, {"rows": rows, "errors": errors,
+                                                    "result": None}, 422)
         result = await payments.mark_many_paid(entries, actor=request.user.actor)
-        result.skipped.update(refused.skipped)
-        context = {"result": result, "rows": None}
-        if _fragment_wanted(request):
-            return Template("partials/payments/_bulk_result.html", context=context)
-        return Template("pages/payments/mark_paid.html", context=context)
+        return self._mark_paid_answer(request, {"result": result, "rows": None}, 200)
+
+    @staticmethod
+    def _mark_paid_answer(request: Request, context: dict, status: int) -> Template:
+        template = ("partials/payments/_mark_paid.html" if _fragment_wanted(request)
+                    else "pages/payments/mark_paid.html")
+        return Template(template, context=context, status_code=status)

@@ -16,10 +16,10 @@ from litestar.response import Redirect, Response, Template
 from dashboard.components.events import ORDERS_CHANGED, hx_trigger
 from dashboard.components.i18n import gettext as _
 from dashboard.domain.errors import InsufficientStock, ValidationFailed
-from dashboard.domain.order_changes import NotChangeable
-from dashboard.domain.roles import Area
-from dashboard.services import phone_orders
-from dashboard.services.product_search import find_products, first_hit
+from dashboard.domain.orders.changes import NotChangeable
+from dashboard.domain.staff.roles import Area
+from dashboard.services.orders import phone as phone_orders
+from dashboard.services.stock.product_search import find_products, first_hit
 from dashboard.views.security import area_guard
 
 

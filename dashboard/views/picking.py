@@ -15,14 +15,16 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from dashboard.domain.errors import DomainError
-from dashboard.domain.roles import Area
-from dashboard.services import picking
+from dashboard.domain.staff.roles import Area
+from dashboard.services.fulfilment import picking
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
 
 async def _pick_answer(request: Request, number: str, outcome: dict | None = None,
                        status: int = 200, headers: dict | None = None) -> Response:
+    if outcome is not None:  # the fragment reads every key (refusals, shorts, tasks too)
+        outcome = {"replayed": False, **outcome}
     context = {**await picking.pick_list_view(number), "outcome": outcome,
                "scan_id": uuid.uuid4().hex}
     if is_htmx(request):

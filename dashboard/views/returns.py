@@ -13,42 +13,52 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
-from dashboard.domain.bank_statements import parse_amount
+from dashboard.components.i18n import current_locale
 from dashboard.components.printing import render_documents_html
-from dashboard.domain.documents import DocumentKind, paper
+from dashboard.domain.printing.documents import DocumentKind, paper
 from dashboard.domain.errors import DomainError, InsufficientStock, NotFound, ValidationFailed
-from dashboard.domain.returns import (
-    VAT_RATES_BP,
-    Receipt,
-    RefundMethod,
-    ReturnItem,
-    ReturnReason,
-    SurchargeKind,
+from dashboard.domain.returns.rules import (
+    VAT_RATES_BP, Receipt, RefundMethod, ReturnItem, ReturnReason, SurchargeKind,
 )
-from dashboard.domain.roles import Area, can_access
-from dashboard.services import credits, document_context, returns, surcharges
-from dashboard.services.documents import order_document, render_html
+from dashboard.domain.numbers import (
+    MAX_CREDIT,
+    MAX_SHIPPING_CREDIT,
+    MAX_SURCHARGE,
+    bound,
+    currency_decimals,
+    parse_count,
+    parse_money,
+)
+from dashboard.domain.orders.intake import MAX_QUANTITY
+from dashboard.domain.staff.roles import Area, can_access
+from dashboard.services.returns import credits
+from dashboard.services.printing import document_context
+from dashboard.services.returns import rma as returns
+from dashboard.services.returns import surcharges
+from dashboard.services.printing.documents import order_document, render_html
+from dashboard.services.orders.currency import currency_of
 from dashboard.views.documents import html_response, pdf_response, split_name
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
 
-def _int(value: object, default: int = 0) -> int:
+def _id(value: object) -> int:
+    """A row id sent back by our own form; anything else names no row (-1)."""
     text = str(value or "").strip()
-    try:
-        return int(text) if text else default
-    except ValueError:
-        return -1
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else -1
 
 
-def _money(value: object, field: str) -> int:
-    text = str(value or "").strip()
-    if not text:
+def _count(value: object, field: str, default: int = 0) -> int:
+    return parse_count(value, field=field, maximum=MAX_QUANTITY, default=default)
+
+
+async def _money(value: object, field: str, number: str, maximum: int) -> int:
+    """An optional typed amount (empty is 0), with the order currency's decimals."""
+    if not str(value or "").strip():
         return 0
-    try:
-        return parse_amount(text)
-    except ValueError as exc:
-        raise ValidationFailed({field: "an amount such as 12.50"}) from exc
+    decimals = currency_decimals(await currency_of(number))
+    return parse_money(value, field=field, locale=current_locale.get(), decimals=decimals,
+                       maximum=bound(maximum, decimals))
 
 
 def _errors(exc: DomainError) -> dict:
@@ -105,17 +115,18 @@ class ReturnsController(Controller):
         form = await request.form()
         kind = str(form.get("kind", "return"))
         items = []
-        for line_id in form.getall("line", []):
-            quantity = _int(form.get(f"quantity_{line_id}"))
-            if quantity == 0:
-                continue
-            items.append(ReturnItem(
-                order_line_id=_int(line_id), quantity=quantity,
-                reason=str(form.get(f"reason_{line_id}", "")),
-                replacement_sku=str(form.get(f"replacement_sku_{line_id}", "")).strip(),
-                replacement_quantity=(_int(form.get(f"replacement_quantity_{line_id}"), quantity)
-                                      if kind == "exchange" else 0)))
         try:
+            for line_id in form.getall("line", []):
+                quantity = _count(form.get(f"quantity_{line_id}"), f"quantity_{line_id}")
+                if quantity == 0:
+                    continue
+                items.append(ReturnItem(
+                    order_line_id=_id(line_id), quantity=quantity,
+                    reason=str(form.get(f"reason_{line_id}", "")),
+                    replacement_sku=str(form.get(f"replacement_sku_{line_id}", "")).strip(),
+                    replacement_quantity=(_count(form.get(f"replacement_quantity_{line_id}"),
+                                                 f"replacement_quantity_{line_id}", quantity)
+                                          if kind == "exchange" else 0)))
             outcome = await returns.authorise_return(number, kind, items,
                                                      actor=request.user.actor)
         except DomainError as exc:
@@ -137,12 +148,13 @@ class ReturnsController(Controller):
     @post("/returns/{rma:str}/receive")
     async def receive(self, request: Request, number: FromPath[str], rma: FromPath[str]) -> Response:
         form = await request.form()
-        receipts = [Receipt(
-            return_line_id=_int(line_id), restocked=_int(form.get(f"restocked_{line_id}")),
-            written_off=_int(form.get(f"written_off_{line_id}")),
-            write_off_reason=str(form.get(f"write_off_reason_{line_id}", "")))
-            for line_id in form.getall("line", [])]
         try:
+            receipts = [Receipt(
+                return_line_id=_id(line_id),
+                restocked=_count(form.get(f"restocked_{line_id}"), f"restocked_{line_id}"),
+                written_off=_count(form.get(f"written_off_{line_id}"), f"written_off_{line_id}"),
+                write_off_reason=str(form.get(f"write_off_reason_{line_id}", "")))
+                for line_id in form.getall("line", [])]
             await returns.receive_return(number, rma, receipts, actor=request.user.actor)
         except DomainError as exc:
             return await self._detail(request, number, rma, _errors(exc), 422)
@@ -155,7 +167,9 @@ class ReturnsController(Controller):
             await returns.credit_return(
                 number, rma, refund_method=str(form.get("refund_method", "")),
                 refund_ref=str(form.get("refund_ref", "")),
-                shipping=_money(form.get("shipping"), "shipping"), actor=request.user.actor)
+                shipping=await _money(form.get("shipping"), "shipping", number,
+                                      MAX_SHIPPING_CREDIT),
+                actor=request.user.actor)
         except DomainError as exc:
             return await self._detail(request, number, rma, _errors(exc), 422)
         return _back(request, f"/orders/{quote(number)}/returns/{rma}")
@@ -182,7 +196,7 @@ class ReturnsController(Controller):
         form = await request.form()
         try:
             what = str(form.get("what", "amount"))
-            amount = _money(form.get("amount"), "amount")
+            amount = await _money(form.get("amount"), "credit_amount", number, MAX_CREDIT)
             reason = str(form.get("reason", "")).strip()
             lines = (credits.shipping_lines(amount) if what == "shipping"
                      else credits.amount_lines(amount, reason or "Credit")) if amount > 0 else None
@@ -200,8 +214,11 @@ class ReturnsController(Controller):
         try:
             await surcharges.add_surcharge(
                 number, kind=str(form.get("kind", "")),
-                amount=_money(form.get("amount"), "amount"), reason=str(form.get("reason", "")),
-                vat_rate_bp=_int(form.get("vat_rate_bp"), 2000), actor=request.user.actor)
+                amount=await _money(form.get("amount"), "surcharge_amount", number, MAX_SURCHARGE),
+                reason=str(form.get("reason", "")),
+                vat_rate_bp=parse_count(form.get("vat_rate_bp"), field="vat_rate_bp",
+                                        maximum=10_000, default=2000),
+                actor=request.user.actor)
         except DomainError as exc:
             return await self._page(request, number, _errors(exc), 422)
         return _back(request, f"/orders/{quote(number)}/returns")

@@ -20,8 +20,8 @@ from dashboard.components.i18n import (
     normalise_locale,
     pick_from_accept_language,
 )
-from dashboard.domain.roles import Area, can_access
-from dashboard.services import auth
+from dashboard.domain.staff.roles import Area, can_access
+from dashboard.services.staff import auth
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,10 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from dashboard.domain.errors import DomainError
-from dashboard.domain.roles import Area
-from dashboard.services import webhook_endpoints
+from dashboard.domain.errors import DomainError, ValidationFailed
+from dashboard.domain.staff.roles import Area
+from dashboard.services.integrations import webhook_endpoints
+from dashboard.services.staff import auth
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
@@ -23,6 +24,21 @@ class SettingsController(Controller):
     @get("/")
     async def index(self) -> Template:
         return Template("pages/settings/index.html", context={})
+
+    @get("/sign-in")
+    async def sign_ins(self) -> Template:
+        """Failed sign-ins being counted, per account and address, with an unlock button."""
+        return Template("pages/settings/sign_in.html",
+                        context={"rows": await auth.throttled_sign_ins(), "unlocked": None})
+
+    @post("/sign-in/unlock")
+    async def unlock(self, request: Request) -> Template:
+        username = str((await request.form()).get("username", "")).strip()
+        if not username:
+            raise ValidationFailed({"username": "required"}, "Name the account to unlock")
+        await auth.unlock_sign_in(username, actor=request.user.actor)
+        return Template("pages/settings/sign_in.html",
+                        context={"rows": await auth.throttled_sign_ins(), "unlocked": username})
 
     @get("/webhooks")
     async def webhooks(self) -> Template:

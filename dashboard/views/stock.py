@@ -14,8 +14,10 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.roles import Area
-from dashboard.services import stock
+from dashboard.domain.numbers import parse_count
+from dashboard.domain.staff.roles import Area
+from dashboard.domain.stock.allocation import MAX_STOCK_QUANTITY
+from dashboard.services.stock import inventory as stock
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
@@ -61,7 +63,8 @@ class StockController(Controller):
         values = {"quantity": str(form.get("quantity", "")).strip(),
                   "note": str(form.get("note", "")).strip()[:500]}
         try:
-            quantity = int(values["quantity"]) if values["quantity"].isdigit() else -1
+            quantity = parse_count(values["quantity"], field="quantity", minimum=1,
+                                   maximum=MAX_STOCK_QUANTITY)
             await stock.receive_stock(sku, quantity, request.user.actor, note=values["note"])
         except ValidationFailed as exc:
             context = await _product_context(sku, values, exc.fields)

@@ -16,7 +16,8 @@ from litestar import Request, Response, post
 from standardwebhooks.webhooks import Webhook
 
 from dashboard.domain.errors import NotFound, ValidationFailed
-from dashboard.services import carrier_events, payments
+from dashboard.services.fulfilment import carrier_events
+from dashboard.services.payments import money as payments
 from dashboard.settings import get_settings
 
 log = logging.getLogger(__name__)

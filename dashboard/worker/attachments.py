@@ -7,20 +7,24 @@ than storing megabytes in the outbox.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Awaitable, Callable
+
 from dashboard.db.tables import Order
-from dashboard.worker.smtp import Attachment
+from dashboard.services.printing.documents import render_document_pdf
+
+# (filename, content, "type/subtype") for each attachment of a row; the email deliverer
+# takes a loader of them (the order's documents by default).
+Attachment = tuple[str, bytes, str]
+AttachmentLoader = Callable[[dict], Awaitable[list[Attachment]]]
 
 
 async def document_attachments(row: dict) -> list[Attachment]:
     specs = row.get("attachments") or []
     if isinstance(specs, str):
-        import json
-
         specs = json.loads(specs or "[]")
     if not specs or not row.get("order"):
         return []
-    from dashboard.services.documents import render_document_pdf
-
     order = await Order.select(Order.number).where(Order.id == row["order"]).first()
     attachments: list[Attachment] = []
     for spec in specs:

@@ -10,15 +10,16 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from dashboard.services.payments.auto_cancel import run_auto_cancel
+from dashboard.services.printing.labels import deliver_due_print_jobs
 from dashboard.worker.outbox import OutboxDeliverer
+from dashboard.worker.smtp import EmailDeliverer
+from dashboard.worker.webhooks import WebhookDeliverer
 
 log = logging.getLogger(__name__)
 
 
 def _default_deliverers() -> list[OutboxDeliverer]:
-    from dashboard.worker.smtp import EmailDeliverer
-    from dashboard.worker.webhooks import WebhookDeliverer
-
     return [EmailDeliverer(), WebhookDeliverer()]
 
 
@@ -43,9 +44,6 @@ class PeriodicJob:
 
 
 def _default_jobs() -> list[PeriodicJob]:
-    from dashboard.services.auto_cancel import run_auto_cancel
-    from dashboard.services.printing import deliver_due_print_jobs
-
     return [PeriodicJob("auto-cancel", timedelta(minutes=1), run_auto_cancel),
             # Print jobs keep their own attempt/backoff fields on the row (services/printing).
             PeriodicJob("print-jobs", timedelta(seconds=2), deliver_due_print_jobs)]

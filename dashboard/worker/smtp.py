@@ -7,7 +7,6 @@ implicit TLS. No ``SMTP_URL`` or no ``DASHBOARD_FROM_EMAIL``: emails stay queued
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -16,14 +15,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import aiosmtplib
 
 from dashboard.db.tables import OutboxEmail
+from dashboard.settings import get_settings
+from dashboard.worker.attachments import Attachment, AttachmentLoader, document_attachments
 from dashboard.worker.outbox import OutboxDeliverer, PermanentFailure
 
 log = logging.getLogger(__name__)
-
-# (filename, content, "type/subtype") for each attachment of a row; the printing side
-# plugs a loader in (e.g. the receipt PDF).
-Attachment = tuple[str, bytes, str]
-AttachmentLoader = Callable[[dict], Awaitable[list[Attachment]]]
 
 
 @dataclass(frozen=True)
@@ -98,15 +94,11 @@ class EmailDeliverer(OutboxDeliverer):
     attachment_loader: AttachmentLoader | None = None
 
     def __init__(self, smtp_url: str | None = None, from_address: str | None = None) -> None:
-        from dashboard.settings import get_settings
-
         settings = get_settings()
         self.smtp_url = smtp_url if smtp_url is not None else settings.smtp_url
         self.from_address = from_address if from_address is not None else settings.from_email
         self.config = SmtpConfig.from_url(self.smtp_url) if self.smtp_url else None
         if self.attachment_loader is None:
-            from dashboard.worker.attachments import document_attachments
-
             self.attachment_loader = document_attachments
         if self.config and not self.from_address:
             log.warning("SMTP_URL is set but DASHBOARD_FROM_EMAIL is not: emails stay queued")

@@ -1,6 +1,6 @@
 """Address verification rules (no database): required fields, postcode formats, normal form."""
 
-from dashboard.domain.addresses import check_address
+from dashboard.domain.orders.addresses import check_address
 
 LYON = {"line1": "12 rue des Lilas", "postal_code": "69003", "city": "lyon", "country": "FR"}
 

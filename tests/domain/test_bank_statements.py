@@ -5,15 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.domain.bank_statements import (
-    StatementEntry,
-    new_entries,
-    parse_amount,
-    parse_camt053,
-    parse_csv,
-    parse_date,
-    parse_statement,
-    reference_tokens,
+from dashboard.domain.payments.bank_statements import (
+    StatementEntry, new_entries, parse_amount, parse_camt053, parse_csv, parse_date,
+    parse_statement, reference_tokens,
 )
 from dashboard.domain.errors import ValidationFailed
 

@@ -1,7 +1,7 @@
 import pytest
 
-from dashboard.domain.barcodes import ean13, ean13_check_digit, is_valid_ean13
-from dashboard.domain.numbering import rma_number
+from dashboard.domain.stock.barcodes import ean13, ean13_check_digit, is_valid_ean13
+from dashboard.domain.printing.numbering import rma_number
 
 
 def test_check_digit_of_known_barcodes():

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.domain.documents import (
-    DocumentRefused,
-    SequenceKind,
-    bin_sort_key,
-    check_credit_note_exists,
-    check_invoice_allowed,
-    check_receipt_allowed,
-    document_kind,
-    document_number,
-    paper,
-    parse_document_number,
-    vat_breakdown,
-    vat_rate_label,
+from dashboard.domain.printing.documents import (
+    DocumentRefused, SequenceKind, bin_sort_key, check_credit_note_exists,
+    check_invoice_allowed, check_receipt_allowed, document_kind, document_number, paper,
+    parse_document_number, vat_breakdown, vat_rate_label,
 )
 from dashboard.domain.errors import ValidationFailed
 

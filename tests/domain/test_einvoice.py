@@ -4,19 +4,20 @@ means, amounts, and proof that the schematron the print tests rely on does rejec
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import asdict
 
 import facturx
 import pytest
 from lxml import etree
 
-from dashboard.domain.einvoice import (
+from dashboard.domain.printing.einvoice import (
     SellerIncomplete,
     cii_xml,
     payment_means_code,
     seller_from_identity,
 )
-from dashboard.domain.orders import compact_vat_number, vat_number_problem
+from dashboard.domain.orders.intake import compact_vat_number, vat_number_problem
 from dashboard.settings import ShopIdentity
 from tests.print.schematron import failed_asserts
 
@@ -170,3 +171,14 @@ def test_a_credit_note_without_an_invoice_has_no_reference_and_asks_for_no_iban(
 def test_only_invoices_and_credit_notes_have_an_xml():
     with pytest.raises(ValueError):
         xml_of(invoice_doc(kind="receipt"))
+
+
+def test_the_app_refuses_to_start_with_an_incomplete_seller(monkeypatch):
+    from dashboard.services.printing import documents
+
+    settings = documents.get_settings()
+    assert documents.seller_identity_problem() is None
+    broken = dataclasses.replace(settings, shop=dataclasses.replace(settings.shop,
+                                                                    vat_number="FR00000"))
+    monkeypatch.setattr(documents, "get_settings", lambda: broken)
+    assert "DASHBOARD_SHOP_VAT_NUMBER" in documents.seller_identity_problem()

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from dashboard.components.i18n import normalise_locale, pick_from_accept_language
-from dashboard.domain.auth import check_password_strength, lock_after_failure
+from dashboard.domain.staff.auth import check_password_strength, lock_after_failure
 from dashboard.domain.errors import InvalidTransition, ValidationFailed
 from dashboard.domain.pricing import balance_due, line_amounts, order_totals, vat_included_tax
-from dashboard.domain.roles import Area, areas_for, can_access
+from dashboard.domain.staff.roles import Area, areas_for, can_access
 from dashboard.domain.search import fold, order_search_text
 from dashboard.domain.statuses import PaymentStatus, check_transition, payment_status_for
 

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.domain.catalogue import ProductSpec, gtin_is_valid, validate_product, vat_rate_bp
-from dashboard.domain.errors import InvalidTransition, ValidationFailed
-from dashboard.domain.orders import (
-    AddressDetails,
-    CustomerDetails,
-    DraftLine,
-    NotCancellable,
-    OrderDraft,
-    OrderState,
-    ProductInfo,
-    check_cancellable,
-    price_lines,
-    validate_draft,
+from dashboard.domain.stock.catalogue import (
+    ProductSpec, gtin_is_valid, validate_product, vat_rate_bp,
 )
-from dashboard.domain.numbering import order_number
-from dashboard.domain.stock import (
-    Reservation,
-    check_count,
-    check_receipt,
-    plan_allocation,
-    plan_shortfall,
-    split_request,
+from dashboard.domain.errors import InvalidTransition, ValidationFailed
+from dashboard.domain.orders.intake import (
+    AddressDetails, CustomerDetails, DraftLine, NotCancellable, OrderDraft, OrderState,
+    ProductInfo, check_cancellable, price_lines, validate_draft,
+)
+from dashboard.domain.printing.numbering import order_number
+from dashboard.domain.stock.allocation import (
+    Reservation, check_count, check_receipt, plan_allocation, plan_shortfall, split_request,
 )
 
 LYON = AddressDetails(name="Anne Martin", line1="12 rue des Lilas", postal_code="69003",

@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 import pytest
 from lxml import etree
 
-from dashboard.domain import shipstation as ss
-from dashboard.domain.carrier_webhooks import parse_tracking_update
+from dashboard.domain.fulfilment import shipstation as ss
+from dashboard.domain.fulfilment.carrier_webhooks import parse_tracking_update
 from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.webhook_endpoints import EndpointConfigError, parse_endpoints
+from dashboard.domain.integrations.webhook_endpoints import EndpointConfigError, parse_endpoints
 
 PARIS = "Europe/Paris"
 SECRET = "whsec_" + base64.b64encode(b"s" * 32).decode()

@@ -3,23 +3,12 @@
 import pytest
 
 from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.order_changes import (
-    NotChangeable,
-    check_line_changeable,
-    money_after_change,
-    parse_quantity,
-    pay_difference_refusal,
-    payment_link,
-    plan_decrease,
-    shipping_price,
+from dashboard.domain.orders.changes import (
+    NotChangeable, check_line_changeable, money_after_change, parse_quantity,
+    pay_difference_refusal, payment_link, plan_decrease, shipping_price,
 )
-from dashboard.domain.phone_orders import (
-    new_draft,
-    repeat_lines,
-    to_order_draft,
-    with_details,
-    with_line,
-    with_quantity,
+from dashboard.domain.orders.phone import (
+    new_draft, repeat_lines, to_order_draft, with_details, with_line, with_quantity,
 )
 
 MONEY = {"surcharge_total": 0, "paid_total": 3000, "refunded_total": 0, "credited_total": 0}

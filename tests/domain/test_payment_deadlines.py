@@ -2,14 +2,9 @@
 
 from datetime import date, datetime, timedelta, timezone
 
-from dashboard.domain.payment_deadlines import (
-    DeadlinePolicy,
-    add_business_days,
-    cancellation_due_at,
-    is_business_day,
-    is_cancellable_unpaid,
-    payment_deadline,
-    reminder_due_at,
+from dashboard.domain.payments.deadlines import (
+    DeadlinePolicy, add_business_days, cancellation_due_at, is_business_day,
+    is_cancellable_unpaid, payment_deadline, reminder_due_at,
 )
 from dashboard.domain.retries import RetryPolicy
 

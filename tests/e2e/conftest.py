@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -25,11 +26,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
-    """The app served by its own command, on the same database as the tests."""
+@contextmanager
+def serving(**extra_env: str):
+    """``dashboard serve`` on a free port over the test database, with ``extra_env`` set;
+    yields its URL and stops it at the end of the block."""
     port = _free_port()
-    env = {**os.environ, "DASHBOARD_WORKER": "off"}
+    env = {**os.environ, "DASHBOARD_WORKER": "off", **extra_env}
     process = subprocess.Popen(
         [sys.executable, "-m", "dashboard", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -46,12 +48,21 @@ def server_url():
     else:
         process.terminate()
         raise RuntimeError("server did not answer /healthz in 20 s")
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    """The app served by its own command, on the same database as the tests."""
+    with serving() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +80,7 @@ async def browser():
 @pytest.fixture
 async def staff_page(browser, server_url):
     """``await staff_page(role, viewport=...)``: a new browser page signed in with that role."""
-    from dashboard.services.auth import create_user
+    from dashboard.services.staff.auth import create_user
 
     contexts = []
 
@@ -91,3 +102,21 @@ async def staff_page(browser, server_url):
     yield _open
     for context in contexts:
         await context.close()
+
+
+async def open_signed_in(browser, server_url, username: str, *, viewport: dict,
+                         locale: str = "fr-FR", phone: bool = False,
+                         init_script: str | None = None):
+    """A new browser context signed in as ``username`` (password ``PASSWORD``), on the page
+    the role lands on; returns ``(context, page)``; the caller closes the context."""
+    context = await browser.new_context(viewport=viewport, base_url=server_url, locale=locale,
+                                        has_touch=phone, is_mobile=phone)
+    if init_script:
+        await context.add_init_script(init_script)
+    page = await context.new_page()
+    await page.goto("/login")
+    await page.fill("input[name=username]", username)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(lambda url: "/login" not in url)
+    return context, page

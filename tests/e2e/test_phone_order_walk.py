@@ -6,7 +6,7 @@ import re
 import pytest
 
 from dashboard.db.tables import Order
-from dashboard.services.orders import place_order
+from dashboard.services.orders.intake import place_order
 from tests.e2e.e2e_shots import screenshot
 from tests.factories import add_product, make_draft
 

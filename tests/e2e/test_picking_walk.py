@@ -4,14 +4,14 @@ as a handheld scanner would, to completion; mistakes are flagged on the way."""
 from __future__ import annotations
 
 from dashboard.db.tables import OrderLine, PickList
-from dashboard.services import picking
+from dashboard.services.fulfilment import picking
 from tests.e2e.conftest import PASSWORD, PHONE
 from tests.e2e.e2e_shots import screenshot
 from tests.fulfilment.support import EANS, barcoded_order, set_order
 
 
 async def _picker_page(browser, server_url):
-    from dashboard.services.auth import create_user
+    from dashboard.services.staff.auth import create_user
 
     await create_user("picker-e2e", "picker", PASSWORD, locale="en", display_name="Pat Picker")
     context = await browser.new_context(viewport=PHONE, base_url=server_url, locale="en-GB",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dashboard.db.tables import Order, OrderLine, Product, Stock
-from dashboard.domain.barcodes import ean13
+from dashboard.domain.stock.barcodes import ean13
 from tests.factories import make_order
 
 EANS = {"TSHIRT-BLUE-M": ean13("376000000001"), "MUG-RED": ean13("376000000002"),

@@ -27,9 +27,10 @@ from dashboard.db.tables import (
     WebhookEndpoint,
 )
 from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.fulfilment import NotAllowed
-from dashboard.services import fulfilment
-from dashboard.services.fulfilment import BulkShipRow
+from dashboard.domain.fulfilment.rules import NotAllowed
+from dashboard.services.fulfilment import bulk_shipping
+from dashboard.services.fulfilment import shipping as fulfilment
+from dashboard.domain.fulfilment.rules import BulkShipRow
 from tests.fulfilment.support import set_order
 from tests.factories import make_order
 
@@ -136,7 +137,7 @@ async def test_bulk_writes_exactly_what_shipping_one_by_one_writes():
     # Listening from now on: the hooks shipping queues, not the placements'.
     await WebhookEndpoint.insert(WebhookEndpoint(url="http://127.0.0.1:9/hook", secret="whsec_x"))
 
-    result = await fulfilment.ship_many(
+    result = await bulk_shipping.ship_many(
         [BulkShipRow(n, "colissimo", _tracking(i)) for i, n in enumerate(bulk)],
         notify_customer=True, actor=ACTOR)
     changed, skipped = [], {}
@@ -172,7 +173,7 @@ async def test_a_product_short_of_the_batch_falls_back_to_one_by_one_and_writes_
     # apply, the orders go one by one, the second raises as the per-order path does.
     await Stock.update({Stock.reserved: 1}).where(Stock.product.sku == "QQC-TEE")
     with pytest.raises(RuntimeError, match="holds less than the shipment"):
-        await fulfilment.ship_many([BulkShipRow(first["number"], "other", "ABC-1"),
+        await bulk_shipping.ship_many([BulkShipRow(first["number"], "other", "ABC-1"),
                                     BulkShipRow(second["number"], "other", "ABC-2")],
                                    notify_customer=True, actor=ACTOR)
     assert not await Shipment.exists()

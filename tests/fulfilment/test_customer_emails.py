@@ -5,8 +5,9 @@ import json
 
 import pytest
 
-from dashboard.domain.fulfilment import NotAllowed
-from dashboard.services import fulfilment, pickup
+from dashboard.domain.fulfilment.rules import NotAllowed
+from dashboard.services.fulfilment import shipping as fulfilment
+from dashboard.services.fulfilment import pickup
 from dashboard.worker.smtp import EmailDeliverer
 from tests.fulfilment.support import barcoded_order, lines_of, set_order, stock_of
 

@@ -7,8 +7,10 @@ import pytest
 
 from dashboard.db.tables import OrderLine, PickList, Scan
 from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.fulfilment import NotAllowed
-from dashboard.services import fulfilment, holds, picking
+from dashboard.domain.fulfilment.rules import NotAllowed
+from dashboard.services.fulfilment import shipping as fulfilment
+from dashboard.services.fulfilment import holds
+from dashboard.services.fulfilment import picking
 from tests.fulfilment.support import EANS, barcoded_order, lines_of, set_order
 
 ACTOR = "staff:picker"

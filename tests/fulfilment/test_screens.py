@@ -2,7 +2,7 @@
 result headers, the ship form, bulk CSV, scan-to-ship and undo, labels refused by a task."""
 
 from dashboard.db.tables import OutboxEmail, Shipment
-from dashboard.services import picking
+from dashboard.services.fulfilment import picking
 from tests.fulfilment.support import EANS, barcoded_order, lines_of, set_order
 
 HX = {"HX-Request": "true"}

@@ -7,9 +7,10 @@ import pytest
 
 from dashboard.db.tables import OrderEvent, OutboxEmail, OutboxWebhook, Shipment, WebhookEndpoint
 from dashboard.domain.errors import NotFound, ValidationFailed
-from dashboard.domain.fulfilment import NotAllowed
-from dashboard.services import fulfilment
-from dashboard.services.fulfilment import BulkShipRow
+from dashboard.domain.fulfilment.rules import NotAllowed
+from dashboard.services.fulfilment import bulk_shipping
+from dashboard.services.fulfilment import shipping as fulfilment
+from dashboard.domain.fulfilment.rules import BulkShipRow
 from tests.fulfilment.support import barcoded_order, lines_of, set_order, stock_of
 from tests.factories import order as order_row
 
@@ -151,7 +152,7 @@ async def test_bulk_ships_what_it_can_and_reports_the_rest():
     good = await barcoded_order()
     held = await barcoded_order()
     await set_order(held["number"], status="on_hold", hold_reason="suspected_fraud")
-    result = await fulfilment.ship_many([
+    result = await bulk_shipping.ship_many([
         BulkShipRow(good["number"], "ups", "1Z999AA10123456784"),
         BulkShipRow(held["number"], "other", "ABC-9"),
         BulkShipRow("404", "other", "ABC-9"),

@@ -9,7 +9,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from dashboard.db.tables import OrderEvent, OutboxWebhook, ReceivedWebhook, Shipment
-from dashboard.services.fulfilment import ship_order
+from dashboard.services.fulfilment.shipping import ship_order
 from tests.factories import make_order, order
 
 SECRET = "whsec_" + base64.b64encode(b"c" * 32).decode()

@@ -8,8 +8,8 @@ import pytest
 
 from dashboard.db.tables import Order
 from dashboard.db.transaction import write_transaction
-from dashboard.services.accounting_export import HEADER, csv_chunks
-from dashboard.services.queries import OrderFilter
+from dashboard.services.integrations.accounting_export import HEADER, csv_chunks
+from dashboard.services.orders.listing import OrderFilter
 from tests.factories import add_legacy_product, make_order
 
 

@@ -9,9 +9,9 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from dashboard.db.tables import OutboxWebhook, WebhookEndpoint
-from dashboard.domain.webhook_endpoints import EndpointConfigError
-from dashboard.services import payments
-from dashboard.services.webhook_endpoints import sync_from_settings
+from dashboard.domain.integrations.webhook_endpoints import EndpointConfigError
+from dashboard.services.payments import money as payments
+from dashboard.services.integrations.webhook_endpoints import sync_from_settings
 from dashboard.worker.webhooks import WebhookDeliverer
 from tests.factories import make_order
 from tests.worker.test_webhook_delivery import Listener

@@ -8,7 +8,7 @@ from lxml import etree
 
 from dashboard.db.tables import Order, OrderNote
 from dashboard.db.transaction import write_transaction
-from dashboard.domain import shipstation as protocol
+from dashboard.domain.fulfilment import shipstation as protocol
 from tests.integrations.conftest import basic
 from tests.factories import make_order
 

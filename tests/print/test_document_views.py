@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from dashboard.services import print_batches
+from dashboard.services.printing import batches as print_batches
 
 
 async def test_pdf_and_print_view_of_an_invoice(login_as, order_factory, pdf_renderer, pdf_text,

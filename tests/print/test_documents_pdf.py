@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.domain.documents import ORDER_DOCUMENTS, PAPERS
-from dashboard.services.documents import issue_credit_note, render_document_html, render_document_pdf
+from dashboard.domain.printing.documents import ORDER_DOCUMENTS, PAPERS
+from dashboard.services.printing.documents import (
+    issue_credit_note, render_document_html, render_document_pdf,
+)
 
 MM = 72 / 25.4
 PAGE_WIDTH_PT = {"a4": 210 * MM, "letter": 612.0, "80mm": 80 * MM, "58mm": 58 * MM}

@@ -13,10 +13,14 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from dashboard.domain.documents import DocumentKind
-from dashboard.services import document_context, documents
-from dashboard.services.documents import issue_credit_note, order_document, render_document_pdf
-from dashboard.services.surcharges import add_surcharge
+from dashboard.domain.printing.documents import DocumentKind
+from dashboard.services.printing import document_context, documents
+from dashboard.services.printing.documents import (
+    issue_credit_note,
+    order_document,
+    render_document_pdf,
+)
+from dashboard.services.returns.surcharges import add_surcharge
 from dashboard.settings import get_settings
 from tests.print.schematron import failed_asserts
 

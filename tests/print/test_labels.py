@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.db.tables import OrderEvent, PrintJob
-from dashboard.domain.printing import MAX_ATTEMPTS
-from dashboard.services import printing
+from dashboard.domain.printing.labels import MAX_ATTEMPTS
+from dashboard.services.printing import labels as printing
 from dashboard.settings import get_settings
 
 

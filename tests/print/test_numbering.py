@@ -8,11 +8,12 @@ import dataclasses
 import pytest
 
 from dashboard.db.tables import DocumentSequence, Invoice, OrderEvent
-from dashboard.domain.documents import DocumentRefused
-from dashboard.services import document_context, documents
-from dashboard.services.documents import issue_credit_note, issue_invoice, order_document
-from dashboard.domain.documents import DocumentKind
-from dashboard.domain.numbering import ORDER_SEQUENCE_KIND
+from dashboard.domain.printing.documents import DocumentRefused
+from dashboard.services.printing import document_context
+from dashboard.services.printing import documents
+from dashboard.services.printing.documents import issue_credit_note, issue_invoice, order_document
+from dashboard.domain.printing.documents import DocumentKind
+from dashboard.domain.printing.numbering import ORDER_SEQUENCE_KIND
 from dashboard.settings import get_settings
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from dashboard.components import pdf as pdf_module
 from dashboard.components.pdf import PdfRenderer, PdfUnavailable
-from dashboard.domain.documents import paper
+from dashboard.domain.printing.documents import paper
 from dashboard.settings import get_settings
 
 HTML = "<!doctype html><html><body><p>Hello {n}</p></body></html>"

@@ -7,11 +7,12 @@ from hypothesis import strategies as st
 from dashboard.db.tables import CreditNote, Invoice, Order, Payment, Surcharge
 from dashboard.domain.errors import ValidationFailed
 from dashboard.domain.pricing import balance_due
-from dashboard.domain.returns import ReturnRefused
-from dashboard.services import credits, surcharges
-from dashboard.services.documents import issue_invoice, order_document
-from dashboard.domain.documents import DocumentKind
-from dashboard.services.payments import record_payment, record_refund
+from dashboard.domain.returns.rules import ReturnRefused
+from dashboard.services.returns import credits
+from dashboard.services.returns import surcharges
+from dashboard.services.printing.documents import issue_invoice, order_document
+from dashboard.domain.printing.documents import DocumentKind
+from dashboard.services.payments.money import record_payment, record_refund
 from tests.returns.conftest import make_shipped_order
 
 
@@ -117,7 +118,7 @@ async def test_surcharge_over_ten_times_a_small_order_is_refused():
 
 async def test_cancelled_order_takes_no_surcharge():
     from tests.factories import make_order
-    from dashboard.services.orders import cancel_order
+    from dashboard.services.orders.intake import cancel_order
 
     order = await make_order()
     await cancel_order(order["number"], "customer asked", actor="agent")

@@ -42,7 +42,7 @@ async def test_walk_a_return_through_the_screens(login_as):
 
 
 async def test_surcharge_form_refuses_absurd_amounts_and_accepts_a_fee(login_as):
-    client = await login_as("back_office")
+    client = await login_as("back_office", locale="fr")  # "4,50" is a French amount
     order = await make_shipped_order()
     bad = await client.post(f"/orders/{order['number']}/surcharges", data={
         "kind": "restocking_fee", "amount": "-3", "reason": "fee", "vat_rate_bp": "2000"})
@@ -65,8 +65,9 @@ async def test_call_centre_may_authorise_returns_but_not_post_money(login_as):
 
 
 async def test_order_screen_shows_the_panel_and_the_list_filters_find_returns(login_as):
-    from dashboard.domain.returns import ReturnItem
-    from dashboard.services import credits, returns
+    from dashboard.domain.returns.rules import ReturnItem
+    from dashboard.services.returns import credits
+    from dashboard.services.returns import rma as returns
 
     client = await login_as("back_office")
     with_return = await make_shipped_order()
@@ -91,7 +92,7 @@ async def test_order_screen_shows_the_panel_and_the_list_filters_find_returns(lo
 
 
 async def test_exchange_form_and_supplementary_invoice_page(login_as):
-    from dashboard.services.documents import issue_invoice
+    from dashboard.services.printing.documents import issue_invoice
     from tests.returns.conftest import make_product
 
     client = await login_as("back_office")

@@ -14,8 +14,9 @@ from dashboard.db.tables import (
 )
 from dashboard.domain.errors import InsufficientStock, InvalidTransition, ValidationFailed
 from dashboard.domain.pricing import balance_due
-from dashboard.domain.returns import Receipt, ReturnItem, ReturnRefused
-from dashboard.services import returns
+from dashboard.domain.returns.rules import Receipt, ReturnItem, ReturnRefused
+from dashboard.services.orders.listing import returns_in_progress_clause
+from dashboard.services.returns import rma as returns
 from tests.returns.conftest import level, lines_of, make_product, make_shipped_order
 
 
@@ -52,7 +53,7 @@ async def test_return_authorised_with_rma_slip_email_and_nothing_moves_yet():
     assert attachments == [{"document": "return-slip", "format": "a4", "rma": outcome.rma}]
     assert (await lines_of(order))[0]["returned"] == 0  # only when the parcel is back
     assert await returns.returns_in_progress_order_ids() == [order["id"]]
-    rows = await Order.select(Order.id).where(returns.returns_in_progress_clause())
+    rows = await Order.select(Order.id).where(returns_in_progress_clause())
     assert rows == [{"id": order["id"]}]
     second = await returns.authorise_return(order["number"], "return", [
         ReturnItem(mug["id"], 1, "damaged")], actor="agent")
@@ -205,7 +206,7 @@ async def test_a_returned_order_cannot_go_back_to_shipped_by_accident():
 
 
 async def test_exchange_replacement_leaves_through_the_normal_ship_flow():
-    from dashboard.services.fulfilment import ship_order
+    from dashboard.services.fulfilment.shipping import ship_order
 
     await make_product("TSHIRT-BLUE-L", 1990, on_hand=3)
     order = await make_shipped_order()

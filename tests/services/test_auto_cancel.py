@@ -3,8 +3,11 @@
 import asyncio
 from datetime import date, datetime, timedelta, timezone
 
-from dashboard.db.tables import OrderEvent, OutboxEmail, OutboxWebhook, StockMovement, WebhookEndpoint
-from dashboard.services import auto_cancel, payments
+from dashboard.db.tables import (
+    OrderEvent, OutboxEmail, OutboxWebhook, StockMovement, WebhookEndpoint,
+)
+from dashboard.services.payments import auto_cancel
+from dashboard.services.payments import money as payments
 from tests.factories import make_order, order, reserved
 
 NOW = datetime.now(timezone.utc)

@@ -31,13 +31,15 @@ from dashboard.db.tables import (
     ShipmentLine,
     Stock,
 )
-from dashboard.domain.barcodes import is_valid_ean13
-from dashboard.domain.documents import SequenceKind, parse_document_number
+from dashboard.domain.stock.barcodes import is_valid_ean13
+from dashboard.domain.printing.documents import SequenceKind, parse_document_number
 from dashboard.domain.pricing import balance_due, line_amounts, order_totals
 from dashboard.domain.search import order_search_text
-from dashboard.domain.statuses import FulfilmentStatus, OrderStatus, PaymentMethod, PaymentStatus, payment_status_for
-from dashboard.services.demo_data import load_demo_data
-from dashboard.services.sequences import last_order_value
+from dashboard.domain.statuses import (
+    FulfilmentStatus, OrderStatus, PaymentMethod, PaymentStatus, payment_status_for,
+)
+from dashboard.services.demo.shop import load_demo_data
+from dashboard.services.printing.sequences import last_order_value
 
 NOW = datetime(2026, 3, 16, 10, tzinfo=timezone.utc)
 ORDERS = 300
@@ -302,7 +304,7 @@ async def _index_names() -> set[str]:
 
 
 async def test_a_big_load_rebuilds_the_indexes_it_dropped(monkeypatch):
-    from dashboard.services import demo_data
+    from dashboard.services.demo import shop as demo_data
 
     monkeypatch.setattr(demo_data, "REBUILD_INDEXES_FROM", 1)
     before = await _index_names()
@@ -313,7 +315,7 @@ async def test_a_big_load_rebuilds_the_indexes_it_dropped(monkeypatch):
 
 
 async def test_a_big_load_adds_back_the_foreign_keys_it_dropped(monkeypatch):
-    from dashboard.services import demo_data
+    from dashboard.services.demo import shop as demo_data
 
     monkeypatch.setattr(demo_data, "REBUILD_INDEXES_FROM", 1)
     await load(orders=40)

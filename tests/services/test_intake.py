@@ -1,4 +1,4 @@
-"""Order intake and cancellation (services/orders.py) on the real engine."""
+"""Order intake and cancellation (services/orders/intake.py) on the real engine."""
 
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ from dashboard.db.tables import (
     WebhookEndpoint,
 )
 from dashboard.domain.errors import InsufficientStock, NotFound, StaleVersion, ValidationFailed
-from dashboard.domain.orders import AddressDetails, NotCancellable
+from dashboard.domain.orders.intake import AddressDetails, NotCancellable
 from dashboard.domain.search import customer_search_text
-from dashboard.services import orders as order_service
-from dashboard.services import sequences, stock
+from dashboard.services.orders import intake as order_service
+from dashboard.services.printing import sequences
+from dashboard.services.stock import inventory as stock
 from dashboard.settings import get_settings
 from tests.factories import add_product, assert_stock_invariant, make_draft
 

@@ -10,8 +10,8 @@ import asyncio
 
 from dashboard.db.tables import Customer, Order, OrderLine
 from dashboard.domain.errors import InsufficientStock
-from dashboard.services import orders as order_service
-from dashboard.services import stock
+from dashboard.services.orders import intake as order_service
+from dashboard.services.stock import inventory as stock
 from tests.factories import add_product, assert_stock_invariant, make_draft
 
 CLIENTS = 50

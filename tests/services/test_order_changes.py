@@ -5,9 +5,10 @@ import pytest
 
 from dashboard.db.tables import Order, OrderEvent, OrderLine, OutboxEmail, PickTask, Product, Stock
 from dashboard.domain.errors import InsufficientStock, StaleVersion, ValidationFailed
-from dashboard.domain.order_changes import NotChangeable
-from dashboard.services import order_changes, payments
-from dashboard.services.picking import create_pick_list
+from dashboard.domain.orders.changes import NotChangeable
+from dashboard.services.orders import changes as order_changes
+from dashboard.services.payments import money as payments
+from dashboard.services.fulfilment.picking import create_pick_list
 from tests.factories import make_order, order, reserved
 
 ACTOR = "agent"

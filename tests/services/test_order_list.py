@@ -4,8 +4,8 @@ keyset pages and capped counts, on both engines."""
 from datetime import datetime, timezone
 
 from dashboard.db.tables import Order
-from dashboard.services import queries
-from dashboard.services.queries import OrderFilter, list_orders, status_counts
+from dashboard.services.orders import listing as queries
+from dashboard.services.orders.listing import OrderFilter, list_orders, status_counts
 from tests.factories import add_product, make_order
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from dashboard.db.tables import OrderEvent, OutboxEmail, OutboxWebhook, Payment, WebhookEndpoint
 from dashboard.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
-from dashboard.services import payments
+from dashboard.services.payments import money as payments
 from tests.factories import make_order, order
 
 TODAY = date(2026, 11, 27)

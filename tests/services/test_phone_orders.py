@@ -5,9 +5,10 @@ import pytest
 
 from dashboard.db.tables import Address, Order, OrderLine, PhoneDraft, Product
 from dashboard.domain.errors import InsufficientStock, ValidationFailed
-from dashboard.domain.order_changes import NotChangeable
-from dashboard.services import phone_orders, stock
-from dashboard.services.orders import place_order
+from dashboard.domain.orders.changes import NotChangeable
+from dashboard.services.orders import phone as phone_orders
+from dashboard.services.stock import inventory as stock
+from dashboard.services.orders.intake import place_order
 from tests.factories import add_product, assert_stock_invariant, make_draft
 
 AGENT = "agent:claire"

@@ -6,7 +6,7 @@ import pytest
 
 from dashboard.db.tables import BankStatementLine, Payment
 from dashboard.domain.errors import DomainError, ValidationFailed
-from dashboard.services import reconciliation
+from dashboard.services.payments import reconciliation
 from tests.factories import make_order, order
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bank"

@@ -1,14 +1,14 @@
-"""Catalogue upserts, counts, receipts and the stock screen's queries (services/stock.py)."""
+"""Catalogue upserts, counts, receipts and the stock screen's queries (services/stock/inventory.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from dashboard.db.tables import OrderEvent, OrderLine, Product, Stock, StockMovement
-from dashboard.domain.catalogue import ProductSpec
+from dashboard.domain.stock.catalogue import ProductSpec
 from dashboard.domain.errors import NotFound, ValidationFailed
-from dashboard.services import orders as order_service
-from dashboard.services import stock
+from dashboard.services.orders import intake as order_service
+from dashboard.services.stock import inventory as stock
 from tests.factories import add_product, assert_stock_invariant, make_draft
 
 

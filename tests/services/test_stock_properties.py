@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from dashboard.db.tables import Order, OrderLine
 from dashboard.domain.errors import InsufficientStock
-from dashboard.services import orders as order_service
-from dashboard.services import stock
+from dashboard.services.orders import intake as order_service
+from dashboard.services.stock import inventory as stock
 from tests.factories import add_product, assert_stock_invariant, make_draft
 
 KINDS = ("REFUSES", "WAITS")  # the first refuses backorders, the second accepts them

@@ -60,13 +60,14 @@ async def test_bulk_cancel_undoes_only_the_order_refused_after_it_was_partly_wri
     it has today before writing, so a refusal after its first writes is simulated: the
     stock release of one order's product goes through, then the order is refused."""
     from dashboard.domain.errors import StaleVersion
-    from dashboard.services import stock
+    from dashboard.services import stock  # the public module cancel_order calls through
+    from dashboard.services.stock import inventory
 
     http = await login_as("back_office")
     first = await make_order(lines=[("MUG-1", 2, 900)])
     refused = await make_order(lines=[("LAMP-1", 1, 4500)])
     last = await make_order(lines=[("MUG-1", 1, 900)])
-    lamp = (await stock.product_by_sku("LAMP-1"))["id"]
+    lamp = (await inventory.product_by_sku("LAMP-1"))["id"]
     release = stock.release
 
     async def release_then_refuse(product_id, reserved, backordered):

@@ -1,7 +1,7 @@
 """Customers: search ignoring accents, the customer page, account edits, who may enter."""
 
 from dashboard.db.tables import Address, Customer
-from dashboard.services.customers import customer_search_text
+from dashboard.services.orders.customers import customer_search_text
 from tests.factories import make_customer, make_order
 
 HX = {"HX-Request": "true"}

@@ -81,7 +81,7 @@ async def test_shipping_method_and_pay_difference_buttons(login_as):
 
 
 async def test_a_paid_order_that_grows_owes_the_difference_in_the_payment_queue(login_as):
-    from dashboard.services import payments
+    from dashboard.services.payments import money as payments
 
     http = await login_as("back_office")
     o = await make_order(lines=[("MUG", 2, 1000)], payment_method="card")

@@ -4,7 +4,7 @@ and address verification."""
 from datetime import datetime, timezone
 
 from dashboard.db.tables import Order, OrderEvent, Shipment
-from dashboard.services import payments
+from dashboard.services.payments import money as payments
 from tests.factories import add_product, make_order
 
 HX = {"HX-Request": "true"}

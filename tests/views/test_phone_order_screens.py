@@ -4,7 +4,7 @@ and short lines shown in place, placement, resume, and "Repeat order" from the o
 import re
 
 from dashboard.db.tables import Order, PhoneDraft, Product
-from dashboard.services.orders import place_order
+from dashboard.services.orders.intake import place_order
 from tests.factories import add_product, make_draft
 
 HX = {"HX-Request": "true"}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.domain.roles import AREA_ACCESS, Area, Role
+from dashboard.domain.staff.roles import AREA_ACCESS, Area, Role
 
 # One page per area.
 AREA_PAGES = {Area.ORDERS: "/orders", Area.CUSTOMERS: "/customers", Area.STOCK: "/stock",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard.services import orders as order_service
-from dashboard.services import stock
+from dashboard.services.orders import intake as order_service
+from dashboard.services.stock import inventory as stock
 from tests.factories import add_product, make_draft
 
 HX = {"HX-Request": "true"}

@@ -4,7 +4,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from dashboard.services.payments import record_payment
+from dashboard.services.payments.money import record_payment
 from dashboard.worker.smtp import EmailDeliverer
 from tests.factories import make_order
 from tests.smtp_server import FROM

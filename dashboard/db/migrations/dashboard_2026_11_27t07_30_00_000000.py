@@ -9,11 +9,8 @@ SQLite keeps the row: its writers are serialised anyway.
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from dashboard.domain.numbering import (
-    FIRST_ORDER_NUMBER,
-    ORDER_NUMBER_SEQUENCE,
-    ORDER_SEQUENCE_KIND,
-    ORDER_SEQUENCE_YEAR,
+from dashboard.domain.printing.numbering import (
+    FIRST_ORDER_NUMBER, ORDER_NUMBER_SEQUENCE, ORDER_SEQUENCE_KIND, ORDER_SEQUENCE_YEAR,
 )
 
 ID = "2026-11-27T07:30:00:000000"

@@ -34,7 +34,14 @@ from dashboard.db.tables.outbox import (
 from dashboard.db.tables.payments import BankStatement, BankStatementLine
 from dashboard.db.tables.phone import PhoneDraft
 from dashboard.db.tables.returns import ReturnLine, ReturnRequest
-from dashboard.db.tables.staff import ApiKey, LoginThrottle, SavedView, StaffSession, StaffUser
+from dashboard.db.tables.staff import (
+    ApiKey,
+    ExternalIdentity,
+    SignInThrottle,
+    SavedView,
+    StaffSession,
+    StaffUser,
+)
 
 TABLE_MODULES = [
     "dashboard.db.tables.staff",
@@ -51,7 +58,7 @@ TABLE_MODULES = [
 
 __all__ = [
     "Address", "ApiKey", "BankStatement", "BankStatementLine", "CreditNote", "Customer",
-    "DocumentSequence", "Invoice", "LoginThrottle", "Order", "OrderEvent", "OrderLine",
+    "DocumentSequence", "ExternalIdentity", "Invoice", "SignInThrottle", "Order", "OrderEvent", "OrderLine",
     "OrderNote", "OutboxEmail", "OutboxWebhook", "Payment", "PhoneDraft", "PickList", "PickListLine", "PickTask",
     "PrintJob", "Product", "ReceivedWebhook", "ReturnLine", "ReturnRequest", "SavedView",
     "Scan", "Shipment", "ShipmentLine", "StaffSession", "StaffUser", "Stock",

@@ -11,7 +11,7 @@ from dashboard.db.tables.customers import Customer
 
 class PhoneDraft(Table, tablename="phone_draft"):
     """An unfinished phone order. ``data`` holds the caller's details, addresses, lines
-    (SKU and quantity), payment and shipping method (see ``domain/phone_orders.py``);
+    (SKU and quantity), payment and shipping method (see ``domain/orders/phone.py``);
     ``status`` is ``open`` until it is placed (``order_number``) or abandoned."""
 
     customer = ForeignKey(Customer, on_delete=OnDelete.set_null, null=True, index=True)

@@ -10,6 +10,7 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 
@@ -36,13 +37,29 @@ class StaffSession(Table, tablename="staff_session"):
     user_agent = Varchar(length=300, default="")
 
 
-class LoginThrottle(Table, tablename="login_throttle"):
-    """Failed sign-ins per account name (known or not), for the slow-down."""
+class ExternalIdentity(Table, tablename="staff_external_identity"):
+    """A person of the shop's OpenID Connect provider (issuer + subject) linked to a local
+    account; the account's role is refreshed from the provider at each sign-in."""
 
-    username = Varchar(length=150, unique=True)
+    issuer = Varchar(length=500)
+    subject = Varchar(length=255)
+    user = ForeignKey(StaffUser, on_delete=OnDelete.cascade, index=True, null=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_login_at = Timestamptz(null=True, default=None)
+    one_link_per_person = Unique(["issuer", "subject"])
+
+
+class SignInThrottle(Table, tablename="sign_in_throttle"):
+    """Failed sign-ins per account name (known or not) AND client address, for the
+    slow-down: someone guessing from elsewhere cannot lock a colleague out of their desk."""
+
+    username = Varchar(length=150)
+    client = Varchar(length=64)
     failures = Integer(default=0)
     last_failure_at = Timestamptz(null=True, default=None)
     locked_until = Timestamptz(null=True, default=None)
+
+    one_row_per_account_and_address = Unique(["username", "client"])
 
 
 class ApiKey(Table, tablename="api_key"):

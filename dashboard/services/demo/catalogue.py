@@ -11,7 +11,7 @@ from bisect import bisect
 from dataclasses import dataclass
 from itertools import accumulate
 
-from dashboard.domain.barcodes import ean13
+from dashboard.domain.stock import ean13
 
 # GS1 France prefix 376 + a made-up company number; the 5 digits after it number the items.
 COMPANY_PREFIX = "3760123"

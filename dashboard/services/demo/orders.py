@@ -13,8 +13,8 @@ import json
 import random
 from datetime import datetime, timedelta
 
-from dashboard.domain.documents import SequenceKind, document_number
-from dashboard.domain.numbering import rma_number
+from dashboard.domain.printing import SequenceKind, document_number
+from dashboard.domain.printing import rma_number
 from dashboard.domain.pricing import balance_due, line_amounts, order_totals, vat_included_tax
 from dashboard.domain.search import fold
 from dashboard.domain.statuses import payment_status_for
@@ -22,7 +22,7 @@ from dashboard.services.demo.catalogue import Catalogue, Product
 from dashboard.services.demo.customers import CustomerPool
 from dashboard.services.demo.rows import Ids, Rows, Sequences
 from dashboard.services.demo.scenarios import DAY, Scenario
-from dashboard.services.documents import fiscal_year
+from dashboard.services.printing import fiscal_year
 
 STAFF = {
     "back_office": ("claire.bernard", "julien.moreau"),
@@ -60,7 +60,7 @@ _ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def _credit_line(sku: str, name: str, quantity: int, unit_price: int, vat_bp: int) -> dict:
-    """A credit note line as services/documents.issue_credit_note takes them."""
+    """A credit note line as services/printing/documents.issue_credit_note takes them."""
     return {"sku": sku, "name": name, "quantity": quantity, "unit_price": unit_price, "vat_rate_bp": vat_bp}
 
 

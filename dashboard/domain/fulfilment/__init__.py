@@ -1,0 +1,11 @@
+"""Fulfilment: holds, picking, shipping, dispatch, click-and-collect, carriers, ShipStation.
+
+The public module: other areas import only these names, from here.
+"""
+
+from dashboard.domain.fulfilment.rules import parse_bulk_shipments, status_from_lines
+
+__all__ = [
+    "parse_bulk_shipments",
+    "status_from_lines",
+]

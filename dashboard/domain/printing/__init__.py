@@ -1,0 +1,15 @@
+"""Printing: documents and their numbering, PDFs, batches, labels and print jobs.
+
+The public module: other areas import only these names, from here.
+"""
+
+from dashboard.domain.printing.documents import SequenceKind, document_number
+from dashboard.domain.printing.numbering import FIRST_ORDER_NUMBER, order_number, rma_number
+
+__all__ = [
+    "FIRST_ORDER_NUMBER",
+    "SequenceKind",
+    "document_number",
+    "order_number",
+    "rma_number",
+]

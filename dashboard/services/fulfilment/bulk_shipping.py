@@ -1,0 +1,341 @@
+"""Bulk "mark shipped", set-based: the same rules and rows as ``fulfilment._ship`` for each
+order, in a handful of queries for the whole batch instead of ~20 per order.
+
+Why a second path: the dispatch desk ships 1,000 orders at once and the per-order path
+took ~8 s. Here everything is read in a few queries (orders, lines, pick-list coverage,
+late-edit tasks), each order is decided in Python with the same domain functions (so the
+same skips with the same reasons), then written in batches inside the caller's single
+transaction. Stock still moves by atomic conditional updates (one per product, with the
+summed units), guarded by the same WHERE and the CHECK constraints. If a product's update
+does not apply, the batch is rolled back to a savepoint and the orders using that product
+go through the per-order path, which raises exactly as it would have.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from piccolo.columns.combination import WhereRaw
+
+from dashboard.db.tables import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OutboxEmail,
+    OutboxWebhook,
+    PickListLine,
+    PickTask,
+    Shipment,
+    ShipmentLine,
+    Stock,
+    StockMovement,
+)
+from dashboard.db.transaction import savepoint, write_transaction
+from dashboard.domain.fulfilment.carriers import Carrier, validate_tracking
+from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
+from dashboard.domain.fulfilment.rules import (
+    BulkShipRow, NotAllowed, check_workable, plan_shipment, status_after_shipping,
+)
+from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod
+from dashboard.services import order_feed, outbox
+from dashboard.services import stock
+from dashboard.services.fulfilment.shipping import ORDER_COLUMNS, _ship, _state
+from dashboard.services.results import BulkResult
+
+CHUNK = 400  # ids per IN (...) list and rows per multi-row insert: far below both engines' limits
+
+PENDING_TASK = ("The order changed while it was picked: the picker must confirm the put-back "
+                "or pick-more task first")
+
+
+@dataclass
+class Planned:
+    """One order decided to ship: what ``_ship`` would write for it."""
+
+    row: BulkShipRow
+    carrier: Carrier
+    tracking: str
+    order: dict                 # as read before shipping (what the email shows)
+    lines: list[dict]
+    plan: dict[int, int]        # order line id -> units
+    status: str
+    shipment_id: int = 0
+    products: set[int] = field(default_factory=set)
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+async def _select_in(query_for, ids: list) -> list[dict]:
+    rows: list[dict] = []
+    for part in _chunks(ids):
+        rows.extend(await query_for(part))
+    return rows
+
+
+async def ship_all(checked: list[tuple[BulkShipRow, Carrier, str]], notify: bool, actor: str,
+                   result: BulkResult) -> None:
+    """Ship the checked rows inside the caller's transaction; fills ``result``."""
+
+    numbers = sorted({(row.number or "").strip() for row, _, _ in checked})
+    orders = {o["number"]: o for o in await _select_in(
+        lambda part: Order.select(*ORDER_COLUMNS).where(Order.number.is_in(part)), numbers)}
+    ids = [o["id"] for o in orders.values()]
+    pending = {r["order"] for r in await _select_in(
+        lambda part: PickTask.select(PickTask.order).where(
+            PickTask.order.is_in(part) & PickTask.acknowledged_at.is_null()), ids)}
+    lines_by_order = await _load_lines(ids)
+
+    planned: dict[int, Planned] = {}
+    for row, carrier, tracking in checked:
+        if row.number in result.changed:
+            continue
+        order = orders.get((row.number or "").strip())
+        try:
+            if order is None:
+                raise NotFound(f"No order {row.number}", number=row.number)
+            if order["id"] in planned:
+                # Shipped by an earlier row spelled differently: what is left is nothing.
+                plan_shipment([], None)
+            check_workable(order, "shipped")
+            if order["shipping_method"] == ShippingMethod.CLICK_AND_COLLECT:
+                raise NotAllowed(f"Order {order['number']} is collected in store: mark it "
+                                 f"ready for pickup instead")
+            if order["id"] in pending:
+                raise NotAllowed(PENDING_TASK)
+            lines = lines_by_order.get(order["id"], [])
+            plan = plan_shipment([_state(line) for line in lines], None)
+        except ValidationFailed as exc:
+            result.skip(row.number, "; ".join(exc.fields.values()) or exc.message)
+            continue
+        except (NotFound, NotAllowed) as exc:
+            result.skip(row.number, exc.message)
+            continue
+        after = [(ln["quantity"], ln["shipped"] + plan.get(ln["id"], 0)) for ln in lines]
+        status = status_after_shipping(order["fulfilment_status"], after)
+        by_id = {line["id"]: line for line in lines}
+        planned[order["id"]] = Planned(
+            row, carrier, tracking, order, lines, plan, status,
+            products={by_id[i]["product"] for i in plan if by_id[i]["product"] is not None})
+        result.change(row.number)
+
+    batch = list(planned.values())
+    fallback: list[Planned] = []
+    stale: set[int] = set()
+    while batch:
+        async with savepoint() as point:
+            stale, short = await _write(batch, actor)
+            if short:
+                # A product holds less than the batch takes: undo the batch, let the orders
+                # using it go one by one (the per-order path raises where it would have).
+                await point.rollback_to()
+        if not short:
+            break
+        fallback.extend(p for p in batch if p.products & short)
+        batch = [p for p in batch if not p.products & short]
+        stale = set()
+    for plan in batch:
+        if plan.order["id"] in stale:
+            result.changed.remove(plan.row.number)
+            result.skip(plan.row.number, "This order changed meanwhile: reload it and try again.")
+    batch = [p for p in batch if p.order["id"] not in stale]
+    await _queue_messages(batch, notify, actor)
+    for plan in sorted(fallback, key=lambda p: checked.index((p.row, p.carrier, p.tracking))):
+        await _ship_one(plan, notify, actor, result)
+
+
+async def _ship_one(plan: Planned, notify: bool, actor: str, result: BulkResult) -> None:
+    result.changed.remove(plan.row.number)
+    try:
+        await _ship(plan.row.number, plan.carrier, plan.tracking, "", None, notify, actor, None)
+    except ValidationFailed as exc:
+        result.skip(plan.row.number, "; ".join(exc.fields.values()) or exc.message)
+    except (NotFound, NotAllowed, StaleVersion) as exc:
+        result.skip(plan.row.number, exc.message)
+    else:
+        result.change(plan.row.number)
+
+
+async def _load_lines(order_ids: list[int]) -> dict[int, list[dict]]:
+    """Every line of the orders, in position order, with ``on_pick_list`` and ``shippable``
+    as ``fulfilment.order_lines`` gives them."""
+    lines = await _select_in(lambda part: OrderLine.select(
+        OrderLine.id, OrderLine.order, OrderLine.position, OrderLine.product, OrderLine.sku,
+        OrderLine.name, OrderLine.barcode, OrderLine.quantity, OrderLine.reserved,
+        OrderLine.backordered, OrderLine.picked, OrderLine.shipped, OrderLine.returned,
+    ).where(OrderLine.order.is_in(part)), order_ids)
+    picked = {r["order_line"] for r in await _select_in(
+        lambda part: PickListLine.select(PickListLine.order_line).where(
+            PickListLine.order_line.order.is_in(part)
+            & (PickListLine.pick_list.status != "cancelled")), order_ids)}
+    by_order: dict[int, list[dict]] = defaultdict(list)
+    for line in sorted(lines, key=lambda ln: (ln["position"], ln["id"])):
+        line["on_pick_list"] = line["id"] in picked
+        line["shippable"] = _state(line).shippable
+        by_order[line["order"]].append(line)
+    return by_order
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def _write(batch: list[Planned], actor: str) -> tuple[set[int], set[int]]:
+    """Write the batch; returns (stale order ids, products whose update did not apply)."""
+    now = _now()
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for p in batch:
+        groups[(p.order["version"], p.status, p.carrier.code)].append(p.order["id"])
+    applied: set[int] = set()
+    for (version, status, carrier), ids in groups.items():
+        for part in _chunks(ids):
+            rows = await Order.update({
+                Order.fulfilment_status: status, Order.last_carrier: carrier,
+                Order.updated_at: now, Order.version: Order.version + 1,
+            }).where(Order.id.is_in(part) & (Order.version == version)).returning(Order.id)
+            applied.update(r["id"] for r in rows)
+    stale = {p.order["id"] for p in batch} - applied
+    batch = [p for p in batch if p.order["id"] in applied]
+
+    units_by_product: dict[int, int] = defaultdict(int)
+    for p in batch:
+        by_id = {line["id"]: line for line in p.lines}
+        for line_id, units in p.plan.items():
+            if by_id[line_id]["product"] is not None:
+                units_by_product[by_id[line_id]["product"]] += units
+    short = set()
+    for product_id, units in sorted(units_by_product.items()):
+        rows = await Stock.update({
+            Stock.on_hand: Stock.on_hand - units, Stock.reserved: Stock.reserved - units,
+            Stock.updated_at: now,
+        }).where((Stock.product == product_id)
+                 & WhereRaw("reserved >= {} AND on_hand >= {}", units, units)).returning(Stock.id)
+        if not rows:
+            short.add(product_id)
+    if short:
+        return stale, short
+
+    for part in _chunks(batch):
+        shipments = await Shipment.insert(*[Shipment(
+            order=p.order["id"], carrier=p.carrier.code, service="",
+            tracking_number=p.tracking, tracking_url=p.carrier.tracking_url(p.tracking),
+            status="shipped", shipped_at=now, actor=actor) for p in part]).returning(
+            Shipment.id, Shipment.order)
+        ids = {r["order"]: r["id"] for r in shipments}
+        for p in part:
+            p.shipment_id = ids[p.order["id"]]
+    shipment_lines = [ShipmentLine(shipment=p.shipment_id, order_line=line_id, quantity=units)
+                      for p in batch for line_id, units in p.plan.items()]
+    for part in _chunks(shipment_lines):
+        await ShipmentLine.insert(*part)
+
+    by_units: dict[int, list[int]] = defaultdict(list)
+    moves = []
+    for p in batch:
+        by_id = {line["id"]: line for line in p.lines}
+        for line_id, units in sorted(p.plan.items(),
+                                     key=lambda i: (by_id[i[0]]["product"] or 0, i[0])):
+            by_units[units].append(line_id)
+            if by_id[line_id]["product"] is not None:
+                moves.append(stock.movement(
+                    by_id[line_id]["product"], "shipment", on_hand=-units, reserved=-units,
+                    order_id=p.order["id"], actor=actor, note=f"{p.carrier.code} {p.tracking}"))
+    for units, line_ids in by_units.items():
+        for part in _chunks(line_ids):
+            await OrderLine.update({OrderLine.shipped: OrderLine.shipped + units,
+                                    OrderLine.reserved: OrderLine.reserved - units}).where(
+                OrderLine.id.is_in(part))
+    for part in _chunks(moves):
+        await StockMovement.insert(*part)
+    return stale, set()
+
+
+def _shipment(p: Planned) -> dict:
+    by_id = {line["id"]: line for line in p.lines}
+    return {"id": p.shipment_id, "carrier": p.carrier.code, "carrier_name": p.carrier.name,
+            "service": "", "tracking_number": p.tracking,
+            "tracking_url": p.carrier.tracking_url(p.tracking),
+            "lines": [{"sku": by_id[i]["sku"], "name": by_id[i]["name"], "quantity": q}
+                      for i, q in p.plan.items()]}
+
+
+async def _queue_messages(batch: list[Planned], notify: bool, actor: str) -> None:
+    """History events, ``order.shipped`` webhooks and shipping emails of the batch, each in
+    multi-row inserts; endpoints looked up once, orders re-read once (as webhooks show them)."""
+    events, emails, full = [], [], []
+    for p in batch:
+        shipment = _shipment(p)
+        units = sum(p.plan.values())
+        events.append(OrderEvent(
+            order=p.order["id"], kind="shipment.created",
+            summary=f"{units} unit(s) shipped with {p.carrier.name} {p.tracking}",
+            data={k: v for k, v in shipment.items() if k != "carrier_name"}, actor=actor))
+        if p.status == FulfilmentStatus.SHIPPED:
+            full.append((p, shipment))
+        if notify and p.order["customer_email"]:
+            subject, text, html = outbox.render_email(
+                "shipping_notification", {"order": p.order, "shipment": shipment,
+                                          "fully_shipped": p.status == FulfilmentStatus.SHIPPED},
+                p.order["locale"])
+            emails.append(OutboxEmail(
+                order=p.order["id"], template="shipping_notification",
+                to_address=p.order["customer_email"], subject=subject, body_text=text,
+                body_html=html, attachments=[]))
+    for part in _chunks(events):
+        await OrderEvent.insert(*part)
+    await _queue_shipped_webhooks(full)
+    for part in _chunks(emails):
+        await OutboxEmail.insert(*part)
+
+
+async def _queue_shipped_webhooks(full: list[tuple[Planned, dict]]) -> None:
+    if not full:
+        return
+    endpoints = [e for e in await outbox.active_endpoints() if outbox.subscribed(e,
+                                                                                "order.shipped")]
+    if not endpoints:
+        return
+    ids = [p.order["id"] for p, _ in full]
+    orders = {o["id"]: o for o in await _select_in(
+        lambda part: Order.select(*order_feed.ORDER_COLUMNS).where(Order.id.is_in(part)), ids)}
+    lines: dict[int, list[dict]] = defaultdict(list)
+    for line in await _select_in(lambda part: OrderLine.select(*order_feed.LINE_COLUMNS).where(
+            OrderLine.order.is_in(part)), ids):
+        lines[line["order"]].append(line)
+    rows = []
+    for p, shipment in full:
+        payload = {**order_feed.order_json(orders[p.order["id"]], lines[p.order["id"]]),
+                   "shipment": shipment}
+        for endpoint in endpoints:
+            rows.append(OutboxWebhook(
+                endpoint=endpoint["id"], message_id=outbox.new_message_id(),
+                event_type="order.shipped", payload=outbox.webhook_body("order.shipped", payload)))
+    for part in _chunks(rows):
+        await OutboxWebhook.insert(*part)
+
+
+# --- bulk: one transaction, a report per order ------------------------------------------------
+
+async def ship_many(rows: list[BulkShipRow], *, notify_customer: bool, actor: str) -> BulkResult:
+    """Ship every listed order whole (what can leave now), in ONE transaction.
+
+    Each row is checked on its own before anything of it is written; a row that cannot
+    ship is skipped with its reason and the others ship. An order listed twice ships once.
+    """
+    result = BulkResult()
+    checked: list[tuple[BulkShipRow, Carrier, str]] = []
+    for row in rows:
+        try:
+            carrier, tracking = validate_tracking(row.carrier, row.tracking_number)
+        except ValidationFailed as exc:
+            result.skip(row.number, "; ".join(exc.fields.values()))
+            continue
+        checked.append((row, carrier, tracking))
+    # Set-based: a few queries for the whole batch (the per-order path took ~8 s for 1,000).
+    async with write_transaction():
+        await ship_all(checked, notify_customer, actor, result)
+    return result

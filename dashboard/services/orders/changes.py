@@ -1,0 +1,272 @@
+"""Money-moving edits of a placed order: a line's quantity, a new line, a removed line,
+the shipping method, and the "please pay the difference" email.
+
+Each change is one write transaction: the order row is taken first (its version bumped,
+which also serialises two editors of one order on PostgreSQL), then stock moves with the
+atomic helpers of ``services/stock/inventory.py``, the line, the totals and balance recomputed from
+all lines by ``domain/pricing``, the history event and, when a pick list covers the order,
+the picker's late-edit task. A refused change writes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from dashboard.db.tables import Order, OrderLine, PickListLine, Product, StockMovement
+from dashboard.db.transaction import write_transaction
+from dashboard.domain.errors import InsufficientStock, NotFound, ValidationFailed
+from dashboard.domain.orders.changes import (
+    NotChangeable, check_line_changeable, check_lines_changeable, check_line_not_stale,
+    check_order_changeable, money_after_change, parse_quantity, pay_difference_refusal,
+    payment_link, plan_decrease, shipping_price,
+)
+from dashboard.domain.fulfilment import status_from_lines
+from dashboard.domain.pricing import line_amounts
+from dashboard.domain.statuses import FulfilmentStatus, PaymentMethod, ShippingMethod
+from dashboard.services import outbox
+from dashboard.services import stock
+from dashboard.services.history import record_event
+from dashboard.services.fulfilment import note_order_changed
+from dashboard.settings import get_settings
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def _take_order(number: str) -> dict:
+    """Bump the order's version (taking its row until commit) and return it as it is now."""
+    rows = await Order.update({Order.version: Order.version + 1, Order.updated_at: _now()}).where(
+        Order.number == number).returning(Order.id)
+    if not rows:
+        raise NotFound(f"No order {number}")
+    return await Order.select().where(Order.id == rows[0]["id"]).first()
+
+
+async def _line(order_id: int, line_id: int) -> dict:
+    line = await OrderLine.select().where(
+        (OrderLine.id == line_id) & (OrderLine.order == order_id)).first()
+    if line is None:
+        raise NotFound("No such line on this order")
+    return line
+
+
+async def _product(product_id: int | None) -> dict | None:
+    if product_id is None:
+        return None
+    return await Product.select(Product.id, Product.sku, Product.backorder).where(
+        Product.id == product_id).first()
+
+
+async def _settle_totals(order: dict) -> dict:
+    """Recompute totals, balance, payment status and backorders from the order's lines."""
+    lines = await OrderLine.select(OrderLine.unit_price, OrderLine.quantity,
+                                   OrderLine.vat_rate_bp, OrderLine.backordered,
+                                   OrderLine.shipped).where(OrderLine.order == order["id"])
+    money = money_after_change(
+        [(ln["unit_price"], ln["quantity"], ln["vat_rate_bp"]) for ln in lines],
+        order["shipping_total"], order)
+    t = money.totals
+    fulfilment = order["fulfilment_status"]
+    if fulfilment == FulfilmentStatus.PARTIALLY_SHIPPED.value:
+        # Taking off the last unshipped units leaves an order whose goods have all left.
+        fulfilment = status_from_lines([(ln["quantity"], ln["shipped"]) for ln in lines])
+    await Order.update({
+        Order.fulfilment_status: fulfilment,
+        Order.subtotal: t.subtotal, Order.shipping_total: t.shipping_total,
+        Order.tax_total: t.tax_total, Order.total: t.total,
+        Order.balance_due: money.balance_due, Order.payment_status: money.payment_status.value,
+        Order.backordered_quantity: sum(ln["backordered"] for ln in lines),
+    }).where(Order.id == order["id"])
+    return await Order.select().where(Order.id == order["id"]).first()
+
+
+async def _grow(line: dict, more: int, actor: str) -> tuple[int, int]:
+    """Reserve ``more`` units for a line; returns (reserved, backordered) added.
+
+    Raises ``InsufficientStock`` with the available quantity when the product refuses
+    backorders and is short."""
+    product = await _product(line["product"])
+    if product is None:
+        return 0, 0
+    outcome = await stock.reserve(product["id"], more, product["backorder"])
+    if isinstance(outcome, int):
+        raise InsufficientStock(short=[{"sku": product["sku"], "requested": more,
+                                        "available": outcome}])
+    await StockMovement.insert(stock.movement(
+        product["id"], "reservation", reserved=outcome.reserve, order_id=line["order"],
+        actor=actor, note=f"{outcome.backorder} backordered" if outcome.backorder else ""))
+    return outcome.reserve, outcome.backorder
+
+
+async def _shrink(line: dict, new_quantity: int, actor: str) -> tuple[int, int]:
+    """Give back what the line no longer needs; returns (reserved, backordered) released."""
+    plan = plan_decrease(line["reserved"], line["backordered"], line["quantity"], new_quantity)
+    if line["product"] is None or not (plan.reserved or plan.backordered):
+        return 0, 0
+    await stock.release(line["product"], plan.reserved, plan.backordered)
+    if plan.reserved:
+        await StockMovement.insert(stock.movement(
+            line["product"], "release", reserved=-plan.reserved, order_id=line["order"],
+            actor=actor, note="order changed"))
+    return plan.reserved, plan.backordered
+
+
+async def _set_quantity(line: dict, new_quantity: int, actor: str) -> None:
+    if new_quantity > line["quantity"]:
+        reserved, backordered = await _grow(line, new_quantity - line["quantity"], actor)
+    else:
+        reserved, backordered = await _shrink(line, new_quantity, actor)
+        reserved, backordered = -reserved, -backordered
+    amounts = line_amounts(line["unit_price"], new_quantity, line["vat_rate_bp"])
+    await OrderLine.update({
+        OrderLine.quantity: new_quantity, OrderLine.reserved: OrderLine.reserved + reserved,
+        OrderLine.backordered: OrderLine.backordered + backordered,
+        OrderLine.line_total: amounts.line_total, OrderLine.tax_amount: amounts.tax_amount,
+    }).where(OrderLine.id == line["id"])
+    if reserved < 0 and line["product"] is not None:
+        await stock.allocate_waiting(line["product"], actor=actor)
+    await note_order_changed(line["order"], {line["id"]: new_quantity}, actor=actor)
+
+
+def _label(line: dict) -> str:
+    return f"{line['sku']} quantity"
+
+
+async def change_line_quantity(number: str, line_id: int, seen_quantity: int, quantity: object,
+                               *, actor: str) -> dict:
+    """Set a line's quantity: more reserves (or backorders), fewer gives stock back.
+
+    ``seen_quantity`` is what the editor was shown. Returns the order as it is now.
+    Raises ``ValidationFailed``, ``NotFound``, ``NotChangeable`` (order closed or line
+    shipped), ``StaleVersion`` (the line changed meanwhile, with ``conflicts``) or
+    ``InsufficientStock`` (refuse-backorder product short: ``short`` says what is available).
+    """
+    wanted = parse_quantity(quantity)
+    async with write_transaction():
+        order = await _take_order(number)
+        line = await _line(order["id"], line_id)
+        check_line_changeable(order["status"], line["shipped"], order["fulfilment_status"])
+        check_line_not_stale(_label(line), seen_quantity, line["quantity"], wanted)
+        if wanted == line["quantity"]:
+            return order
+        await _set_quantity(line, wanted, actor)
+        await record_event(order["id"], "order.line_quantity_changed",
+                           f"{line['sku']}: quantity {line['quantity']} → {wanted}",
+                           {"line_id": line_id, "before": line["quantity"], "after": wanted},
+                           actor=actor)
+        return await _settle_totals(order)
+
+
+async def remove_line(number: str, line_id: int, seen_quantity: int, *, actor: str) -> dict:
+    """Take a line off the order and give its stock back.
+
+    A line already on a pick list stays at quantity 0 (the picker gets a put-back task);
+    otherwise it is deleted. Raises as ``change_line_quantity``.
+    """
+    async with write_transaction():
+        order = await _take_order(number)
+        line = await _line(order["id"], line_id)
+        check_line_changeable(order["status"], line["shipped"], order["fulfilment_status"])
+        check_line_not_stale(_label(line), seen_quantity, line["quantity"], 0)
+        live = await OrderLine.count().where(
+            (OrderLine.order == order["id"]) & (OrderLine.quantity > 0))
+        if live <= 1 and line["quantity"] > 0:
+            raise NotChangeable("An order keeps at least one line: cancel the order instead.")
+        await _set_quantity(line, 0, actor)
+        if not await PickListLine.exists().where(PickListLine.order_line == line_id):
+            await OrderLine.delete().where(OrderLine.id == line_id)
+        await record_event(order["id"], "order.line_removed",
+                           f"{line['sku']} removed ({line['quantity']})",
+                           {"line_id": line_id, "sku": line["sku"], "quantity": line["quantity"]},
+                           actor=actor)
+        return await _settle_totals(order)
+
+
+async def add_line(number: str, code: str, quantity: object, *, actor: str) -> dict:
+    """Add a product (by SKU or barcode) at its current catalogue price.
+
+    Raises ``ValidationFailed`` (unknown or withdrawn product, other currency, bad
+    quantity), ``NotFound``, ``NotChangeable`` or ``InsufficientStock``.
+    """
+    wanted = parse_quantity(quantity)
+    code = (code or "").strip()
+    async with write_transaction():
+        order = await _take_order(number)
+        check_lines_changeable(order["status"], order["fulfilment_status"])
+        product = await Product.select().where(
+            (Product.sku == code) | (Product.barcode == code)).first()
+        if product is None or not product["active"]:
+            raise ValidationFailed({"sku": f"{code} is not sold" if product else f"unknown product {code}"})
+        if product["currency"] != order["currency"]:
+            raise ValidationFailed({"sku": f"{product['sku']} is priced in {product['currency']}"})
+        last = await OrderLine.select(OrderLine.position).where(
+            OrderLine.order == order["id"]).order_by(OrderLine.position, ascending=False).first()
+        line_id = (await OrderLine.insert(OrderLine(
+            order=order["id"], position=(last["position"] + 1) if last else 1,
+            product=product["id"], sku=product["sku"], name=product["name"],
+            barcode=product["barcode"], bin_location=product["bin_location"],
+            unit_price=product["price"], vat_rate_bp=product["vat_rate_bp"], quantity=0,
+            line_total=0, tax_amount=0)).returning(OrderLine.id))[0]["id"]
+        await _set_quantity(await _line(order["id"], line_id), wanted, actor)
+        await record_event(order["id"], "order.line_added", f"{product['sku']} added ({wanted})",
+                           {"line_id": line_id, "sku": product["sku"], "quantity": wanted,
+                            "unit_price": product["price"]}, actor=actor)
+        return await _settle_totals(order)
+
+
+async def change_shipping_method(number: str, seen_method: str, method: str, *,
+                                 actor: str) -> dict:
+    """Carrier <-> click and collect, with the shipping price of the new method.
+
+    Raises ``ValidationFailed`` (unknown method, cash on pickup sent by carrier),
+    ``NotChangeable`` (something already left or is ready in store), ``StaleVersion``.
+    """
+    price = shipping_price(method)
+    async with write_transaction():
+        order = await _take_order(number)
+        check_order_changeable(order["status"])
+        check_line_not_stale("shipping_method", seen_method, order["shipping_method"], method)
+        if method == order["shipping_method"]:
+            return order
+        if order["fulfilment_status"] != FulfilmentStatus.UNFULFILLED.value:
+            raise NotChangeable("Goods have already left or wait in store: the shipping "
+                                "method can no longer change.")
+        if (order["payment_method"] == PaymentMethod.CASH_ON_PICKUP.value
+                and method != ShippingMethod.CLICK_AND_COLLECT.value):
+            raise ValidationFailed({"shipping_method": "cash on pickup needs click_and_collect"})
+        await Order.update({Order.shipping_method: method, Order.shipping_total: price}).where(
+            Order.id == order["id"])
+        await record_event(order["id"], "order.shipping_method_changed",
+                           f"Shipping method {order['shipping_method']} → {method}",
+                           {"before": order["shipping_method"], "after": method,
+                            "shipping_total": price}, actor=actor)
+        return await _settle_totals({**order, "shipping_total": price})
+
+
+async def email_pay_difference(number: str, *, actor: str) -> dict:
+    """Queue the "please pay the difference" email in the customer's language.
+
+    With ``DASHBOARD_PAYMENT_LINK_TEMPLATE`` the email carries a payment link; without it,
+    bank transfer instructions with the order number as reference. Raises ``NotFound`` or
+    ``NotChangeable`` (nothing owed, nothing paid yet, or no email address).
+    """
+    async with write_transaction():
+        order = await Order.select().where(Order.number == number).first()
+        if order is None:
+            raise NotFound(f"No order {number}")
+        if refusal := pay_difference_refusal(order["balance_due"], order["paid_total"],
+                                             order["customer_email"]):
+            raise NotChangeable(refusal)
+        settings = get_settings()
+        link = payment_link(settings.payment_link_template, number, order["balance_due"],
+                            order["currency"])
+        await outbox.queue_email(
+            "pay_difference", order["customer_email"],
+            {"order": order, "amount": order["balance_due"], "payment_link": link,
+             "shop": settings.shop},
+            locale=order["locale"], order_id=order["id"])
+        await record_event(order["id"], "email.pay_difference",
+                           f"Asked the customer to pay the difference ({order['balance_due']})",
+                           {"amount": order["balance_due"]}, actor=actor)
+    return order

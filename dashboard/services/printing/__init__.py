@@ -1,0 +1,30 @@
+"""Printing: documents and their numbering, PDFs, batches, labels and print jobs.
+
+The public module: other areas import only these names, from here.
+"""
+
+from dashboard.services.printing.batches import start_batch
+from dashboard.services.printing.document_context import load_order
+from dashboard.services.printing.documents import (
+    fiscal_year,
+    issue_credit_note,
+    issue_supplementary_invoice,
+)
+from dashboard.services.printing.sequences import (
+    last_order_value,
+    next_order_value,
+    next_value,
+    set_last_order_value,
+)
+
+__all__ = [
+    "fiscal_year",
+    "issue_credit_note",
+    "issue_supplementary_invoice",
+    "last_order_value",
+    "load_order",
+    "next_order_value",
+    "next_value",
+    "set_last_order_value",
+    "start_batch",
+]

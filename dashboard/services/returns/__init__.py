@@ -1,0 +1,1 @@
+"""Returns: returns, exchanges, credits and surcharges."""

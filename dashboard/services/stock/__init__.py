@@ -1,0 +1,24 @@
+"""Stock: the catalogue, counts, receipts, reservations and backorders.
+
+The public module: other areas import only these names, from here.
+"""
+
+from dashboard.services.stock.inventory import (
+    allocate_waiting,
+    movement,
+    receive_stock,
+    release,
+    reserve,
+    ship_units,
+    unship_units,
+)
+
+__all__ = [
+    "allocate_waiting",
+    "movement",
+    "receive_stock",
+    "release",
+    "reserve",
+    "ship_units",
+    "unship_units",
+]
