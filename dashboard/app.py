@@ -87,6 +87,10 @@ async def _worker(_: Litestar) -> AsyncIterator[None]:
 
 def create_app() -> Litestar:
     settings = get_settings()
+    from dashboard.services.printing.documents import seller_identity_problem
+
+    if problem := seller_identity_problem():  # invoices are Factur-X: refuse to start
+        raise SystemExit(problem)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return Litestar(
         route_handlers=[

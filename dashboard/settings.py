@@ -43,9 +43,9 @@ class ShopIdentity:
 
     name: str = "Maison Lumière SAS"
     address: str = "18 rue de la République\n69002 Lyon\nFrance"
-    vat_number: str = "FR32123456789"
-    siret: str = "123 456 789 00012"
-    legal: str = ("SAS au capital de 10 000 € · RCS Lyon 123 456 789 · APE 4791B")
+    vat_number: str = "FR11123456782"
+    siret: str = "123 456 782 00010"
+    legal: str = ("SAS au capital de 10 000 € · RCS Lyon 123 456 782 · APE 4791B")
     email: str = "contact@maison-lumiere.example"
     phone: str = "+33 4 78 00 00 00"
     website: str = "maison-lumiere.example"
@@ -56,6 +56,17 @@ class ShopIdentity:
                           "penalties at three times the French legal interest rate, and a fixed "
                           "recovery fee of 40 EUR for business customers (art. L441-10 Code de "
                           "commerce).")
+    # The seller of the Factur-X (EN 16931) invoices; empty: derived from the fields above
+    # (legal name: ``name``; SIREN: the first 9 digits of ``siret``; street, postal code and
+    # city: the ``address`` lines, "69002 Lyon" being the postal line). domain/printing/einvoice.py
+    # checks them at start-up.
+    legal_name: str = ""
+    siren: str = ""
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = "FR"  # ISO 3166-1 alpha-2
+    payment_due_days: str = "0"  # days from the invoice date to its due date
 
 
 def _shop(env) -> ShopIdentity:

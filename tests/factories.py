@@ -120,6 +120,7 @@ async def make_order(customer_id: int | None = None, *,
                      payment_ref: str = "PSP-8F2K1", shipped: bool = False,
                      status: str = "open", hold_reason: str = "test hold",
                      number: str | None = None, placed_at: datetime | None = None,
+                     company: str = "", vat_number: str = "",
                      **columns) -> dict:
     """Place an order through intake and bring it to the state asked for; returns its row.
 
@@ -128,7 +129,8 @@ async def make_order(customer_id: int | None = None, *,
     (found again by email, as intake does). Cash on pickup is collected in store.
 
     Then, in this order: ``number`` / ``placed_at`` / ``columns`` are written directly (the
-    ``order.placed`` event and webhook keep the intake number); ``paid`` records a payment of
+    ``order.placed`` event and webhook keep the intake number); ``company`` and
+    ``vat_number`` make a business customer; ``paid`` records a payment of
     the whole total; ``shipped`` ships everything with ``TRACKING``; ``status`` "on_hold"
     or "cancelled" goes through the hold or cancel use-case, any other status is written.
     """
@@ -160,7 +162,8 @@ async def make_order(customer_id: int | None = None, *,
         *lines, email=email, shipping_address=address, locale=locale, currency=currency,
         payment_method=payment_method, shipping_method=shipping_method, channel=channel,
         shipping_total=shipping_total,
-        customer=CustomerDetails(email=email, first_name=first, last_name=last, phone=phone),
+        customer=CustomerDetails(email=email, first_name=first, last_name=last, phone=phone,
+                                 company=company, vat_number=vat_number),
     ), actor=ACTOR)
 
     if number is not None:

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 
+SHIPPING_VAT_BP = 2000  # shipping is taxed at the standard French rate
+
+
 def vat_included_tax(amount: int, vat_rate_bp: int) -> int:
     """The VAT inside a VAT-included amount: amount * rate / (1 + rate), rounded half-up."""
     if vat_rate_bp <= 0 or amount == 0:
@@ -40,7 +43,7 @@ class OrderTotals:
 
 
 def order_totals(lines: Iterable[LineAmounts], shipping_total: int = 0,
-                 shipping_vat_rate_bp: int = 2000) -> OrderTotals:
+                 shipping_vat_rate_bp: int = SHIPPING_VAT_BP) -> OrderTotals:
     lines = list(lines)
     subtotal = sum(line.line_total for line in lines)
     tax = sum(line.tax_amount for line in lines) + vat_included_tax(shipping_total, shipping_vat_rate_bp)

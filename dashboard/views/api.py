@@ -59,7 +59,9 @@ def _address(data: AddressIn | None) -> AddressDetails | None:
 def _draft(data: OrderIn) -> OrderDraft:
     return OrderDraft(
         customer=CustomerDetails(email=data.customer.email, first_name=data.customer.first_name,
-                                 last_name=data.customer.last_name, phone=data.customer.phone),
+                                 last_name=data.customer.last_name, phone=data.customer.phone,
+                                 company=data.customer.company,
+                                 vat_number=data.customer.vat_number),
         shipping_address=_address(data.shipping_address),
         billing_address=_address(data.billing_address),
         lines=[DraftLine(line.sku, line.quantity, line.unit_price) for line in data.lines],

@@ -26,6 +26,9 @@ class CustomerIn(msgspec.Struct, kw_only=True):
     first_name: str = ""
     last_name: str = ""
     phone: str = ""
+    company: Annotated[str, msgspec.Meta(description="a business customer's name")] = ""
+    vat_number: Annotated[str, msgspec.Meta(
+        description="its EU VAT number, e.g. FR40303265045 (checked, check digits included)")] = ""
 
 
 class AddressIn(msgspec.Struct, kw_only=True):

@@ -28,7 +28,7 @@ from dashboard.domain.errors import NotFound
 from dashboard.domain.staff.roles import Area, can_access
 from dashboard.services.printing import document_context
 from dashboard.services.printing import batches as print_batches
-from dashboard.services.printing.documents import order_document, render_html
+from dashboard.services.printing.documents import document_pdf, order_document, render_html
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
@@ -56,9 +56,11 @@ def pdf_unavailable(exc: PdfUnavailable) -> Template:
         "status": 503, "title": _("PDF not available"), "message": str(exc)})
 
 
-async def pdf_response(html: str, sheet, filename: str, request: Request) -> Response:
+async def pdf_response(html: str | None, sheet, filename: str, request: Request,
+                       doc: dict | None = None) -> Response:
+    """The PDF of ``html``, or of ``doc`` (a document: invoices become Factur-X)."""
     try:
-        data = await renderer().pdf(html, sheet)
+        data = await (document_pdf(doc, sheet) if doc else renderer().pdf(html, sheet))
     except PdfUnavailable as exc:
         return pdf_unavailable(exc)
     disposition = "attachment" if request.query_params.get("download") else "inline"
@@ -90,7 +92,7 @@ class OrderDocumentsController(Controller):
             pdf_url = f"/orders/{quote(number)}/documents/{kind.value}.pdf?format={sheet.name}"
             return html_response(render_documents_html(
                 [doc], sheet, doc["order"]["locale"], screen_bar={"pdf_url": pdf_url}))
-        return await pdf_response(render_html([doc], sheet), sheet, f"{name}.pdf", request)
+        return await pdf_response(None, sheet, f"{name}.pdf", request, doc=doc)
 
 
 class PickListController(Controller):

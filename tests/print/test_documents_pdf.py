@@ -16,7 +16,7 @@ PAGE_HEIGHT_PT = {"a4": 297 * MM, "letter": 792.0}
 # Text each document must show (the shop's identity comes from settings' demo values).
 EXPECTED = {
     "order-confirmation": ["Order confirmation", "Atlas des oiseaux"],
-    "invoice": ["Invoice", "F2026-00001", "FR32123456789", "Total excl. VAT", "Sale date"],
+    "invoice": ["Invoice", "F2026-00001", "FR11123456782", "Total excl. VAT", "Sale date"],
     "receipt": ["Receipt", "Payments received", "PSP-8F2K1"],
     "delivery-note": ["Delivery note", "A-02-3", "B-10-1"],
     "credit-note": ["Credit note", "A2026-00001", "F2026-00001", "damaged"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.db.tables import Order
+from dashboard.db.tables import Customer, Order
 from dashboard.services import order_feed
 
 ORDER = {
@@ -84,6 +84,21 @@ async def test_an_order_is_placed_with_its_reservation(api):
     assert (stock["reserved"], stock["available"]) == (2, 8)
 
 
+async def test_a_business_order_keeps_its_company_and_vat_number(api):
+    await _stocked(api)
+    body = {**ORDER, "customer": {**ORDER["customer"], "company": "Atelier Verne SARL",
+                                  "vat_number": "fr 40 303 265 045"},
+            "billing_address": {**ORDER["shipping_address"], "company": "Atelier Verne (compta)"}}
+    response = await api.post("/api/v1/orders", json=body)
+    assert response.status_code == 201, response.text
+    order = await Order.select().where(Order.number == response.json()["number"]).first()
+    assert (order["customer_company"], order["customer_vat_number"], order["bill_company"]) == (
+        "Atelier Verne SARL", "FR40303265045", "Atelier Verne (compta)")
+    customer = await Customer.select().where(Customer.id == order["customer"]).first()
+    assert (customer["company"], customer["vat_number"]) == ("Atelier Verne SARL",
+                                                             "FR40303265045")
+
+
 async def test_a_short_order_is_refused_with_409_naming_the_short_lines(api):
     await _stocked(api, on_hand=1)
     response = await api.post("/api/v1/orders", json=ORDER)
@@ -112,6 +127,9 @@ async def test_backorders_are_accepted_when_the_product_allows_them(api):
     ("payment_method=bitcoin", "payment_method", "one of"),
     ("shipping_address.country=France", "shipping_address.country", "ISO 3166"),
     ("shipping_address.postal_code=ABC", "shipping_address.postal_code", "not a postal code"),
+    ("customer.vat_number=FR41303265045", "customer.vat_number", "wrong check digits"),
+    ("customer.vat_number=US12345", "customer.vat_number", "not an EU VAT number"),
+    ("customer.company=" + "x" * 201, "customer.company", "at most 200 characters"),
 ])
 async def test_bad_input_is_422_field_by_field_and_writes_nothing(api, body, field, message):
     await _stocked(api)

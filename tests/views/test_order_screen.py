@@ -46,6 +46,17 @@ async def test_order_screen_shows_lines_money_payments_shipments_history_and_cus
     assert "34,80" in page.text  # balance: 44,80 - 10,00
 
 
+async def test_order_screen_shows_a_business_customer_company_and_vat_number(login_as):
+    http = await login_as("back_office", locale="fr")
+    await make_order(number="WS-B2B", company="Atelier Verne SARL", vat_number="FR40303265045")
+    page = await http.get("/orders/WS-B2B")
+    assert page.status_code == 200
+    for text in ("Société", "Atelier Verne SARL", "N° de TVA intracommunautaire", "FR40303265045"):
+        assert text in page.text, text
+    plain = await http.get("/orders/" + (await make_order())["number"])
+    assert "N° de TVA intracommunautaire" not in plain.text
+
+
 async def test_unknown_order_number_gives_a_helpful_empty_state(login_as):
     http = await login_as("back_office")
     page = await http.get("/orders/NOPE-42")

@@ -12,6 +12,7 @@ class Customer(Table, tablename="customer"):
     last_name = Varchar(length=100, default="", index=True)
     phone = Varchar(length=40, default="")
     company = Varchar(length=200, default="")
+    vat_number = Varchar(length=40, default="")  # EU VAT number of a business customer
     locale = Varchar(length=10, default="fr")
     notes = Text(default="")
     # Lower-cased, accent-free "name email phone postcodes" for search-as-you-type.

@@ -47,6 +47,8 @@ class Order(Table, tablename="orders"):
     customer_email = Varchar(length=254, default="", index=True)
     customer_name = Varchar(length=200, default="", index=True)
     customer_phone = Varchar(length=40, default="")
+    customer_company = Varchar(length=200, default="")
+    customer_vat_number = Varchar(length=40, default="")
     ship_name = Varchar(length=200, default="")
     ship_company = Varchar(length=200, default="")
     ship_line1 = Varchar(length=200, default="")

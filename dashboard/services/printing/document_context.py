@@ -12,10 +12,9 @@ from datetime import datetime
 from dashboard.db.tables import Order, OrderLine, Payment, ReturnLine, ReturnRequest, Shipment
 from dashboard.domain.printing.documents import DocumentKind, bin_sort_key, vat_breakdown
 from dashboard.domain.errors import NotFound, ValidationFailed
-from dashboard.domain.pricing import vat_included_tax
+from dashboard.domain.pricing import SHIPPING_VAT_BP, vat_included_tax
 from dashboard.settings import get_settings
 
-SHIPPING_VAT_BP = 2000  # as domain/pricing.order_totals charges it
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -47,8 +46,12 @@ def customer_block(order: dict) -> dict:
     billing = _address(order, "bill")
     if not billing["line1"]:  # "billing_address": null means the shipping address
         billing = dict(shipping, name=billing["name"] or shipping["name"] or order["customer_name"])
+    if not billing["company"]:  # a business customer's name heads its billing address
+        billing["company"] = order.get("customer_company") or ""
     return {"name": order["customer_name"], "email": order["customer_email"],
-            "phone": order["customer_phone"], "billing": billing, "shipping": shipping}
+            "phone": order["customer_phone"], "company": order.get("customer_company") or "",
+            "vat_number": order.get("customer_vat_number") or "",
+            "billing": billing, "shipping": shipping}
 
 
 def order_header(order: dict) -> dict:

@@ -8,7 +8,9 @@ invoice is issued once per order and re-rendered from its snapshot ever after.
 
 from __future__ import annotations
 
+import asyncio
 import json
+from dataclasses import asdict
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -22,6 +24,7 @@ from dashboard.domain.printing.documents import (
     check_delivery_note_allowed, check_invoice_allowed, check_receipt_allowed, document_kind,
     document_number, paper,
 )
+from dashboard.domain.printing import einvoice
 from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.pricing import vat_included_tax
 from dashboard.services.printing import document_context as ctx
@@ -267,6 +270,45 @@ async def render_document_pdf(order_number: str, kind: str, format: str = "a4", 
     Raises ``PdfUnavailable`` when Chromium is not installed, plus the refusals of
     ``order_document``.
     """
-    html = await render_document_html(order_number, kind, format, actor=actor,
-                                      credit_note=credit_note, invoice=invoice, rma=rma)
-    return await renderer().pdf(html, paper(format))
+    doc = await order_document(order_number, document_kind(kind, EMAILED_DOCUMENTS),
+                               actor=actor, credit_note=credit_note, invoice=invoice, rma=rma)
+    return await document_pdf(doc, paper(format))
+
+
+def seller_identity_problem() -> str | None:
+    """Why the configured seller cannot issue EN 16931 invoices (each DASHBOARD_SHOP_
+    variable to fix), or None. The app and the worker refuse to start on it, rather than
+    fail at the first invoice a customer asks for."""
+    try:
+        einvoice.seller_from_identity(asdict(get_settings().shop))
+    except einvoice.SellerIncomplete as exc:
+        return str(exc)
+    return None
+
+
+E_INVOICED = frozenset({DocumentKind.INVOICE.value, DocumentKind.CREDIT_NOTE.value})
+
+
+async def document_pdf(doc: dict, sheet: Paper) -> bytes:
+    """The PDF of one document; an invoice (supplementary ones too) or a credit note is a
+    Factur-X PDF/A-3 with its EN 16931 XML inside, built from the same dict as the page.
+
+    Raises ``PdfUnavailable`` without Chromium, ``SellerIncomplete`` when the seller
+    identity the document was issued with cannot make an EN 16931 invoice.
+    """
+    pdf = await renderer().pdf(render_html([doc], sheet), sheet)
+    if doc.get("kind") not in E_INVOICED:
+        return pdf
+    return await asyncio.to_thread(_facturx, pdf, doc)
+
+
+def _facturx(pdf: bytes, doc: dict) -> bytes:
+    from dashboard.components.facturx import facturx_pdf
+
+    seller = einvoice.seller_from_identity(doc.get("seller") or {})
+    xml = einvoice.cii_xml(doc, seller, get_settings().timezone)
+    number = (doc.get("credit_note") or doc.get("invoice") or {}).get("number", "")
+    title = f"{seller.trading_name or seller.legal_name}: {doc.get('title', '')} {number}"
+    return facturx_pdf(pdf, xml, lang=(doc.get("order") or {}).get("locale") or DEFAULT_LOCALE,
+                       title=title.strip(), author=seller.legal_name,
+                       subject=f"Factur-X {doc.get('title', '')} {number}".strip())
