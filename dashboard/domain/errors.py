@@ -71,3 +71,23 @@ class SignInRefused(DomainError):
     def __init__(self, reason: str, message: str = "") -> None:
         super().__init__(message or reason, reason=reason)
         self.reason = reason
+
+
+class IdempotencyKeyReused(DomainError):
+    """An Idempotency-Key already used for another request: answering the first order
+    would hide that the second one was never placed."""
+
+    code = "idempotency_key_reused"
+
+    def __init__(self) -> None:
+        super().__init__("This Idempotency-Key was already used for a different order.")
+
+
+class IdempotencyKeyInFlight(DomainError):
+    """The first request with this Idempotency-Key is still being processed: its outcome
+    (an order, or a refusal) is not known yet, so there is nothing to replay."""
+
+    code = "idempotency_key_in_flight"
+
+    def __init__(self) -> None:
+        super().__init__("An order with this Idempotency-Key is still being placed.")

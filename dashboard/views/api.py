@@ -14,7 +14,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter
 
 from dashboard.domain.stock.catalogue import ProductSpec, vat_rate_text
-from dashboard.domain.errors import InsufficientStock
+from dashboard.domain.errors import IdempotencyKeyInFlight, IdempotencyKeyReused, InsufficientStock
 from dashboard.domain.orders.intake import AddressDetails, CustomerDetails, DraftLine, OrderDraft
 from dashboard.services.orders import intake as orders
 from dashboard.services.stock import inventory as stock
@@ -38,6 +38,25 @@ from dashboard.views.security import api_guard
 _PROBLEM = ResponseSpec(ProblemOut, description="Invalid input, field by field",
                         generate_examples=False)
 _NOT_FOUND = ResponseSpec(None, description="No such product or order")
+
+
+# Answers of the IETF draft "The Idempotency-Key HTTP Header Field" (section "Error
+# Scenarios"), as RFC 9457 problem details. They keep the contract's shapes too: the 422
+# names the wrong field under ``errors``, the 409 has an empty ``short`` (no line is short).
+_IDEMPOTENCY_DOCS = "https://datatracker.ietf.org/doc/draft-ietf-httpapi-idempotency-key-header/"
+PROBLEM_JSON = "application/problem+json"
+
+
+def _idempotency_problem(exc: IdempotencyKeyReused | IdempotencyKeyInFlight) -> Response:
+    if isinstance(exc, IdempotencyKeyReused):
+        status, title = 422, "Idempotency-Key is already used"
+        extra: dict = {"errors": {"Idempotency-Key": "already used for a different order"}}
+    else:
+        status, title = 409, "A request is outstanding for this Idempotency-Key"
+        extra = {"short": []}
+    return Response({"type": _IDEMPOTENCY_DOCS, "title": title, "status": status,
+                     "detail": exc.message, "code": exc.code, **extra},
+                    status_code=status, media_type=PROBLEM_JSON)
 
 
 def _product_json(product: dict) -> dict:
@@ -113,7 +132,9 @@ class ApiController(Controller):
         self, request: Request,
         idempotency_key: Annotated[str | None, HeaderParameter(
             name="Idempotency-Key", required=False, max_length=150,
-            description="a retry with the same key returns the first order")] = None,
+            description="a retry with the same key and the same order returns the first order; "
+                        "the same key with another order is refused (422); while the first "
+                        "request is still running, 409")] = None,
     ) -> Response:
         """Place an order: stock is reserved in the same transaction, or the order fails."""
         data = decode(await request.body(), OrderIn)
@@ -122,6 +143,8 @@ class ApiController(Controller):
                                               idempotency_key=idempotency_key)
         except InsufficientStock as exc:
             return Response({"detail": exc.message, "short": exc.short}, status_code=409)
+        except (IdempotencyKeyReused, IdempotencyKeyInFlight) as exc:
+            return _idempotency_problem(exc)
         headers = {"Location": f"/api/v1/orders/{placed.number}"}
         if placed.replayed:
             headers["Idempotent-Replayed"] = "true"

@@ -15,7 +15,10 @@ from litestar.response import Redirect, Response, Template
 
 from dashboard.components.events import ORDERS_CHANGED, hx_trigger
 from dashboard.components.i18n import gettext as _
-from dashboard.domain.errors import InsufficientStock, ValidationFailed
+from dashboard.components.labels import N_
+from dashboard.domain.errors import (
+    IdempotencyKeyInFlight, IdempotencyKeyReused, InsufficientStock, ValidationFailed,
+)
 from dashboard.domain.orders.changes import NotChangeable
 from dashboard.domain.staff.roles import Area
 from dashboard.services.orders import phone as phone_orders
@@ -143,6 +146,10 @@ class PhoneOrdersController(Controller):
                                      refused=_("Not enough stock for some lines"))
         except NotChangeable as exc:
             return await _draft_page(draft_id, status=422, refused=exc.message)
+        except (IdempotencyKeyInFlight, IdempotencyKeyReused):
+            # A double click while the first click is still placing this draft's order.
+            return await _draft_page(draft_id, status=422,
+                                     refused=N_("This phone order is already being placed."))
         response = _go(request, f"/orders/{placed.number}")
         response.headers.update(hx_trigger(ORDERS_CHANGED, toast=_("Order %(number)s placed")
                                                                    % {"number": placed.number}))

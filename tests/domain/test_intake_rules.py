@@ -10,7 +10,7 @@ from dashboard.domain.stock.catalogue import (
 from dashboard.domain.errors import InvalidTransition, ValidationFailed
 from dashboard.domain.orders.intake import (
     AddressDetails, CustomerDetails, DraftLine, NotCancellable, OrderDraft, OrderState,
-    ProductInfo, check_cancellable, price_lines, validate_draft,
+    ProductInfo, check_cancellable, draft_fingerprint, price_lines, validate_draft,
 )
 from dashboard.domain.printing.numbering import order_number
 from dashboard.domain.stock.allocation import (
@@ -167,3 +167,18 @@ def test_products_need_a_valid_barcode_and_vat_rate():
     for bad in ("101", "-1", "2.555", "x"):
         with pytest.raises(Exception):
             vat_rate_bp(bad)
+
+
+def test_the_fingerprint_of_a_draft_changes_with_what_it_asks_for_only():
+    """What an Idempotency-Key is stored with: the same order (defaults explicit or not)
+    has one fingerprint; a change to any field gives another."""
+    same = draft(lines=[DraftLine("MUG", 1, None)], currency="EUR", billing_address=None)
+    assert draft_fingerprint(draft()) == draft_fingerprint(same)
+    assert len(draft_fingerprint(draft())) == 64
+    others = [draft(lines=[DraftLine("MUG", 2)]), draft(lines=[DraftLine("MUG", 1, 500)]),
+              draft(payment_method="cheque"), draft(billing_address=LYON),
+              draft(shipping_address=AddressDetails(name="Anne Martin", line1="12 rue des Lilas",
+                                                    postal_code="69004", city="Lyon",
+                                                    country="FR"))]
+    prints = {draft_fingerprint(other) for other in others}
+    assert len(prints) == len(others) and draft_fingerprint(draft()) not in prints

@@ -120,3 +120,25 @@ async def test_enter_in_the_search_box_adds_the_first_hit(login_as):
     added = await http.post(f"{url}/lines", headers=HX, data={"q": "iron", "quantity": "2"})
     assert added.status_code == 200 and "Iron lamp" in added.text
     assert "Brass lamp" not in added.text
+
+
+async def test_a_second_click_while_the_first_is_still_placing_is_refused_in_place(login_as):
+    """The first click's request is still inside its transaction (its key is in flight in
+    this process): the second is told so on the draft, in French, and places nothing."""
+    from dashboard.services.orders import intake
+
+    http = await login_as("call_centre", locale="fr")
+    await add_product("LAMP", 3)
+    url = await new_draft(http)
+    await http.post(f"{url}/lines", headers=HX, data={"q": "LAMP", "quantity": "1"})
+    key = f"call_centre-user:phone-draft-{url.rsplit('/', 1)[1]}"
+    intake._IN_FLIGHT.add(key)
+    try:
+        second = await http.post(f"{url}/place", headers=HX, data=DETAILS)
+    finally:
+        intake._IN_FLIGHT.discard(key)
+    assert second.status_code == 422
+    assert "Cette commande téléphonique est déjà en cours d'enregistrement." in second.text
+    assert await Order.count() == 0
+    placed = await http.post(f"{url}/place", headers=HX, data=DETAILS)
+    assert placed.status_code == 200 and await Order.count() == 1

@@ -86,6 +86,8 @@ class Order(Table, tablename="orders"):
     last_carrier = Varchar(length=40, null=True, default=None)
 
     idempotency_key = Varchar(length=200, null=True, default=None, unique=True)
+    # sha256 of the order asked for with that key (domain.orders.intake.draft_fingerprint)
+    idempotency_fingerprint = Varchar(length=64, null=True, default=None)
     placed_at = Timestamptz(default=TimestamptzNow(), index=True)
     updated_at = Timestamptz(default=TimestamptzNow(), index=True)
     paid_at = Timestamptz(null=True, default=None)

@@ -8,9 +8,11 @@ it is pure: ``validate_draft`` collects every problem at once, keyed by the fiel
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -89,6 +91,18 @@ class OrderDraft:
     @property
     def billing(self) -> AddressDetails:
         return self.billing_address or self.shipping_address
+
+
+def draft_fingerprint(draft: OrderDraft) -> str:
+    """A sha256 of what the draft asks for, stored beside its Idempotency-Key so that a
+    reuse of the key for another order is refused instead of answered with the first.
+
+    It is computed over the decoded order, not the raw bytes: a retry that serialises the
+    same order with other whitespace, key order or explicit defaults is the same request.
+    """
+    canonical = json.dumps(asdict(draft), sort_keys=True, ensure_ascii=False,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,14 @@ from dashboard.components.i18n import DEFAULT_LOCALE
 from dashboard.db import sql
 from dashboard.db.tables import Order, OrderLine, StockMovement
 from dashboard.db.transaction import engine, write_transaction
-from dashboard.domain.errors import InsufficientStock, NotFound, StaleVersion, ValidationFailed
+from dashboard.domain.errors import (
+    IdempotencyKeyInFlight, IdempotencyKeyReused, InsufficientStock, NotFound, StaleVersion,
+    ValidationFailed,
+)
 from dashboard.domain.printing import order_number
 from dashboard.domain.orders.intake import (
     AddressDetails, OrderDraft, OrderState, PricedLine, ProductInfo, check_cancellable,
-    compact_vat_number, price_lines, validate_draft,
+    compact_vat_number, draft_fingerprint, price_lines, validate_draft,
 )
 from dashboard.domain.pricing import order_totals
 from dashboard.domain.search import customer_search_text, order_search_text
@@ -55,6 +58,13 @@ def _now() -> datetime:
 
 # --- intake ---------------------------------------------------------------------------------
 
+# Idempotency keys whose first request is being placed by this process. Another app
+# instance's are seen on PostgreSQL through an advisory lock held by that transaction;
+# on SQLite, writers queue one after the other, so a retry from another process waits
+# and then replays.
+_IN_FLIGHT: set[str] = set()
+
+
 async def place_order(draft: OrderDraft, *, actor: str, idempotency_key: str | None = None,
                       on_placed: Callable[[PlacedOrder], Awaitable[None]] | None = None,
                       ) -> PlacedOrder:
@@ -63,34 +73,71 @@ async def place_order(draft: OrderDraft, *, actor: str, idempotency_key: str | N
     In one transaction: customer and addresses (found by email, or created), the next
     order number, a reservation per line, the order and its lines, the stock ledger, the
     ``order.placed`` history event, the merchant's email and the ``order.placed`` webhook.
-    With an ``idempotency_key`` (scoped to ``actor``), a retry returns the first order.
-    ``on_placed`` runs in the same transaction once a new order is written (a phone
-    draft marked placed): both commit, or neither.
+    With an ``idempotency_key`` (scoped to ``actor``), a retry of the same draft returns
+    the first order; the key is stored with a fingerprint of the draft. A refused order
+    stores nothing, so its key may be retried. ``on_placed`` runs in the same transaction
+    once a new order is written (a phone draft marked placed): both commit, or neither.
 
-    Raises ``ValidationFailed`` (bad draft, unknown SKU) or ``InsufficientStock`` (a line
-    is short and its product refuses backorders; nothing is written).
+    Raises ``ValidationFailed`` (bad draft, unknown SKU), ``InsufficientStock`` (a line
+    is short and its product refuses backorders; nothing is written),
+    ``IdempotencyKeyReused`` (the key's order was placed from another draft) or
+    ``IdempotencyKeyInFlight`` (the first request with the key is still running).
     """
     validate_draft(draft)
-    key = f"{actor}:{idempotency_key}"[:200] if idempotency_key else None
+    if not idempotency_key:
+        async with write_transaction():
+            return await _place_new(draft, actor, None, None, on_placed)
+    key = f"{actor}:{idempotency_key}"[:200]
+    fingerprint = draft_fingerprint(draft)
+    if key in _IN_FLIGHT:
+        raise IdempotencyKeyInFlight()
+    _IN_FLIGHT.add(key)
     try:
         async with write_transaction():
-            if key and (earlier := await _order_by_key(key)):
+            await _claim_key(key)
+            if earlier := await _order_by_key(key, fingerprint):
                 return earlier
-            placed = await _place(draft, actor, key)
-            if on_placed is not None:
-                await on_placed(placed)
-            return placed
+            return await _place_new(draft, actor, key, fingerprint, on_placed)
+    except (IdempotencyKeyReused, IdempotencyKeyInFlight):
+        raise
     except Exception:
-        # Two retries raced on PostgreSQL: the loser hits the unique key; answer the winner.
-        if key and (earlier := await _order_by_key(key)):
+        # A last guard (the claim makes it rare): a concurrent first request committed
+        # the key and this one hit its unique index. Answer that order if it is the same.
+        if earlier := await _order_by_key(key, fingerprint):
             return earlier
         raise
+    finally:
+        _IN_FLIGHT.discard(key)
 
 
-async def _order_by_key(key: str) -> PlacedOrder | None:
+async def _place_new(draft: OrderDraft, actor: str, key: str | None, fingerprint: str | None,
+                     on_placed: Callable[[PlacedOrder], Awaitable[None]] | None) -> PlacedOrder:
+    placed = await _place(draft, actor, key, fingerprint)
+    if on_placed is not None:
+        await on_placed(placed)
+    return placed
+
+
+async def _claim_key(key: str) -> None:
+    """On PostgreSQL, hold a transaction-scoped advisory lock on the key, so that another
+    app instance placing the same key at the same moment is told (409) rather than left
+    to race; released at commit, when the order is visible. (The two-integer lock space
+    is not the one the customer lock uses.)"""
+    if engine().engine_type != "postgres":
+        return
+    row = await sql.fetch_one(_CLAIM_KEY, key)
+    if not row["claimed"]:
+        raise IdempotencyKeyInFlight()
+
+
+async def _order_by_key(key: str, fingerprint: str) -> PlacedOrder | None:
+    """The order already placed with ``key``, or None; ``IdempotencyKeyReused`` if it was
+    placed from another draft (orders keyed before fingerprints were kept are replayed)."""
     row = await sql.fetch_one(_BY_IDEMPOTENCY_KEY, key)
     if row is None:
         return None
+    if row["idempotency_fingerprint"] not in (None, fingerprint):
+        raise IdempotencyKeyReused()
     waiting = await sql.fetch(_WAITING_LINES, row["id"])
     return PlacedOrder(id=row["id"], number=row["number"], total=row["total"],
                        currency=row["currency"], replayed=True,
@@ -104,8 +151,10 @@ _CATALOGUE_COLUMNS = ("id", "sku", "name", "price", "currency", "vat_rate_bp", "
 _ADDRESS_MATCH = ("name", "line1", "line2", "postal_code", "city", "country")
 _ADDRESS_COLUMNS = ("customer", "name", "company", "line1", "line2", "postal_code", "city",
                     "region", "country", "phone", "is_default")
-_BY_IDEMPOTENCY_KEY = ('SELECT "id", "number", "total", "currency" FROM "orders" '
-                       'WHERE "idempotency_key" = {}')
+_BY_IDEMPOTENCY_KEY = ('SELECT "id", "number", "total", "currency", "idempotency_fingerprint" '
+                       'FROM "orders" WHERE "idempotency_key" = {}')
+_CLAIM_KEY = ("SELECT pg_try_advisory_xact_lock(hashtext('idempotency_key'), hashtext({})) "
+              'AS "claimed"')
 _WAITING_LINES = ('SELECT "sku", "backordered" FROM "order_line" WHERE "order" = {} '
                   'AND "backordered" > 0 ORDER BY "position"')
 _FIND_CUSTOMER = 'SELECT "id" FROM "customer" WHERE "email" = {} ORDER BY "id" LIMIT 1'
@@ -194,7 +243,8 @@ def _address_columns(prefix: str, address: AddressDetails) -> dict:
             f"{prefix}_country": address.country}
 
 
-async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
+async def _place(draft: OrderDraft, actor: str, key: str | None,
+                 fingerprint: str | None) -> PlacedOrder:
     """Write the order. Work that takes no lock comes first; each product's stock row is
     locked from its reservation to commit, so only what needs the reservations comes after.
     The order number is taken once the stock is reserved: a refused order takes none."""
@@ -232,6 +282,7 @@ async def _place(draft: OrderDraft, actor: str, key: str | None) -> PlacedOrder:
                                          draft.shipping_address.postal_code,
                                          draft.billing.postal_code),
         "backordered_quantity": sum(waiting.values()), "idempotency_key": key,
+        "idempotency_fingerprint": fingerprint,
         "placed_at": now, "updated_at": now, "version": 1,
     }
     order_id = (await sql.fetch(sql.insert("orders", tuple(order), returning="id"),
