@@ -18,7 +18,9 @@ from dashboard.domain.orders.listing import OrderFilter
 from dashboard.domain.staff.roles import Area
 from dashboard.services import bulk
 from dashboard.services.orders import saved_views
-from dashboard.services.orders.listing import changed_since, list_orders, status_counts
+from dashboard.services.orders.listing import (
+    changed_since, list_orders, order_numbered, status_counts,
+)
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
@@ -39,8 +41,13 @@ class OrdersController(Controller):
     guards = [area_guard(Area.ORDERS)]
 
     @get("/")
-    async def index(self, request: Request) -> Template:
+    async def index(self, request: Request) -> Template | Redirect:
         view = OrderFilter.from_query(request.query_params)
+        # Enter in the search box ("jump") with a whole order number opens that order;
+        # typing in it only filters the list (htmx), whatever the digits so far.
+        if request.query_params.get("jump") and not wants_fragment(request):
+            if number := await order_numbered(view.q):
+                return Redirect(f"/orders/{number}", status_code=303)
         counts = await status_counts(view)
         page = await list_orders(view, total=counts[view.status])
         context = {
