@@ -164,3 +164,17 @@ async def test_a_whole_order_number_is_found_exactly():
     assert await queries.order_numbered("12345") is None
     assert await queries.order_numbered("654321") is None
     assert await queries.order_numbered("12a456") is None
+
+
+async def test_exact_counts_count_every_match_under_the_other_filters(monkeypatch):
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    for _ in range(3):
+        await make_order(name="Léa Martin")
+    await make_order(status="on_hold", name="Léa Martin")
+    await make_order(status="on_hold", name="Marc Durand")
+    capped = await status_counts(view())
+    assert capped[""].capped and capped[""].value == 2
+    exact = await queries.exact_counts(view(status="on_hold"))
+    assert exact[""].value == 5 and not exact[""].capped
+    assert exact["open"].value == 3 and exact["on_hold"].value == 2 and exact["closed"].value == 0
+    assert (await queries.exact_counts(view(q="lea")))["on_hold"].value == 1

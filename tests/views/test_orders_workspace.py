@@ -129,3 +129,29 @@ async def test_the_search_box_says_in_french_that_it_finds_products(login_as):
     assert 'placeholder="Rechercher n°, nom, e-mail, téléphone, code postal, produit"' in page.text
     empty = await http.get("/orders?q=introuvable", headers=HX)
     assert "produits commandés (SKU, code-barres ou nom)" in empty.text
+
+
+async def test_capped_counts_are_followed_by_the_exact_ones(login_as, monkeypatch):
+    from dashboard.services.orders import listing
+
+    monkeypatch.setattr(listing, "COUNT_CAP", 2)
+    http = await login_as("back_office")
+    for _ in range(4):
+        await make_order()
+    await make_order(status="on_hold")
+    page = await http.get("/orders?status=open", headers=HX)
+    assert "More than 2 orders" in page.text
+    assert 'hx-get="/orders/counts?status=open" hx-trigger="load"' in page.text
+    counts = await http.get("/orders/counts?status=open", headers=HX)
+    assert counts.status_code == 200
+    head = counts.text.split('id="results-head"')[1].split("</div>")[0]
+    assert 'data-total="4" data-capped="false"' in head and "4 orders" in head
+    tabs = counts.text.split('id="status-tabs"')[1].split("</div>")[0]
+    assert 'hx-swap-oob="true"' in tabs
+    assert [part.split("</span>")[0] for part in tabs.split('class="tab-count">')[1:]][:3] == [
+        "5", "4", "1"]
+    # A small view is exact already: no second request.
+    monkeypatch.setattr(listing, "COUNT_CAP", 1000)
+    assert "/orders/counts" not in (await http.get("/orders", headers=HX)).text
+    picker = await login_as("picker")
+    assert (await picker.get("/orders/counts")).status_code == 403

@@ -15,6 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from piccolo.columns.combination import WhereRaw
+from piccolo.query.functions.aggregate import Count as CountOf
 
 from dashboard.db.tables import Order, Product
 from dashboard.db.transaction import is_sqlite
@@ -27,7 +28,7 @@ from dashboard.domain.statuses import OrderStatus
 from dashboard.settings import get_settings
 
 __all__ = ["COUNT_CAP", "OrderFilter", "OrderPage", "Count", "list_orders", "status_counts",
-           "matching_order_ids", "order_clauses"]
+           "matching_order_ids", "order_clauses", "exact_counts"]
 
 PAGE_SIZE = 50
 COUNT_CAP = 1_000
@@ -341,3 +342,16 @@ async def order_numbered(q: str) -> str | None:
         return None
     found = await Order.exists().where(Order.number == number)
     return number if found else None
+
+
+async def exact_counts(f: OrderFilter) -> dict[str, Count]:
+    """Per status tab ("" = all), the exact number of orders matching the view's other
+    filters: one grouped count, asked for after the page has shown (it reads every match,
+    which ``status_counts`` stops doing at the cap), so "select all N" says what it touches.
+    """
+    base = await order_clauses(f.without("status", "cursor"))
+    query = _where_all(Order.select(Order.status, CountOf(Order.id, alias="n")), base)
+    by_status = {row["status"]: int(row["n"]) for row in await query.group_by(Order.status)}
+    counts = {status.value: Count(by_status.get(status.value, 0)) for status in OrderStatus}
+    counts[""] = Count(sum(by_status.values()))
+    return counts
