@@ -22,6 +22,16 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
+    // Enter on a whole order number in the search box opens that order (the server
+    // answers the list when no order has that number).
+    if (event.key === "Enter" && event.target.id === "search" && /^\d{6,}$/.test(event.target.value.trim())) {
+      var form = event.target.form;
+      if (form) {
+        event.preventDefault();
+        window.location.href = form.action + "?" + new URLSearchParams(new FormData(form)).toString();
+        return;
+      }
+    }
     if (event.key === "Escape" && typing(event.target)) { event.target.blur(); return; }
     if (typing(event.target)) return;
     var all = rows(), row = currentRow(), index = row ? all.indexOf(row) : -1;

@@ -18,7 +18,9 @@ from dashboard.domain.orders.listing import OrderFilter
 from dashboard.domain.staff.roles import Area
 from dashboard.services import bulk
 from dashboard.services.orders import saved_views
-from dashboard.services.orders.listing import changed_since, list_orders, status_counts
+from dashboard.services.orders.listing import (
+    OrderPage, changed_since, exact_counts, list_orders, order_numbered, status_counts,
+)
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
@@ -39,8 +41,13 @@ class OrdersController(Controller):
     guards = [area_guard(Area.ORDERS)]
 
     @get("/")
-    async def index(self, request: Request) -> Template:
+    async def index(self, request: Request) -> Template | Redirect:
         view = OrderFilter.from_query(request.query_params)
+        # Enter in the search box ("jump") with a whole order number opens that order;
+        # typing in it only filters the list (htmx), whatever the digits so far.
+        if request.query_params.get("jump") and not wants_fragment(request):
+            if number := await order_numbered(view.q):
+                return Redirect(f"/orders/{number}", status_code=303)
         counts = await status_counts(view)
         page = await list_orders(view, total=counts[view.status])
         context = {
@@ -50,6 +57,7 @@ class OrdersController(Controller):
             "base_query": urlencode(view.query_items()),
             "bulk_actions": {name: _(text) for name, text in BULK_ACTION_LABELS.items()
                              if name in bulk.BULK_ACTIONS},
+            "inexact_counts": any(c is None or c.capped for c in counts.values()),
         }
         if wants_fragment(request):
             # Push the canonical URL (no empty parameters), except when the list only
@@ -63,6 +71,16 @@ class OrdersController(Controller):
         context["saved_views"] = await saved_views.list_views(request.user.id)
         context["since"] = datetime.now(timezone.utc).isoformat()
         return Template("pages/orders/index.html", context=context)
+
+    @get("/counts")
+    async def counts(self, request: Request) -> Template:
+        """The exact counts of a view, asked for by its list once the rows are shown."""
+        view = OrderFilter.from_query(request.query_params)
+        counts = await exact_counts(view)
+        page = OrderPage(rows=[], next_cursor=None, total=counts[view.status])
+        return Template("partials/orders/_counts.html", context={
+            "filter": view, "counts": counts, "page": page,
+            "base_query": urlencode(view.query_items())})
 
     @get("/changes")
     async def changes(self, request: Request) -> Template:

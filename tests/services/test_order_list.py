@@ -105,3 +105,76 @@ async def test_common_searches_page_the_same_through_the_date_index(monkeypatch)
     first = await list_orders(view(q="martin"), page_size=3)
     second = await list_orders(view(q="martin", cursor=first.next_cursor), page_size=3)
     assert [r["number"] for r in first.rows + second.rows] == expected
+
+
+async def test_search_finds_the_orders_holding_a_product_by_sku_barcode_or_name():
+    await add_product("MARIN-RAY-M", on_hand=10, name="Marinière rayée", barcode="3760000000017")
+    await add_product("CAB-JAUNE", on_hand=10, name="Ciré jaune")
+    striped = await make_order(name="Léa Petit", lines=[("MARIN-RAY-M", 1, 3990)])
+    both = await make_order(name="Marc Blanc",
+                            lines=[("CAB-JAUNE", 1, 8900), ("MARIN-RAY-M", 2, 3990)])
+    raincoat = await make_order(name="Jeanne Roy", lines=[("CAB-JAUNE", 1, 8900)])
+    wearers = {striped["number"], both["number"]}
+    assert set(await numbers(q="marin-ray-m")) == wearers  # SKU, case ignored
+    assert set(await numbers(q="3760000000017")) == wearers  # EAN barcode
+    assert set(await numbers(q="mariniere")) == wearers  # name, accents ignored
+    assert set(await numbers(q="Marinière rayée")) == wearers
+    assert set(await numbers(q="cire jaune")) == {both["number"], raincoat["number"]}
+    assert await numbers(q="marinière verte") == []  # every word must be in the name
+    # A product hit adds to the text matches; a short word names no product.
+    assert await numbers(q="lea") == [striped["number"]]
+    counts = await status_counts(view(q="mariniere"))
+    assert counts[""].value == 2
+
+
+async def test_digits_list_orders_numbered_so_first_then_phones_and_postcodes():
+    # Intake numbers orders in the order it takes them: number order is id order.
+    first = await make_order(number="100001", placed_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    second = await make_order(number="100002", placed_at=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    postcode = await make_order(number="200001", postal_code="10001",
+                                placed_at=datetime(2026, 3, 1, tzinfo=timezone.utc))
+    phone = await make_order(number="200002", phone="+33 6 10 00 12 34")  # newest
+    await make_order(number="300003", postal_code="75011")
+    listed = await numbers(q="1000")
+    # Numbered 1000... first, in number order, then the other matches newest first.
+    assert listed == [first["number"], second["number"], phone["number"], postcode["number"]]
+    assert await numbers(q="1000", sort="-number") == sorted(listed, reverse=True)
+
+
+async def test_numbers_first_pages_walk_both_parts_once():
+    made = [await make_order(number=str(100100 + i)) for i in range(5)]
+    others = [await make_order(number=str(900000 + i), postal_code="10010") for i in range(4)]
+    for size in (1, 2, 3, 5, 9, 20):
+        seen, cursor = [], ""
+        while True:
+            page = await list_orders(view(q="1001", cursor=cursor), page_size=size)
+            seen += [row["number"] for row in page.rows]
+            if not page.next_cursor:
+                break
+            cursor = page.next_cursor
+        assert seen[:5] == [o["number"] for o in made], size
+        assert sorted(seen[5:]) == sorted(o["number"] for o in others), size
+        assert len(seen) == 9, size
+
+
+async def test_a_whole_order_number_is_found_exactly():
+    order = await make_order(number="123456")
+    assert await queries.order_numbered("123456") == order["number"]
+    assert await queries.order_numbered(" 123456 ") == order["number"]
+    assert await queries.order_numbered("12345") is None
+    assert await queries.order_numbered("654321") is None
+    assert await queries.order_numbered("12a456") is None
+
+
+async def test_exact_counts_count_every_match_under_the_other_filters(monkeypatch):
+    monkeypatch.setattr(queries, "COUNT_CAP", 2)
+    for _ in range(3):
+        await make_order(name="Léa Martin")
+    await make_order(status="on_hold", name="Léa Martin")
+    await make_order(status="on_hold", name="Marc Durand")
+    capped = await status_counts(view())
+    assert capped[""].capped and capped[""].value == 2
+    exact = await queries.exact_counts(view(status="on_hold"))
+    assert exact[""].value == 5 and not exact[""].capped
+    assert exact["open"].value == 3 and exact["on_hold"].value == 2 and exact["closed"].value == 0
+    assert (await queries.exact_counts(view(q="lea")))["on_hold"].value == 1

@@ -105,3 +105,53 @@ async def test_picker_cannot_open_the_orders_workspace(login_as):
     http = await login_as("picker")
     assert (await http.get("/orders")).status_code == 403
     assert (await http.post("/orders/bulk", data={"action": "hold"})).status_code == 403
+
+
+async def test_enter_on_a_whole_order_number_opens_it_typing_only_filters(login_as):
+    http = await login_as("call_centre")
+    await make_order(number="123456")
+    await make_order(number="1234567")
+    jump = await http.get("/orders?q=123456&jump=1", follow_redirects=False)
+    assert jump.status_code == 303 and jump.headers["location"] == "/orders/123456"
+    # Live typing (htmx) never jumps, even with the form's jump field sent along.
+    typing = await http.get("/orders?q=123456&jump=1", headers=HX)
+    assert typing.status_code == 200 and "123456" in typing.text and "1234567" in typing.text
+    # No order has that number, or it is not a number: the list, filtered.
+    for q in ("999999", "12345", "Anne"):
+        listed = await http.get(f"/orders?q={q}&jump=1", follow_redirects=False)
+        assert listed.status_code == 200, q
+        assert 'name="jump"' in listed.text and "jump=" not in listed.headers.get("hx-push-url", "")
+
+
+async def test_the_search_box_says_in_french_that_it_finds_products(login_as):
+    http = await login_as("back_office", locale="fr")
+    page = await http.get("/orders")
+    assert 'placeholder="Rechercher n°, nom, e-mail, téléphone, code postal, produit"' in page.text
+    empty = await http.get("/orders?q=introuvable", headers=HX)
+    assert "produits commandés (SKU, code-barres ou nom)" in empty.text
+
+
+async def test_capped_counts_are_followed_by_the_exact_ones(login_as, monkeypatch):
+    from dashboard.services.orders import listing
+
+    monkeypatch.setattr(listing, "COUNT_CAP", 2)
+    http = await login_as("back_office")
+    for _ in range(4):
+        await make_order()
+    await make_order(status="on_hold")
+    page = await http.get("/orders?status=open", headers=HX)
+    assert "More than 2 orders" in page.text
+    assert 'hx-get="/orders/counts?status=open" hx-trigger="load"' in page.text
+    counts = await http.get("/orders/counts?status=open", headers=HX)
+    assert counts.status_code == 200
+    head = counts.text.split('id="results-head"')[1].split("</div>")[0]
+    assert 'data-total="4" data-capped="false"' in head and "4 orders" in head
+    tabs = counts.text.split('id="status-tabs"')[1].split("</div>")[0]
+    assert 'hx-swap-oob="true"' in tabs
+    assert [part.split("</span>")[0] for part in tabs.split('class="tab-count">')[1:]][:3] == [
+        "5", "4", "1"]
+    # A small view is exact already: no second request.
+    monkeypatch.setattr(listing, "COUNT_CAP", 1000)
+    assert "/orders/counts" not in (await http.get("/orders", headers=HX)).text
+    picker = await login_as("picker")
+    assert (await picker.get("/orders/counts")).status_code == 403

@@ -88,7 +88,7 @@ def _rows(order: dict, lines: list[dict], flavour: Flavour) -> list[list[str]]:
 
 
 async def _batches(order_filter: OrderFilter, batch_size: int) -> AsyncIterator[list[dict]]:
-    clauses = order_clauses(order_filter)
+    clauses = await order_clauses(order_filter)
     last_id = 0
     while True:
         query = Order.select(*ORDER_COLUMNS).where(Order.id > last_id)

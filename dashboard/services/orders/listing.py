@@ -15,24 +15,28 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from piccolo.columns.combination import WhereRaw
+from piccolo.query.functions.aggregate import Count as CountOf
 
-from dashboard.db.tables import Order
+from dashboard.db.tables import Order, Product
 from dashboard.db.transaction import is_sqlite
 from dashboard.domain.orders.listing import (
-    MIN_TRIGRAM, SORTS, OrderFilter, placed_bounds, search_terms,
+    DEFAULT_SORT, MIN_TRIGRAM, SORTS, OrderFilter, number_prefix, placed_bounds, prefix_bounds,
+    product_matches, search_terms,
 )
 from dashboard.domain.returns import ReturnStatus
 from dashboard.domain.statuses import OrderStatus
 from dashboard.settings import get_settings
 
 __all__ = ["COUNT_CAP", "OrderFilter", "OrderPage", "Count", "list_orders", "status_counts",
-           "matching_order_ids", "order_clauses"]
+           "matching_order_ids", "order_clauses", "exact_counts"]
 
 PAGE_SIZE = 50
 COUNT_CAP = 1_000
 # A search matching more than this is too broad to read anyway; counting further costs a
 # heap visit per match (70 ms for 1,000 trigram hits in 1M orders on PostgreSQL).
 SEARCH_COUNT_CAP = 200
+# A search naming more products than this is too broad to be about a product.
+PRODUCT_MATCH_CAP = 100
 # Above this many trigram hits, SQLite walks the sort index rather than sorting the hits.
 COMMON_SEARCH = 1_000
 LIST_COLUMNS = (
@@ -87,7 +91,7 @@ def _fts_match(words: tuple[str, ...]) -> str:
     return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def search_clauses(table: str, q: str, common: bool = False) -> list:
+def text_clauses(table: str, q: str, common: bool = False) -> list:
     """Substring match of every word of ``q`` in ``<table>.search_text`` (folded).
 
     On SQLite the ``<table>_search`` FTS5 trigram table narrows the rows first; LIKE then
@@ -113,6 +117,34 @@ def search_clauses(table: str, q: str, common: bool = False) -> list:
     return clauses
 
 
+def search_clauses(table: str, q: str, common: bool = False,
+                   product_ids: tuple[int, ...] = ()) -> list:
+    """The search's clauses: its text, or (when it names products) holding one of them."""
+    clauses = text_clauses(table, q, common)
+    if not product_ids:
+        return clauses
+    holding = WhereRaw(
+        f'{table}.id IN (SELECT "order" FROM order_line WHERE product IN '
+        f'({", ".join(str(int(i)) for i in product_ids)}))')
+    text = clauses[0]
+    for clause in clauses[1:]:
+        text = text & clause
+    return [text | holding]
+
+
+async def matching_products(q: str) -> tuple[int, ...]:
+    """Ids of the products a search names (SKU, barcode or name; see ``product_matches``).
+
+    The catalogue is read whole: it is small next to the orders (hundreds to a few
+    thousand rows) and its names must be folded as the search is, accents included.
+    """
+    if not (q or "").strip():
+        return ()
+    rows = await Product.select(Product.id, Product.sku, Product.name, Product.barcode)
+    hits = [r["id"] for r in rows if product_matches(q, r["sku"], r["name"], r["barcode"])]
+    return tuple(sorted(hits)[:PRODUCT_MATCH_CAP])
+
+
 async def is_common_search(table: str, q: str) -> bool:
     """SQLite only: does the search match more rows than sorting them all is worth?"""
     terms = search_terms(q)
@@ -136,8 +168,11 @@ def credited_clause():
     return Order.credited_total > 0
 
 
-def order_clauses(f: OrderFilter, common_search: bool = False) -> list:
-    """The WHERE clauses of a filter (all ANDed), shared by the page, counts and bulk."""
+async def order_clauses(f: OrderFilter, common_search: bool = False) -> list:
+    """The WHERE clauses of a filter (all ANDed), shared by the page, counts and bulk.
+
+    A search finds orders by their text (number, customer, phone, postcode) or by what
+    they hold (a product's SKU, barcode or name)."""
     clauses = []
     for column, value in ((Order.status, f.status), (Order.payment_status, f.payment_status),
                           (Order.fulfilment_status, f.fulfilment_status),
@@ -161,7 +196,8 @@ def order_clauses(f: OrderFilter, common_search: bool = False) -> list:
     if f.unverified:
         clauses.append(Order.ship_verified_at.is_null() & (Order.shipping_method == "carrier")
                        & Order.status.is_in([OrderStatus.OPEN, OrderStatus.ON_HOLD]))
-    return clauses + search_clauses("orders", f.q, common_search)
+    return clauses + search_clauses("orders", f.q, common_search,
+                                    product_ids=await matching_products(f.q))
 
 
 def _where_all(query, clauses):
@@ -183,12 +219,25 @@ async def list_orders(f: OrderFilter, page_size: int = PAGE_SIZE,
     """One page of the list, keyset-paged on (sort column, id) so deep pages stay fast.
 
     ``total`` may be passed when already known (from ``status_counts``) to save a count.
+    A search of digits in the default sort lists first the orders whose number starts
+    with them (by number), then the other matches (newest first): see ``_numbers_first``.
     """
-    clauses = order_clauses(f, common_search=await is_common_search("orders", f.q))
-    column_name, descending = SORTS[f.sort_key]
+    clauses = await order_clauses(f, common_search=await is_common_search("orders", f.q))
+    prefix = number_prefix(f.q) if not f.sort else None
+    if prefix:
+        rows, next_cursor = await _numbers_first(clauses, prefix, f.cursor, page_size)
+    else:
+        rows, next_cursor = await _sorted_page(clauses, f.sort_key, f.cursor, page_size)
+    return OrderPage(rows=rows, next_cursor=next_cursor,
+                     total=total or await capped_count(clauses))
+
+
+async def _sorted_page(clauses: list, sort_key: str, cursor: str,
+                       page_size: int) -> tuple[list[dict], str | None]:
+    column_name, descending = SORTS[sort_key]
     column = getattr(Order, column_name)
     query = _where_all(Order.select(*LIST_COLUMNS), clauses)
-    if f.cursor and (position := _decode_cursor(f.cursor, column_name)):
+    if cursor and (position := _decode_cursor(cursor, column_name)):
         value, order_id = position
         # The redundant bound on the column alone lets the index start at the cursor
         # (PostgreSQL does not turn the OR into an index range: 700 ms deep in 1M rows).
@@ -203,8 +252,44 @@ async def list_orders(f: OrderFilter, page_size: int = PAGE_SIZE,
     if len(rows) > page_size:
         rows = rows[:page_size]
         next_cursor = _encode_cursor(rows[-1][column_name], rows[-1]["id"])
-    return OrderPage(rows=rows, next_cursor=next_cursor,
-                     total=total or await capped_count(clauses))
+    return rows, next_cursor
+
+
+# Cursors of a numbers-first list: "n<id>" inside the first part (after that order),
+# "r" at the start of the second; a keyset cursor (base64 of a JSON array, which starts
+# with "W") inside the second.
+_IN_NUMBERS = "n"
+_REST = "r"
+
+
+async def _numbers_first(clauses: list, prefix: str, cursor: str,
+                         page_size: int) -> tuple[list[dict], str | None]:
+    """Orders numbered ``prefix...`` in number order (numbers grow with ids), then the rest
+    newest first. Both parts are keyset-paged; a page that ends the first part is filled
+    from the second."""
+    low, high = prefix_bounds(prefix)
+    rest = clauses + [(Order.number < low) | (Order.number >= high)]
+    room = page_size
+    rows: list[dict] = []
+    if not cursor or cursor.startswith(_IN_NUMBERS):
+        query = _where_all(Order.select(*LIST_COLUMNS), clauses).where(
+            (Order.number >= low) & (Order.number < high))
+        after = cursor[len(_IN_NUMBERS):]
+        if after.isdigit():
+            query = query.where(Order.id > int(after))
+        rows = await query.order_by(Order.id).limit(page_size + 1)
+        if len(rows) > page_size:
+            rows = rows[:page_size]
+            return rows, f"{_IN_NUMBERS}{rows[-1]['id']}"
+        room = page_size - len(rows)
+        if room == 0:
+            more, _ = await _sorted_page(rest, DEFAULT_SORT, "", 1)
+            return rows, _REST if more else None
+        cursor = ""
+    elif cursor == _REST:
+        cursor = ""
+    more, next_cursor = await _sorted_page(rest, DEFAULT_SORT, cursor, room)
+    return rows + more, next_cursor
 
 
 async def status_counts(f: OrderFilter) -> dict[str, Count | None]:
@@ -217,7 +302,7 @@ async def status_counts(f: OrderFilter) -> dict[str, Count | None]:
     rather than scanning whole status partitions on every keystroke.
     """
     cap = SEARCH_COUNT_CAP if f.q.strip() else COUNT_CAP
-    base = order_clauses(f.without("status", "cursor"))
+    base = await order_clauses(f.without("status", "cursor"))
     sub = _where_all(Order.select(Order.status), base).limit(cap + 1)
     grouped = await Order.raw("SELECT status, count(*) AS n FROM ({}) AS capped GROUP BY status",
                               sub.querystrings[0])
@@ -239,12 +324,34 @@ async def status_counts(f: OrderFilter) -> dict[str, Count | None]:
 async def changed_since(f: OrderFilter, since: datetime, cap: int = 100) -> Count:
     """How many orders of this view were placed or changed after ``since`` (live updates:
     a cheap capped count, polled every few seconds by every open list)."""
-    clauses = order_clauses(f.without("cursor")) + [Order.updated_at > since]
+    clauses = await order_clauses(f.without("cursor")) + [Order.updated_at > since]
     return await capped_count(clauses, cap)
 
 
 async def matching_order_ids(f: OrderFilter, limit: int) -> list[int]:
     """Ids of every order matching a view (for "select all N matching"), up to ``limit``."""
-    query = _where_all(Order.select(Order.id), order_clauses(f.without("cursor")))
+    query = _where_all(Order.select(Order.id), await order_clauses(f.without("cursor")))
     rows = await query.order_by(Order.id).limit(limit)
     return [row["id"] for row in rows]
+
+
+async def order_numbered(q: str) -> str | None:
+    """The order number a search is, exactly, if such an order exists ("jump to it")."""
+    number = number_prefix(q)
+    if not number:
+        return None
+    found = await Order.exists().where(Order.number == number)
+    return number if found else None
+
+
+async def exact_counts(f: OrderFilter) -> dict[str, Count]:
+    """Per status tab ("" = all), the exact number of orders matching the view's other
+    filters: one grouped count, asked for after the page has shown (it reads every match,
+    which ``status_counts`` stops doing at the cap), so "select all N" says what it touches.
+    """
+    base = await order_clauses(f.without("status", "cursor"))
+    query = _where_all(Order.select(Order.status, CountOf(Order.id, alias="n")), base)
+    by_status = {row["status"]: int(row["n"]) for row in await query.group_by(Order.status)}
+    counts = {status.value: Count(by_status.get(status.value, 0)) for status in OrderStatus}
+    counts[""] = Count(sum(by_status.values()))
+    return counts
