@@ -89,12 +89,14 @@
       page.indeterminate = checked.length > 0 && checked.length < boxes().length;
     }
     $("#selection-count").textContent = matching
-      ? (head && head.dataset.capped === "true" ? total + "+" : total)
+      ? (head ? head.dataset.totalText || String(total) : "0")
       : checked.length;
     var more = $("#select-matching");
     var allOnPage = checked.length > 0 && checked.length === boxes().length && total > checked.length;
     more.hidden = matching || !allOnPage;
-    if (!more.hidden) $("span", more).textContent = total + (head.dataset.capped === "true" ? "+" : "");
+    if (!more.hidden) {
+      more.textContent = (more.dataset.template || "%s").replace("%s", head.dataset.totalText || total);
+    }
     form.hidden = !(matching || checked.length);
   }
 
