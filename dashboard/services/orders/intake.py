@@ -20,7 +20,7 @@ from dashboard.domain.errors import InsufficientStock, NotFound, StaleVersion, V
 from dashboard.domain.printing import order_number
 from dashboard.domain.orders.intake import (
     AddressDetails, OrderDraft, OrderState, PricedLine, ProductInfo, check_cancellable,
-    compact_vat_number, price_lines, validate_draft,
+    compact_vat_number, price_lines, validate_draft, with_e164_phones,
 )
 from dashboard.domain.pricing import order_totals
 from dashboard.domain.search import customer_search_text, order_search_text
@@ -71,6 +71,7 @@ async def place_order(draft: OrderDraft, *, actor: str, idempotency_key: str | N
     is short and its product refuses backorders; nothing is written).
     """
     validate_draft(draft)
+    draft = with_e164_phones(draft, get_settings().shop.country)
     key = f"{actor}:{idempotency_key}"[:200] if idempotency_key else None
     try:
         async with write_transaction():
