@@ -11,6 +11,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, get_currency_precision
 
 from dashboard.components.i18n import current_locale
+from dashboard.domain.phones import readable as phone
 from dashboard.settings import get_settings
 
 
@@ -65,4 +66,5 @@ FILTERS = {
     "datetime_medium": datetime_medium,
     "date_short": date_short,
     "number": number,
+    "phone": phone,
 }

@@ -126,6 +126,14 @@ class PhoneOrdersController(Controller):
 
         return await _change(request, draft_id, change)
 
+    @post("/{draft_id:int}/customer/{customer_id:int}")
+    async def use_customer(self, request: Request, draft_id: FromPath[int],
+                           customer_id: FromPath[int]) -> Template | Response:
+        form = dict(await request.form())
+        return await _change(request, draft_id, lambda: phone_orders.use_customer(
+            draft_id, customer_id, form, actor=request.user.actor),
+            _("The order is now this customer's"))
+
     @post("/{draft_id:int}/details")
     async def details(self, request: Request, draft_id: FromPath[int]) -> Template | Response:
         form = dict(await request.form())

@@ -142,3 +142,23 @@ async def test_a_second_click_while_the_first_is_still_placing_is_refused_in_pla
     assert await Order.count() == 0
     placed = await http.post(f"{url}/place", headers=HX, data=DETAILS)
     assert placed.status_code == 200 and await Order.count() == 1
+
+
+async def test_a_new_caller_with_a_known_phone_is_offered_the_existing_customer_in_french(login_as):
+    http = await login_as("call_centre", locale="fr")
+    await add_product("LAMP", 5)
+    await place_order(make_draft(("LAMP", 1)), actor="shop")  # Anne, +33612345678
+    url = await new_draft(http)
+    page = await http.post(f"{url}/details", headers=HX, data={
+        **DETAILS, "customer.email": "anne.m@example.fr", "customer.phone": "06 12 34 56 78"})
+    assert "C’est peut-être le même client" in page.text and "même téléphone" in page.text
+    assert "+33 6 12 34 56 78" in page.text
+    customer_id = re.search(r'/customer/(\d+)"', page.text).group(1)
+    taken = await http.post(f"{url}/customer/{customer_id}", headers=HX, data=DETAILS)
+    assert taken.status_code == 200 and "La commande est maintenant celle de ce client" in taken.text
+    assert 'value="anne@example.fr"' in taken.text
+    assert "peut-être le même client" not in taken.text
+    draft = await PhoneDraft.select().where(PhoneDraft.id == int(url.rsplit("/", 1)[1])).first()
+    assert draft["customer"] == int(customer_id)
+    missing = await http.post(f"{url}/customer/999999", headers=HX, data=DETAILS)
+    assert missing.status_code == 404

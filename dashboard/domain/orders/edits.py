@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dashboard.domain.errors import StaleVersion, ValidationFailed
+from dashboard.domain.phones import to_e164
 
 ADDRESS_PARTS = ("name", "company", "line1", "line2", "postal_code", "city", "region",
                  "country", "phone")
@@ -83,6 +84,16 @@ def clean(fields: tuple[str, ...], values: Mapping[str, str]) -> dict[str, str]:
         value = " ".join(str(values.get(f, "") or "").split())
         cleaned[f] = value.upper() if _part(f) == "country" else value
     return cleaned
+
+
+def with_e164_phone(values: Mapping[str, str], field: str, country: str) -> dict[str, str]:
+    """``values`` with the phone ``field`` in E.164, read as of ``country`` (see
+    ``domain/phones.py``). Call after validation, before comparing with what was shown:
+    retyping a stored number another way is then no change at all."""
+    out = dict(values)
+    if field in out:
+        out[field] = to_e164(out[field], country)
+    return out
 
 
 def validate_order_fields(group: str, values: Mapping[str, str]) -> None:

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -22,6 +22,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from dashboard.domain.errors import DomainError, ValidationFailed
+from dashboard.domain.phones import to_e164
 from dashboard.domain.pricing import LineAmounts, line_amounts
 from dashboard.domain.statuses import (
     Channel,
@@ -268,6 +269,21 @@ def validate_draft(draft: OrderDraft) -> None:
             errors[f"lines[{i}].unit_price"] = "a whole number of minor units, 0 or more"
     if errors:
         raise ValidationFailed(errors)
+
+
+def with_e164_phones(draft: OrderDraft, shop_country: str) -> OrderDraft:
+    """The draft with every phone in E.164: an address's phone read as of its country, the
+    customer's as of the billing (else shipping) country, else the shop's. Whoever places
+    the order (shop, agent, API), the same person gets the same stored number, so the next
+    call finds her and not a duplicate. A number the library cannot read is kept as typed."""
+    def address(a: AddressDetails | None) -> AddressDetails | None:
+        return a and replace(a, phone=to_e164(a.phone, a.country or shop_country))
+
+    country = draft.billing.country or shop_country
+    return replace(draft, customer=replace(draft.customer,
+                                           phone=to_e164(draft.customer.phone, country)),
+                   shipping_address=address(draft.shipping_address),
+                   billing_address=address(draft.billing_address))
 
 
 def price_lines(draft: OrderDraft, products: Mapping[str, ProductInfo]) -> list[PricedLine]:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
+from dashboard.domain.phones import search_digits
 from dashboard.domain.search import fold
 from dashboard.domain.statuses import (
     Channel,
@@ -152,15 +153,20 @@ class SearchTerms:
         return tuple(w for w in self.words if len(w) >= MIN_TRIGRAM)
 
 
-def search_terms(q: str) -> SearchTerms:
+def search_terms(q: str, country: str = "FR") -> SearchTerms:
     """Fold the search as ``search_text`` is folded (case and accents ignored).
 
-    A phone number (or its beginning) is matched on its digits whatever its spacing, and
-    without the national leading 0, so "06 12 34" finds "+33612345678". Postcodes and
-    order numbers (5 digits, no spaces) are searched as typed.
+    Phones are stored in E.164. A whole number, however it is spelled ("06 12 34 56 78",
+    "+33 6 12 34 56 78", "0033 (0)6..."), is matched on its E.164 digits, national numbers
+    read as of ``country`` (the shop's); a beginning of one on its digits without the
+    national leading 0, so "06 12 34" finds "+33612345678". Postcodes and order numbers
+    (5 digits, no spaces) are searched as typed.
     """
     q = (q or "").strip()
     if _PHONE_LIKE.match(q):
+        if (whole := search_digits(q, country)) and (" " in q or not q.isdigit()
+                                                      or len(q) > 6):
+            return SearchTerms((whole,))
         digits = re.sub(r"\D", "", q)
         if len(digits) >= 6 and digits.startswith("0"):
             return SearchTerms((digits[1:],))

@@ -76,6 +76,21 @@ def with_quantity(draft: Mapping, index: int, quantity: object) -> dict:
     return {**draft, "lines": lines}
 
 
+def with_customer(draft: Mapping, customer: Mapping, shipping: Mapping | None) -> dict:
+    """The draft taken over by a known customer: their account's contact details; their
+    address fills the shipping address only if none was typed yet (nothing typed is lost)."""
+    contact = {f: str(customer.get(f) or "") for f in CUSTOMER_FIELDS}
+    out = {**draft, "customer": contact}
+    ship = dict(draft.get("shipping_address") or empty_address())
+    if shipping and not ship.get("line1"):
+        ship = {f: str(shipping.get(f) or "") for f in ADDRESS_FIELDS}
+        ship["phone"] = ship["phone"] or contact["phone"]
+        if not ship["name"]:
+            ship["name"] = " ".join(p for p in (contact["first_name"], contact["last_name"]) if p)
+    out["shipping_address"] = ship
+    return out
+
+
 def with_details(draft: Mapping, form: Mapping[str, str]) -> dict:
     """The draft with the caller's details, addresses and methods from the form
     (``customer.email``, ``shipping_address.city``, ``same_billing``...)."""

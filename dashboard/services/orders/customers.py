@@ -16,11 +16,13 @@ from dashboard.domain.orders.edits import (
     check_complete,
     clean,
     validate_customer,
+    with_e164_phone,
 )
 from dashboard.domain.errors import NotFound
 from dashboard.domain.search import customer_search_text
 from dashboard.services.orders.field_edits import write_changed_fields
 from dashboard.services.orders.listing import search_clauses
+from dashboard.settings import get_settings
 
 PAGE_SIZE = 50
 CUSTOMER_ORDERS = 100
@@ -78,6 +80,15 @@ async def customer_page(customer_id: int) -> CustomerPage:
     )
 
 
+async def customer_country(customer_id: int | None) -> str:
+    """The country a customer's phone is read as of: their billing (else any) address's,
+    else the shop's."""
+    rows = await Address.select(Address.country, Address.is_default).where(
+        Address.customer == customer_id).order_by(Address.id) if customer_id else []
+    billing = [a for a in rows if a["is_default"] in ("billing", "both")]
+    return ((billing or rows or [{}])[0].get("country") or get_settings().shop.country)
+
+
 async def edit_customer(customer_id: int, before: Mapping[str, str], after: Mapping[str, str],
                         actor: str) -> dict:
     """Change a customer's account details (name, email, phone, company).
@@ -89,6 +100,7 @@ async def edit_customer(customer_id: int, before: Mapping[str, str], after: Mapp
     after = clean(CUSTOMER_FIELDS, after)
     before = {f: str(before.get(f, "")) for f in CUSTOMER_FIELDS}
     validate_customer(after)
+    after = with_e164_phone(after, "phone", await customer_country(customer_id))
     changes = changed_fields(CUSTOMER_FIELDS, before, after)
     async with write_transaction():
         if changes:

@@ -16,11 +16,13 @@ from dashboard.domain.orders.edits import (
     check_complete,
     clean,
     validate_order_fields,
+    with_e164_phone,
 )
 from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.search import order_search_text as fold_search_text
 from dashboard.services.orders.field_edits import write_changed_fields
 from dashboard.services.history import record_event
+from dashboard.settings import get_settings
 
 EVENT_KINDS = {"shipping": "order.shipping_address_changed",
                "billing": "order.billing_address_changed",
@@ -51,6 +53,10 @@ async def edit_order_fields(number: str, group: str, before: Mapping[str, str],
     after = clean(fields, after)
     before = {f: str(before.get(f, "")) for f in fields}
     validate_order_fields(group, after)
+    if group == "shipping":
+        after = with_e164_phone(after, "ship_phone", after["ship_country"])
+    elif group == "contact":
+        after = with_e164_phone(after, "customer_phone", await _country(number))
     changes = changed_fields(fields, before, after)
     async with write_transaction():
         if not changes:
@@ -68,6 +74,13 @@ async def edit_order_fields(number: str, group: str, before: Mapping[str, str],
 
 def _summary(group: str, changes: Mapping[str, str]) -> str:
     return f"{group} changed: " + ", ".join(sorted(changes))
+
+
+async def _country(number: str) -> str:
+    """The country a contact phone of the order is read as of: its billing address's."""
+    row = await Order.select(Order.bill_country, Order.ship_country).where(
+        Order.number == number).first()
+    return (row and (row["bill_country"] or row["ship_country"])) or get_settings().shop.country
 
 
 async def _current(number: str) -> dict:

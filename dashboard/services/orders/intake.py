@@ -23,7 +23,7 @@ from dashboard.domain.errors import (
 from dashboard.domain.printing import order_number
 from dashboard.domain.orders.intake import (
     AddressDetails, OrderDraft, OrderState, PricedLine, ProductInfo, check_cancellable,
-    compact_vat_number, draft_fingerprint, price_lines, validate_draft,
+    compact_vat_number, draft_fingerprint, price_lines, validate_draft, with_e164_phones,
 )
 from dashboard.domain.pricing import order_totals
 from dashboard.domain.search import customer_search_text, order_search_text
@@ -84,6 +84,7 @@ async def place_order(draft: OrderDraft, *, actor: str, idempotency_key: str | N
     ``IdempotencyKeyInFlight`` (the first request with the key is still running).
     """
     validate_draft(draft)
+    draft = with_e164_phones(draft, get_settings().shop.country)
     if not idempotency_key:
         async with write_transaction():
             return await _place_new(draft, actor, None, None, on_placed)

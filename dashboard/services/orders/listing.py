@@ -99,7 +99,7 @@ def text_clauses(table: str, q: str, common: bool = False) -> list:
     search the id list is only a filter (``+id``), so a sorted page walks the date index
     and stops at the first page instead of sorting thousands of matches.
     """
-    terms = search_terms(q)
+    terms = search_terms(q, get_settings().shop.country)
     clauses = []
     if is_sqlite() and terms.indexed:
         column = f"+{table}.id" if common else f"{table}.id"
@@ -147,7 +147,7 @@ async def matching_products(q: str) -> tuple[int, ...]:
 
 async def is_common_search(table: str, q: str) -> bool:
     """SQLite only: does the search match more rows than sorting them all is worth?"""
-    terms = search_terms(q)
+    terms = search_terms(q, get_settings().shop.country)
     if not (is_sqlite() and terms.indexed):
         return False
     rows = await Order.raw(

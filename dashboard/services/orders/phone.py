@@ -18,10 +18,13 @@ from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.orders.changes import NotChangeable, SHIPPING_PRICES
 from dashboard.domain.orders.phone import (
-    new_draft, repeat_lines, to_order_draft, with_details, with_line, with_quantity,
+    new_draft, repeat_lines, to_order_draft, with_customer, with_details, with_line,
+    with_quantity,
 )
+from dashboard.domain.phones import to_e164
 from dashboard.domain.pricing import line_amounts, order_totals
 from dashboard.services.orders.customers import search_customers
+from dashboard.settings import get_settings
 from dashboard.services.orders.intake import PlacedOrder, place_order
 
 OPEN = "open"
@@ -115,12 +118,14 @@ async def load_draft(draft_id: int) -> dict:
     return row
 
 
-async def _save(draft_id: int, data: dict, actor: str) -> dict:
+async def _save(draft_id: int, data: dict, actor: str, customer_id: int | None = None) -> dict:
+    """Write the draft's data (and, when given, the customer it now belongs to)."""
+    values = {PhoneDraft.data: data, PhoneDraft.agent: actor, PhoneDraft.updated_at: _now(),
+              PhoneDraft.version: PhoneDraft.version + 1}
+    if customer_id is not None:
+        values[PhoneDraft.customer] = customer_id
     async with write_transaction():
-        rows = await PhoneDraft.update({
-            PhoneDraft.data: data, PhoneDraft.agent: actor, PhoneDraft.updated_at: _now(),
-            PhoneDraft.version: PhoneDraft.version + 1,
-        }).where((PhoneDraft.id == draft_id) & (PhoneDraft.status == OPEN)).returning(
+        rows = await PhoneDraft.update(values).where((PhoneDraft.id == draft_id) & (PhoneDraft.status == OPEN)).returning(
             PhoneDraft.id)
         if not rows:
             await load_draft(draft_id)  # NotFound
@@ -168,6 +173,46 @@ async def use_address(draft_id: int, address_id: int, kind: str, *, actor: str) 
     return await _save(draft_id, {**draft["data"], f"{kind}_address": values}, actor)
 
 
+SAME_CUSTOMER_COLUMNS = (Customer.id, Customer.first_name, Customer.last_name, Customer.email,
+                         Customer.phone, Customer.company)
+
+
+async def same_customers(data: Mapping, customer_id: int | None) -> list[dict]:
+    """Customers who may be the caller the agent is typing in as new: same email, or the
+    same phone once both are in E.164 ("06 12 34 56 78" is "+33612345678"). Empty once
+    the draft is someone's (``customer_id``): nothing to offer."""
+    if customer_id is not None:
+        return []
+    typed = data.get("customer") or {}
+    email = str(typed.get("email") or "").strip().lower()
+    country = (data.get("shipping_address") or {}).get("country") or get_settings().shop.country
+    phone = to_e164(typed.get("phone"), country)
+    clauses = ([Customer.email == email] if email else []) + (
+        [Customer.phone == phone] if phone.startswith("+") else [])
+    if not clauses:
+        return []
+    where = clauses[0] if len(clauses) == 1 else clauses[0] | clauses[1]
+    rows = await Customer.select(*SAME_CUSTOMER_COLUMNS).where(where).order_by(Customer.id).limit(5)
+    for row in rows:
+        row["same"] = [w for w, same in (("email", email and row["email"] == email),
+                                         ("phone", row["phone"] == phone)) if same]
+    return rows
+
+
+async def use_customer(draft_id: int, customer_id: int, form: Mapping[str, str] | None, *,
+                       actor: str) -> dict:
+    """Make the draft that customer's (the agent said "same person"): their account details
+    replace the typed contact, their default address fills an empty shipping address; the
+    lines and anything else typed stay. Raises ``NotFound``, ``NotChangeable``."""
+    draft = await load_draft(draft_id)
+    data = with_details(draft["data"], form) if form else draft["data"]
+    customer = await Customer.select().where(Customer.id == customer_id).first()
+    if customer is None:
+        raise NotFound("No such customer")
+    data = with_customer(data, customer, await _default_address(customer_id, "shipping"))
+    return await _save(draft_id, data, actor, customer_id)
+
+
 async def place(draft_id: int, *, actor: str) -> PlacedOrder:
     """Place the draft as a phone order: same rules as the API (prices from the catalogue,
     stock reserved or the order refused), then mark the draft placed. Raises ``ValidationFailed``, ``InsufficientStock``, ``NotChangeable``."""
@@ -199,6 +244,7 @@ class DraftView:
     total: int
     currency: str
     addresses: list[dict]
+    same_customers: list[dict]  # "this may be the same customer" (a new caller only)
 
 
 async def _catalogue(skus: list[str]) -> dict[str, dict]:
@@ -237,7 +283,8 @@ async def draft_view(draft_id: int) -> DraftView:
         Address.id) if draft["customer"] else [])
     return DraftView(draft=draft, lines=lines, subtotal=totals.subtotal,
                      shipping_total=shipping, total=totals.total, currency="EUR",
-                     addresses=addresses)
+                     addresses=addresses,
+                     same_customers=await same_customers(data, draft["customer"]))
 
 
 # --- repeat order ----------------------------------------------------------------------------------
