@@ -145,7 +145,8 @@ async def test_capped_counts_are_followed_by_the_exact_ones(login_as, monkeypatc
     counts = await http.get("/orders/counts?status=open", headers=HX)
     assert counts.status_code == 200
     head = counts.text.split('id="results-head"')[1].split("</div>")[0]
-    assert 'data-total="4" data-capped="false"' in head and "4 orders" in head
+    assert 'data-total="4"' in head and 'data-total-text="4"' in head
+    assert 'data-capped="false"' in head and "4 orders" in head
     tabs = counts.text.split('id="status-tabs"')[1].split("</div>")[0]
     assert 'hx-swap-oob="true"' in tabs
     assert [part.split("</span>")[0] for part in tabs.split('class="tab-count">')[1:]][:3] == [
