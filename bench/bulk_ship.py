@@ -31,7 +31,7 @@ async def main() -> None:
     import dashboard  # noqa: F401
     from dashboard.db import transaction
     from dashboard.db.migrate import migrate
-    from dashboard.db.tables import Order
+    from dashboard.db.tables import Order, OrderLine
     from dashboard.domain.stock.catalogue import ProductSpec
     from dashboard.domain.fulfilment.rules import BulkShipRow
     from dashboard.domain.orders.intake import (
@@ -62,6 +62,9 @@ async def main() -> None:
                 currency="EUR", payment_method="card", shipping_method="carrier", locale="fr")
             numbers.append((await orders.place_order(draft, actor="bench")).number)
         await Order.update({Order.payment_status: "paid"}).where(Order.number.is_in(numbers))
+        # Picked, as the pickers would have done: nothing ships unpicked.
+        await OrderLine.update({OrderLine.picked: OrderLine.reserved}).where(
+            OrderLine.order.is_in(Order.select(Order.id).where(Order.number.is_in(numbers))))
         print(f"placed {len(numbers)} orders in {time.perf_counter() - started:.1f} s")
         rows = [BulkShipRow(n, "colissimo", f"6A{10_000_000_000 + i:011d}")
                 for i, n in enumerate(numbers)]

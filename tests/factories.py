@@ -178,6 +178,7 @@ async def make_order(customer_id: int | None = None, *,
             number, placed.total, currency, payment_ref, method=None, source="webhook",
             received_on=(placed_at or datetime.now()).date(), actor=ACTOR, send_receipt=False)
     if shipped:
+        await mark_picked(number)
         await fulfilment.ship_order(number, carrier=TRACKING[0], tracking_number=TRACKING[1],
                                     actor=ACTOR, shipped_at=placed_at)
     if status == "on_hold":
@@ -187,6 +188,14 @@ async def make_order(customer_id: int | None = None, *,
     elif status != "open":
         await set_columns(placed.id, status=status)
     return await order_by_id(placed.id)
+
+
+async def mark_picked(number: str) -> None:
+    """Count every unit the order holds as picked, as a completed scan-to-pick would (without
+    a pick list): what ``ship_order`` requires before goods leave."""
+    order = await Order.select(Order.id).where(Order.number == number).first()
+    await OrderLine.update({OrderLine.picked: OrderLine.shipped + OrderLine.reserved}).where(
+        OrderLine.order == order["id"])
 
 
 SEARCHED = {"number", "customer_name", "customer_email", "customer_phone", "ship_postal_code",

@@ -8,7 +8,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 
 from dashboard.components import countdown, formatting, i18n, labels
 from dashboard.domain.fulfilment.carriers import carrier_choices
-from dashboard.domain.staff.roles import areas_for
+from dashboard.domain.staff.roles import Area, areas_for, can_access
 from dashboard.settings import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -23,6 +23,14 @@ def current_user(context):
     """The signed-in staff member, or None on public pages (no auth middleware ran)."""
     request = context.get("request")
     return request.scope.get("user") if request is not None else None
+
+
+@pass_context
+def may_enter(context, area: str) -> bool:
+    """Whether the signed-in staff member's role opens ``area`` (e.g. "dispatch"): links
+    to another area's screens show only to those its guard lets in."""
+    user = current_user(context)
+    return user is not None and can_access(getattr(user, "role", ""), Area(area))
 
 
 def _base_environment(autoescape) -> Environment:
@@ -53,6 +61,7 @@ def build_environment() -> Environment:
         current_user=current_user,
         choices=labels.choices,
         areas_for=areas_for,
+        may_enter=may_enter,
         current_locale=i18n.current_locale.get,
         locales=i18n.LOCALES,
         htmx_version=HTMX_VERSION,

@@ -13,7 +13,9 @@ from litestar.response import Redirect, Response, Template
 
 from dashboard.domain.fulfilment.carriers import carrier_choices, guess_carrier
 from dashboard.domain.errors import DomainError, ValidationFailed
-from dashboard.domain.fulfilment.rules import parse_bulk_shipments
+from dashboard.domain.fulfilment.rules import (
+    PickIncomplete, can_ship_unpicked, parse_bulk_shipments,
+)
 from dashboard.domain.numbers import parse_count
 from dashboard.domain.orders.intake import MAX_QUANTITY
 from dashboard.domain.staff.roles import Area
@@ -25,12 +27,28 @@ from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
 
-async def _ship_context(number: str, form: dict | None = None, errors: dict | None = None,
-                        message: str = "") -> dict:
+async def _ship_context(request: Request, number: str, form: dict | None = None,
+                        errors: dict | None = None, message: str = "") -> dict:
     order = await fulfilment.load_order(number)
-    return {"order": order, "lines": await fulfilment.order_lines(order["id"]),
-            "carriers": carrier_choices(), "form": form or {}, "errors": errors or {},
-            "message": message}
+    lines = await fulfilment.order_lines(order["id"])
+    refusal = ""
+    try:
+        await fulfilment.check_can_ship(order["number"])
+    except PickIncomplete:
+        pass  # listed line by line by the form, with the override for those who may
+    except DomainError as exc:
+        refusal = exc.message  # held, cancelled...: said before anything is typed
+    return {"order": order, "lines": lines, "carriers": carrier_choices(),
+            "form": form or {}, "errors": errors or {}, "message": message,
+            "refusal": refusal, "unpicked": [line for line in lines if line["unpicked"] > 0],
+            "may_ship_unpicked": can_ship_unpicked(request.user.role)}
+
+
+def _without_picking(request: Request, values: dict) -> fulfilment.WithoutPicking:
+    """The form's "ship without picking" override, checked for the role and the reason."""
+    if values.get("without_picking") != "1":
+        return fulfilment.PICK_REQUIRED
+    return fulfilment.ship_unpicked(request.user.role, values.get("unpicked_reason"))
 
 
 class DispatchController(Controller):
@@ -47,7 +65,7 @@ class DispatchController(Controller):
 
     @get("/orders/{number:str}/ship")
     async def ship_form(self, request: Request, number: FromPath[str]) -> Template:
-        context = await _ship_context(number)
+        context = await _ship_context(request, number)
         template = "partials/dispatch/_ship_form.html" if is_htmx(request) else \
             "pages/dispatch/ship.html"
         return Template(template, context=context)
@@ -69,19 +87,22 @@ class DispatchController(Controller):
         try:
             if errors:
                 raise ValidationFailed(errors)
+            unpicked = _without_picking(request, values)
             await fulfilment.ship_order(
                 number, carrier=values.get("carrier", ""),
                 tracking_number=values.get("tracking_number", ""),
                 service=values.get("service", ""), lines=lines,
-                notify_customer=values.get("notify") == "1", actor=request.user.actor)
+                notify_customer=values.get("notify") == "1", actor=request.user.actor,
+                unpicked=unpicked)
         except ValidationFailed as exc:
             return self._form_answer(request, await _ship_context(
-                number, values, exc.fields, exc.message), 422)
+                request, number, values, exc.fields, exc.message), 422)
         except DomainError as exc:
             return self._form_answer(request, await _ship_context(
-                number, values, {}, exc.message), 422)
+                request, number, values, {}, exc.message), 422)
         if is_htmx(request):
-            return self._form_answer(request, await _ship_context(number, message="Shipped"), 200)
+            return self._form_answer(request, await _ship_context(
+                request, number, message="Shipped"), 200)
         return Redirect(f"/orders/{number}", status_code=303)
 
     @staticmethod
@@ -147,7 +168,7 @@ class DispatchController(Controller):
         pending = str(form.get("pending") or "").strip()
         try:
             if not pending:
-                order = await fulfilment.load_order(code)
+                order = await fulfilment.check_can_ship(code)
                 return await self._scan_page(request, pending=order["number"])
             carrier = str(form.get("carrier") or "") or guess_carrier(code)
             if not carrier:

@@ -15,7 +15,7 @@ from litestar.response import Response, Template
 from dashboard.components.events import ORDER_CHANGED_ELSEWHERE, ORDERS_CHANGED, hx_trigger
 from dashboard.components.i18n import gettext as _
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
-from dashboard.domain.staff.roles import Area
+from dashboard.domain.staff.roles import Area, can_access
 from dashboard.services.orders import addresses
 from dashboard.services.orders import notes
 from dashboard.services.orders import edits as order_edits
@@ -65,13 +65,15 @@ class OrderScreenController(Controller):
     guards = [area_guard(Area.ORDERS)]
 
     @get("/")
-    async def show(self, number: FromPath[str]) -> Template:
+    async def show(self, request: Request, number: FromPath[str]) -> Template:
         try:
             screen = await order_screen(number)
         except NotFound:
             return Template("pages/orders/not_found.html", context={"number": number},
                             status_code=404)
-        return Template("pages/orders/show.html", context={"screen": screen, "order": screen.order})
+        return Template("pages/orders/show.html", context={
+            "screen": screen, "order": screen.order,
+            "may_dispatch": can_access(request.user.role, Area.DISPATCH)})
 
     @get("/live")
     async def live(self, number: FromPath[str], version: FromQuery[int] = 0) -> Response:

@@ -5,7 +5,7 @@ import pytest
 
 from dashboard.db.tables import Order
 from tests.e2e.e2e_shots import screenshot
-from tests.factories import make_order
+from tests.factories import make_order, mark_picked
 
 pytestmark = pytest.mark.e2e
 
@@ -13,6 +13,8 @@ pytestmark = pytest.mark.e2e
 async def test_bulk_mark_shipped_with_pasted_tracking_numbers(staff_page):
     orders = [await make_order(email=f"eva{i}@shipper.example", name=f"Eva Shipper{i}",
                                lines=[("E2E-SHIP", 1, 1500)]) for i in range(3)]
+    for placed in orders:
+        await mark_picked(placed["number"])
     page = await staff_page("dispatch")
     await page.fill("#search", "shipper")
     # The list already shows these 3 orders: wait for the search's own answer (pushed URL),

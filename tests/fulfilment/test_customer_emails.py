@@ -2,6 +2,7 @@
 notification with its tracking link, in the customer's language; click-and-collect."""
 
 import json
+from email.header import decode_header, make_header
 
 import pytest
 
@@ -9,6 +10,7 @@ from dashboard.domain.fulfilment.rules import NotAllowed
 from dashboard.services.fulfilment import shipping as fulfilment
 from dashboard.services.fulfilment import pickup
 from dashboard.worker.smtp import EmailDeliverer
+from tests.factories import mark_picked
 from tests.fulfilment.support import barcoded_order, lines_of, set_order, stock_of
 
 FROM = "shop@example.fr"
@@ -22,6 +24,7 @@ def _text(message) -> str:
 async def test_shipping_notification_reaches_the_customer_with_the_tracking_link(smtp_server):  # noqa: F811
     order = await barcoded_order(email="bob@example.com", name="Bob Smith", locale="en")
     shirt = (await lines_of(order["number"]))["TSHIRT-BLUE-M"]["id"]
+    await mark_picked(order["number"])
     await fulfilment.ship_order(order["number"], carrier="colissimo",
                                 tracking_number="6A12345678901", lines={shirt: 1},
                                 notify_customer=True, actor="staff:dispatch")
@@ -66,3 +69,30 @@ async def test_a_carrier_order_is_not_collected():
     order = await barcoded_order()
     with pytest.raises(NotAllowed, match="shipped by carrier"):
         await pickup.ready_for_pickup(order["number"], "staff:shop")
+
+
+async def test_undoing_a_shipment_already_announced_sends_the_customer_a_correction(smtp_server):  # noqa: F811
+    order = await barcoded_order(email="lea@example.fr", name="Léa Martin", locale="fr")
+    await mark_picked(order["number"])
+    shipped = await fulfilment.ship_order(order["number"], carrier="colissimo",
+                                          tracking_number="6A12345678901",
+                                          notify_customer=True, actor="staff:dispatch")
+    assert await EmailDeliverer(smtp_server.url, FROM).run_once() == 1
+    await fulfilment.undo_shipment(shipped.shipment_id, actor="staff:dispatch")
+    assert await EmailDeliverer(smtp_server.url, FROM).run_once() == 1
+    announced, correction = smtp_server.inbox.messages
+    assert correction["To"] == "lea@example.fr"
+    subject = str(make_header(decode_header(correction["Subject"]))).replace("\n ", " ")
+    assert subject == f"Rectificatif : votre commande {order['number']} n’est pas encore partie"
+    assert "6A12345678901" in _text(correction) and "par erreur" in _text(correction)
+
+
+async def test_undoing_before_the_email_left_withdraws_it_and_sends_nothing(smtp_server):  # noqa: F811
+    order = await barcoded_order(email="tom@example.fr", name="Tom Roux", locale="fr")
+    await mark_picked(order["number"])
+    shipped = await fulfilment.ship_order(order["number"], carrier="colissimo",
+                                          tracking_number="6A12345678901",
+                                          notify_customer=True, actor="staff:dispatch")
+    await fulfilment.undo_shipment(shipped.shipment_id, actor="staff:dispatch")
+    assert await EmailDeliverer(smtp_server.url, FROM).run_once() == 0
+    assert smtp_server.inbox.messages == []

@@ -11,6 +11,7 @@ from dashboard.domain.fulfilment.rules import NotAllowed
 from dashboard.services.fulfilment import shipping as fulfilment
 from dashboard.services.fulfilment import holds
 from dashboard.services.fulfilment import picking
+from tests.factories import mark_picked
 from tests.fulfilment.support import EANS, barcoded_order, lines_of, set_order
 
 ACTOR = "staff:picker"
@@ -127,6 +128,7 @@ async def test_a_lapsed_dated_hold_no_longer_holds():
     order = await barcoded_order()
     await set_order(order["number"], status="on_hold", hold_reason="until_date",
                     hold_until=datetime.now(timezone.utc) - timedelta(hours=1))
+    await mark_picked(order["number"])
     result = await fulfilment.ship_order(order["number"], carrier="other",
                                          tracking_number="ABC-1", actor=ACTOR)
     assert result.fulfilment_status == "shipped"

@@ -3,6 +3,7 @@ result headers, the ship form, bulk CSV, scan-to-ship and undo, labels refused b
 
 from dashboard.db.tables import OutboxEmail, Shipment
 from dashboard.services.fulfilment import picking
+from tests.factories import mark_picked
 from tests.fulfilment.support import EANS, barcoded_order, lines_of, set_order
 
 HX = {"HX-Request": "true"}
@@ -61,6 +62,19 @@ async def test_ship_form_refuses_then_ships(login_as):
     client = await login_as("dispatch")
     form = (await client.get(f"/dispatch/orders/{order['number']}/ship")).text
     assert f'name="line_{lines["MUG-RED"]["id"]}"' in form
+    # Never picked: the form lists what is missing, dispatch may not override.
+    assert "Not fully picked" in form and "1 × Mug-Red (MUG-RED)" in form
+    assert 'name="without_picking"' not in form
+    unpicked = await client.post(f"/dispatch/orders/{order['number']}/ship", headers=HX, data={
+        "carrier": "ups", "tracking_number": "1Z999AA10123456784",
+        f"line_{lines['MUG-RED']['id']}": "1", "without_picking": "1",
+        "unpicked_reason": "customer waiting at the desk"})
+    assert unpicked.status_code == 422
+    assert "Only back office or an admin may ship without picking" in unpicked.text
+    assert not await Shipment.exists()
+    await mark_picked(order["number"])
+    form = (await client.get(f"/dispatch/orders/{order['number']}/ship")).text
+    assert "Not fully picked" not in form
     bad = await client.post(f"/dispatch/orders/{order['number']}/ship", headers=HX, data={
         "carrier": "ups", "tracking_number": "12", f"line_{lines['MUG-RED']['id']}": "1"})
     assert bad.status_code == 422 and "not a UPS tracking number" in bad.text
@@ -75,13 +89,17 @@ async def test_ship_form_refuses_then_ships(login_as):
 async def test_bulk_csv_reports_per_order(login_as):
     first = await barcoded_order()
     second = await barcoded_order()
+    third = await barcoded_order()  # never picked
+    await mark_picked(first["number"])
     await set_order(second["number"], status="cancelled")
     client = await login_as("dispatch")
     csv = (f"order number;carrier;tracking number\n{first['number']};dpd;09876543210123\n"
-           f"{second['number']};dpd;09876543210124\n")
+           f"{second['number']};dpd;09876543210124\n{third['number']};dpd;09876543210125\n")
     answer = await client.post("/dispatch/bulk", data={"csv": csv}, headers=HX)
     assert answer.status_code == 200
     assert "1 order shipped" in answer.text and "is cancelled" in answer.text
+    assert f"Order {third['number']} is not fully picked" in answer.text
+    assert (await lines_of(third["number"]))["MUG-RED"]["shipped"] == 0
     bad = await client.post("/dispatch/bulk", data={"csv": "just one cell"})
     assert bad.status_code == 422
 
@@ -89,6 +107,10 @@ async def test_bulk_csv_reports_per_order(login_as):
 async def test_scan_to_ship_then_undo(login_as):
     order = await barcoded_order()
     client = await login_as("dispatch")
+    refused = await client.post("/dispatch/scan", data={"code": order["number"]})
+    assert refused.status_code == 422 and "is not fully picked" in refused.text
+    assert f'name="pending" value="{order["number"]}"' not in refused.text
+    await mark_picked(order["number"])
     step = await client.post("/dispatch/scan", data={"code": order["number"]})
     assert f'value="{order["number"]}"' in step.text
     done = await client.post("/dispatch/scan", data={"pending": order["number"],

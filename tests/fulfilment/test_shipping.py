@@ -12,7 +12,7 @@ from dashboard.services.fulfilment import bulk_shipping
 from dashboard.services.fulfilment import shipping as fulfilment
 from dashboard.domain.fulfilment.rules import BulkShipRow
 from tests.fulfilment.support import barcoded_order, lines_of, set_order, stock_of
-from tests.factories import order as order_row
+from tests.factories import order as order_row, mark_picked
 
 ACTOR = "staff:dispatch"
 
@@ -28,6 +28,7 @@ async def test_partial_then_full_shipment_statuses_and_stock():
     shirt = lines["TSHIRT-BLUE-M"]["id"]
     assert await stock_of("TSHIRT-BLUE-M") == (100, 2)
 
+    await mark_picked(order["number"])
     first = await fulfilment.ship_order(order["number"], carrier="colissimo",
                                         tracking_number="6a12345678901", lines={shirt: 1},
                                         actor=ACTOR)
@@ -57,6 +58,7 @@ async def test_refusals_change_nothing():
     order = await barcoded_order()
     shirt = (await lines_of(order["number"]))["TSHIRT-BLUE-M"]["id"]
     with pytest.raises(ValidationFailed) as exc:
+        await mark_picked(order["number"])
         await fulfilment.ship_order(order["number"], carrier="dpd", tracking_number="123",
                                     actor=ACTOR)
     assert "tracking_number" in exc.value.fields
@@ -89,6 +91,7 @@ async def test_backordered_units_cannot_ship():
         OrderLine.order == order["id"])
     line = (await lines_of(order["number"]))["CAP-GREEN"]["id"]
     with pytest.raises(ValidationFailed):
+        await mark_picked(order["number"])
         await fulfilment.ship_order(order["number"], carrier="other", tracking_number="ABC-1",
                                     lines={line: 2}, actor=ACTOR)
 
@@ -97,6 +100,7 @@ async def test_tracking_updates_then_delivered_when_every_parcel_arrived():
     await _endpoint()
     order = await barcoded_order()
     shirt = (await lines_of(order["number"]))["TSHIRT-BLUE-M"]["id"]
+    await mark_picked(order["number"])
     await fulfilment.ship_order(order["number"], carrier="dhl", tracking_number="1234567890",
                                 lines={shirt: 2}, actor=ACTOR)
     await fulfilment.ship_order(order["number"], carrier="gls", tracking_number="12345678901",
@@ -128,6 +132,7 @@ async def test_tracking_updates_then_delivered_when_every_parcel_arrived():
 async def test_undo_within_five_minutes_puts_everything_back():
     await _endpoint()
     order = await barcoded_order()
+    await mark_picked(order["number"])
     result = await fulfilment.ship_order(order["number"], carrier="other",
                                          tracking_number="ABC-1", notify_customer=True,
                                          actor=ACTOR)
@@ -151,6 +156,7 @@ async def test_undo_within_five_minutes_puts_everything_back():
 async def test_bulk_ships_what_it_can_and_reports_the_rest():
     good = await barcoded_order()
     held = await barcoded_order()
+    await mark_picked(good["number"])
     await set_order(held["number"], status="on_hold", hold_reason="suspected_fraud")
     result = await bulk_shipping.ship_many([
         BulkShipRow(good["number"], "ups", "1Z999AA10123456784"),

@@ -10,7 +10,7 @@ from standardwebhooks.webhooks import Webhook
 
 from dashboard.db.tables import OrderEvent, OutboxWebhook, ReceivedWebhook, Shipment
 from dashboard.services.fulfilment.shipping import ship_order
-from tests.factories import make_order, order
+from tests.factories import make_order, order, mark_picked
 
 SECRET = "whsec_" + base64.b64encode(b"c" * 32).decode()
 TRACKING = "6A12345678901"
@@ -35,6 +35,7 @@ def carrier(configure, client):
 
 async def _shipped():
     placed = await make_order()
+    await mark_picked(placed["number"])
     await ship_order(placed["number"], carrier="colissimo", tracking_number=TRACKING,
                      actor="dispatch")
     return placed

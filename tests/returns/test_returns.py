@@ -17,6 +17,7 @@ from dashboard.domain.pricing import balance_due
 from dashboard.domain.returns.rules import Receipt, ReturnItem, ReturnRefused
 from dashboard.services.orders.listing import returns_in_progress_clause
 from dashboard.services.returns import rma as returns
+from tests.factories import mark_picked
 from tests.returns.conftest import level, lines_of, make_product, make_shipped_order
 
 
@@ -217,6 +218,7 @@ async def test_exchange_replacement_leaves_through_the_normal_ship_flow():
     await returns.receive_return(order["number"], rma, [Receipt(request["lines"][0]["id"], 1, 0)],
                                  actor="warehouse")
     assert (await _reload(order))["fulfilment_status"] == "partially_returned"
+    await mark_picked(order["number"])
     await ship_order(order["number"], carrier="other", tracking_number="TRK123", actor="dispatch")
     after = await _reload(order)
     replacement = (await lines_of(order))[-1]

@@ -1,7 +1,7 @@
 """Bulk actions that go through the lifecycle services: mark paid, cancel, email, print."""
 
 from dashboard.db.tables import Order, OrderEvent, OrderLine, OutboxEmail, Stock
-from tests.factories import make_order, order, reserved
+from tests.factories import make_order, mark_picked, order, reserved
 
 
 async def _ids(*numbers: str) -> list[str]:
@@ -127,6 +127,8 @@ async def test_bulk_mark_shipped_uses_the_pasted_tracking_numbers(login_as):
 
     http = await login_as("dispatch")
     a, b, c = await make_order(), await make_order(), await make_order()
+    for placed in (a, b, c):
+        await mark_picked(placed["number"])
     tracking = f"{a['number']}, 6A12345678901\n{b['number']};chronopost;XY123456789FR\n"
     response = await http.post("/orders/bulk", data={
         "action": "mark_shipped", "carrier": "colissimo", "tracking": tracking,

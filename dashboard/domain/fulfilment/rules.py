@@ -2,9 +2,14 @@
 
 Decisions (documented here because the services, the screens and the integrations rely on
 them):
-- A shipment only takes goods the order holds: per line at most ``reserved`` (ordered, not
-  yet shipped and not backordered). When the line is on a pick list, at most what was picked
-  and not yet shipped: the picker's count is the truth of what is in the parcel.
+- A shipment only takes goods the order holds and the picker counted: per line at most
+  ``reserved`` (ordered, not yet shipped and not backordered) and at most what was picked
+  and not yet shipped. The picker's count is the truth of what is in the parcel.
+- Nothing ships unpicked: while a line holds units nobody picked (never on a pick list, or
+  on a pick list still open), the order is refused with the missing lines named. Units a
+  picker marked short on a completed pick list do not block: the parcel leaves with what
+  was found (partially shipped). Back office or admin may ship anyway, "without picking",
+  with a reason written to the history (``can_ship_unpicked``).
 - Held or cancelled orders are neither picked nor shipped. A hold "until a date" stops
   holding by itself once the date has passed.
 - The order's fulfilment status follows from its lines: nothing shipped -> unchanged,
@@ -21,6 +26,7 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 
 from dashboard.domain.errors import DomainError, ValidationFailed
+from dashboard.domain.numbers import Message
 from dashboard.domain.statuses import FulfilmentStatus, OrderStatus, check_transition
 
 
@@ -84,6 +90,15 @@ def check_workable(order: dict, step: str, now: datetime | None = None) -> None:
         raise NotAllowed(f"Order {order['number']} is on hold: it cannot be {step}")
 
 
+# Who may ship an order whose pick is not complete, with a reason.
+SHIP_UNPICKED_ROLES = frozenset({"admin", "back_office"})  # staff role values
+MAX_REASON_LENGTH = 500
+
+
+def can_ship_unpicked(role: str) -> bool:
+    return role in SHIP_UNPICKED_ROLES
+
+
 @dataclass(frozen=True)
 class LineState:
     """What one order line allows now."""
@@ -94,24 +109,78 @@ class LineState:
     shipped: int
     picked: int
     on_pick_list: bool
+    pick_open: bool = False     # on a pick list still being picked
+    sku: str = ""
+    name: str = ""
+
+    @property
+    def picked_unshipped(self) -> int:
+        return max(self.picked - self.shipped, 0)
+
+    @property
+    def unpicked(self) -> int:
+        """Units held for the line that no picker counted and that block shipping: none
+        once a completed pick list covered the line (what is left was found short)."""
+        if self.on_pick_list and not self.pick_open:
+            return 0
+        return max(self.reserved - self.picked_unshipped, 0)
+
+    def shippable_now(self, without_picking: bool = False) -> int:
+        limit = self.reserved if without_picking else min(self.reserved, self.picked_unshipped)
+        return max(limit, 0)
 
     @property
     def shippable(self) -> int:
-        limit = self.reserved
-        if self.on_pick_list:
-            limit = min(limit, max(self.picked - self.shipped, 0))
-        return max(limit, 0)
+        return self.shippable_now()
 
 
-def plan_shipment(lines: list[LineState], requested: dict[int, int] | None) -> dict[int, int]:
+class PickIncomplete(NotAllowed):
+    """Units of the order were never picked: ``missing`` lists ``(sku, name, units)``."""
+
+    code = "pick_incomplete"
+
+    def __init__(self, number: str, missing: list[tuple[str, str, int]]) -> None:
+        listed = ", ".join(f"{units} × {name or sku} ({sku})" for sku, name, units in missing)
+        super().__init__(Message("Order %(number)s is not fully picked: missing %(lines)s.",
+                                 number=number, lines=listed), missing=missing)
+        self.missing = missing
+
+
+def check_picked(number: str, lines: list[LineState]) -> None:
+    """Refuse the shipment while units held for the order were never picked."""
+    missing = [(line.sku, line.name, line.unpicked) for line in lines if line.unpicked > 0]
+    if missing:
+        raise PickIncomplete(number, missing)
+
+
+def check_unpicked_reason(role: str, reason: str | None) -> str:
+    """The reason to ship without picking, checked: only back office or admin, and a
+    reason is required."""
+    if not can_ship_unpicked(role):
+        raise NotAllowed(Message("Only back office or an admin may ship without picking."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed({"unpicked_reason": Message("Say why it ships without picking.")},
+                               Message("Say why it ships without picking."))
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationFailed({"unpicked_reason": Message(
+            "At most %(maximum)s characters.", maximum=MAX_REASON_LENGTH)},
+            Message("Check the highlighted fields"))
+    return reason
+
+
+def plan_shipment(lines: list[LineState], requested: dict[int, int] | None,
+                  without_picking: bool = False) -> dict[int, int]:
     """The quantities to ship per line id, or ``ValidationFailed`` naming each bad line.
 
     ``requested`` None means "everything that can leave now". Zero quantities are dropped;
-    an empty shipment is refused.
+    an empty shipment is refused. Without ``without_picking`` a line gives at most what was
+    picked and not yet shipped (the caller has checked ``check_picked``).
     """
     by_id = {line.id: line for line in lines}
     if requested is None:
-        plan = {line.id: line.shippable for line in lines if line.shippable > 0}
+        plan = {line.id: line.shippable_now(without_picking) for line in lines
+                if line.shippable_now(without_picking) > 0}
         if not plan:
             raise ValidationFailed({"lines": "nothing left that can be shipped"},
                                    "Nothing left that can be shipped")
@@ -124,9 +193,11 @@ def plan_shipment(lines: list[LineState], requested: dict[int, int] | None) -> d
             errors[f"line_{line_id}"] = "not a line of this order"
         elif not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
             errors[f"line_{line_id}"] = "a whole number of 0 or more"
-        elif quantity > line.shippable:
-            what = "picked and not yet shipped" if line.on_pick_list else "held for it"
-            errors[f"line_{line_id}"] = f"at most {line.shippable} ({what})"
+        elif quantity > line.shippable_now(without_picking):
+            template = ("at most %(units)s (held for it)" if without_picking
+                        else "at most %(units)s (picked and not yet shipped)")
+            errors[f"line_{line_id}"] = Message(template,
+                                                units=line.shippable_now(without_picking))
         elif quantity:
             plan[line_id] = quantity
     if errors:

@@ -36,12 +36,15 @@ from dashboard.db.transaction import savepoint, write_transaction
 from dashboard.domain.fulfilment.carriers import Carrier, validate_tracking
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.fulfilment.rules import (
-    BulkShipRow, NotAllowed, check_workable, plan_shipment, status_after_shipping,
+    BulkShipRow, NotAllowed, check_picked, check_workable, plan_shipment,
+    status_after_shipping,
 )
 from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod
 from dashboard.services import order_feed, outbox
 from dashboard.services import stock
-from dashboard.services.fulfilment.shipping import ORDER_COLUMNS, _ship, _state
+from dashboard.services.fulfilment.shipping import (
+    ORDER_COLUMNS, _ship, line_state, mark_pick_coverage,
+)
 from dashboard.services.results import BulkResult
 
 CHUNK = 400  # ids per IN (...) list and rows per multi-row insert: far below both engines' limits
@@ -108,7 +111,9 @@ async def ship_all(checked: list[tuple[BulkShipRow, Carrier, str]], notify: bool
             if order["id"] in pending:
                 raise NotAllowed(PENDING_TASK)
             lines = lines_by_order.get(order["id"], [])
-            plan = plan_shipment([_state(line) for line in lines], None)
+            states = [line_state(line) for line in lines]
+            check_picked(order["number"], states)
+            plan = plan_shipment(states, None)
         except ValidationFailed as exc:
             result.skip(row.number, "; ".join(exc.fields.values()) or exc.message)
             continue
@@ -161,21 +166,21 @@ async def _ship_one(plan: Planned, notify: bool, actor: str, result: BulkResult)
 
 
 async def _load_lines(order_ids: list[int]) -> dict[int, list[dict]]:
-    """Every line of the orders, in position order, with ``on_pick_list`` and ``shippable``
-    as ``fulfilment.order_lines`` gives them."""
+    """Every line of the orders, in position order, with the pick coverage and
+    ``shippable`` as ``fulfilment.order_lines`` gives them."""
     lines = await _select_in(lambda part: OrderLine.select(
         OrderLine.id, OrderLine.order, OrderLine.position, OrderLine.product, OrderLine.sku,
         OrderLine.name, OrderLine.barcode, OrderLine.quantity, OrderLine.reserved,
         OrderLine.backordered, OrderLine.picked, OrderLine.shipped, OrderLine.returned,
     ).where(OrderLine.order.is_in(part)), order_ids)
-    picked = {r["order_line"] for r in await _select_in(
-        lambda part: PickListLine.select(PickListLine.order_line).where(
-            PickListLine.order_line.order.is_in(part)
-            & (PickListLine.pick_list.status != "cancelled")), order_ids)}
+    coverage = await _select_in(
+        lambda part: PickListLine.select(
+            PickListLine.order_line, PickListLine.pick_list.status.as_alias("status"),
+        ).where(PickListLine.order_line.order.is_in(part)
+                & (PickListLine.pick_list.status != "cancelled")), order_ids)
+    mark_pick_coverage(lines, coverage)
     by_order: dict[int, list[dict]] = defaultdict(list)
     for line in sorted(lines, key=lambda ln: (ln["position"], ln["id"])):
-        line["on_pick_list"] = line["id"] in picked
-        line["shippable"] = _state(line).shippable
         by_order[line["order"]].append(line)
     return by_order
 

@@ -31,8 +31,8 @@ from dashboard.domain.fulfilment.carriers import (
 )
 from dashboard.domain.errors import NotFound, StaleVersion
 from dashboard.domain.fulfilment.rules import (
-    LineState, NotAllowed, check_tracking_status, check_undo, check_workable,
-    plan_shipment, status_after_shipping, status_from_lines,
+    LineState, NotAllowed, check_picked, check_tracking_status, check_undo,
+    check_unpicked_reason, check_workable, plan_shipment, status_after_shipping, status_from_lines,
 )
 from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod, check_transition
 from dashboard.services import outbox
@@ -75,22 +75,35 @@ async def order_lines(order_id: int) -> list[dict]:
         OrderLine.barcode, OrderLine.quantity, OrderLine.reserved, OrderLine.backordered,
         OrderLine.picked, OrderLine.shipped, OrderLine.returned,
     ).where(OrderLine.order == order_id).order_by(OrderLine.position)
-    picked_ids = set()
+    coverage: list[dict] = []
     if lines:
-        rows = await PickListLine.select(PickListLine.order_line).where(
-            PickListLine.order_line.is_in([line["id"] for line in lines])
-            & (PickListLine.pick_list.status != "cancelled"))
-        picked_ids = {row["order_line"] for row in rows}
-    for line in lines:
-        line["on_pick_list"] = line["id"] in picked_ids
-        line["shippable"] = _state(line).shippable
+        coverage = await PickListLine.select(
+            PickListLine.order_line, PickListLine.pick_list.status.as_alias("status"),
+        ).where(PickListLine.order_line.is_in([line["id"] for line in lines])
+                & (PickListLine.pick_list.status != "cancelled"))
+    mark_pick_coverage(lines, coverage)
     return lines
 
 
-def _state(line: dict) -> LineState:
+def mark_pick_coverage(lines: list[dict], coverage: list[dict]) -> None:
+    """Give each line ``on_pick_list``, ``pick_open``, ``unpicked`` and ``shippable`` from
+    the (order_line, pick list status) rows of the pick lists that are not cancelled."""
+    covered = {row["order_line"] for row in coverage}
+    being_picked = {row["order_line"] for row in coverage if row["status"] == "open"}
+    for line in lines:
+        line["on_pick_list"] = line["id"] in covered
+        line["pick_open"] = line["id"] in being_picked
+        state = line_state(line)
+        line["unpicked"] = state.unpicked
+        line["shippable"] = state.shippable
+        line["shippable_unpicked"] = state.shippable_now(without_picking=True)
+
+
+def line_state(line: dict) -> LineState:
     return LineState(id=line["id"], quantity=line["quantity"], reserved=line["reserved"],
                      shipped=line["shipped"], picked=line["picked"],
-                     on_pick_list=line["on_pick_list"])
+                     on_pick_list=line["on_pick_list"], pick_open=line.get("pick_open", False),
+                     sku=line.get("sku") or "", name=line.get("name") or "")
 
 
 async def bump_version(order: dict, values: dict) -> None:
@@ -103,26 +116,15 @@ async def bump_version(order: dict, values: dict) -> None:
         raise StaleVersion("This order changed meanwhile: reload it and try again.")
 
 
-async def ship_order(number: str, *, carrier: str, tracking_number: str, service: str = "",
-                     lines: dict[int, int] | None = None, notify_customer: bool = False,
-                     actor: str, shipped_at: datetime | None = None) -> ShipmentResult:
-    """Record a parcel leaving with ``lines`` (order line id -> units; None = everything
-    that can leave now).
-
-    Raises ``ValidationFailed`` (unknown carrier, tracking number not fitting the carrier,
-    more than held/picked on a line, nothing to ship), ``NotFound``, ``NotAllowed`` (held,
-    cancelled, click-and-collect, or a late-edit task the picker has not acknowledged),
-    ``InvalidTransition`` or ``StaleVersion``. Nothing is written when it raises.
-    """
-    carrier_info, tracking = validate_tracking(carrier, tracking_number)
-    async with write_transaction():
-        return await _ship(number, carrier_info, tracking, service, lines, notify_customer,
-                           actor, shipped_at)
+async def check_can_ship(number: str) -> dict:
+    """What ``ship_order`` would refuse before anything is typed (held, cancelled, collected
+    in store, a late-edit task, units nobody picked); returns the order."""
+    order, _ = await _order_that_may_leave(number, PICK_REQUIRED)
+    return order
 
 
-async def _ship(number: str, carrier: Carrier, tracking: str, service: str,
-                requested: dict[int, int] | None, notify: bool, actor: str,
-                shipped_at: datetime | None) -> ShipmentResult:
+async def _order_that_may_leave(number: str, unpicked: "WithoutPicking") -> tuple[dict, list]:
+    """The order and its lines, or the refusal of a shipment whatever its contents."""
     order = await load_order(number)
     check_workable(order, "shipped")
     if order["shipping_method"] == ShippingMethod.CLICK_AND_COLLECT:
@@ -130,7 +132,60 @@ async def _ship(number: str, carrier: Carrier, tracking: str, service: str,
                          f"for pickup instead")
     await check_no_pending_task(order["id"])
     lines = await order_lines(order["id"])
-    plan = plan_shipment([_state(line) for line in lines], requested)
+    if not unpicked.applies:
+        check_picked(order["number"], [line_state(line) for line in lines])
+    return order, lines
+
+
+@dataclass(frozen=True)
+class WithoutPicking:
+    """How a shipment treats units nobody picked: ``reason`` set = ship them anyway (checked
+    for the role by ``check_unpicked_reason``); ``picked_elsewhere`` = the goods were picked
+    by another system (ShipStation's warehouse), so our pick does not apply."""
+
+    reason: str = ""
+    picked_elsewhere: bool = False
+
+    @property
+    def applies(self) -> bool:
+        return bool(self.reason) or self.picked_elsewhere
+
+
+PICK_REQUIRED = WithoutPicking()
+PICKED_ELSEWHERE = WithoutPicking(picked_elsewhere=True)
+
+
+def ship_unpicked(role: str, reason: str | None) -> WithoutPicking:
+    """The override "ship without picking", refused for a role that may not or with no reason."""
+    return WithoutPicking(reason=check_unpicked_reason(role, reason))
+
+
+async def ship_order(number: str, *, carrier: str, tracking_number: str, service: str = "",
+                     lines: dict[int, int] | None = None, notify_customer: bool = False,
+                     actor: str, shipped_at: datetime | None = None,
+                     unpicked: WithoutPicking = PICK_REQUIRED) -> ShipmentResult:
+    """Record a parcel leaving with ``lines`` (order line id -> units; None = everything
+    that can leave now).
+
+    Raises ``ValidationFailed`` (unknown carrier, tracking number not fitting the carrier,
+    more than held/picked on a line, nothing to ship), ``NotFound``, ``NotAllowed`` (held,
+    cancelled, click-and-collect, or a late-edit task the picker has not acknowledged),
+    ``PickIncomplete`` (units nobody picked, unless ``unpicked`` says why they may leave),
+    ``InvalidTransition`` or ``StaleVersion``. Nothing is written when it raises.
+    """
+    carrier_info, tracking = validate_tracking(carrier, tracking_number)
+    async with write_transaction():
+        return await _ship(number, carrier_info, tracking, service, lines, notify_customer,
+                           actor, shipped_at, unpicked)
+
+
+async def _ship(number: str, carrier: Carrier, tracking: str, service: str,
+                requested: dict[int, int] | None, notify: bool, actor: str,
+                shipped_at: datetime | None,
+                unpicked: WithoutPicking = PICK_REQUIRED) -> ShipmentResult:
+    order, lines = await _order_that_may_leave(number, unpicked)
+    plan = plan_shipment([line_state(line) for line in lines], requested,
+                         without_picking=unpicked.applies)
     after = [(ln["quantity"], ln["shipped"] + plan.get(ln["id"], 0)) for ln in lines]
     status = status_after_shipping(order["fulfilment_status"], after)
     await bump_version(order, {Order.fulfilment_status: status, Order.last_carrier: carrier.code})
@@ -166,6 +221,10 @@ async def _ship(number: str, carrier: Carrier, tracking: str, service: str,
     await record_event(order["id"], "shipment.created",
                        f"{units} unit(s) shipped with {carrier.name} {tracking}",
                        {k: v for k, v in shipment.items() if k != "carrier_name"}, actor=actor)
+    if unpicked.reason:
+        await record_event(order["id"], "shipment.unpicked",
+                           f"Shipped without picking: {unpicked.reason}",
+                           {"shipment_id": shipment_id, "reason": unpicked.reason}, actor=actor)
     if status == FulfilmentStatus.SHIPPED:
         await outbox.queue_webhook("order.shipped", {**await get_order(order["number"]),
                                                      "shipment": shipment})
@@ -185,7 +244,8 @@ async def undo_shipment(shipment_id: int, *, actor: str, now: datetime | None = 
 
     The goods go back on the shelf, still held for the order; the shipment is kept,
     marked ``cancelled``, for the history; the shipping email and ``order.shipped``
-    webhook are withdrawn if the worker has not sent them yet. Raises ``NotFound`` or
+    webhook are withdrawn if the worker has not sent them yet, and a customer who already
+    got the shipping email is sent a correction (``shipping_correction``). Raises ``NotFound`` or
     ``NotAllowed`` (too late, already undone).
     """
     async with write_transaction():
@@ -219,14 +279,25 @@ async def undo_shipment(shipment_id: int, *, actor: str, now: datetime | None = 
                                             actor=actor))
         if moves:
             await StockMovement.insert(*moves)
-        await _withdraw_messages(order, shipment["created_at"])
+        announced = await _withdraw_messages(order, shipment["created_at"])
+        if announced and order["customer_email"]:
+            # The shipping email already reached the customer: tell them it was a mistake.
+            await outbox.queue_email("shipping_correction", order["customer_email"], {
+                "order": order, "shipment": {"carrier": shipment["carrier"],
+                                             "tracking_number": shipment["tracking_number"]},
+            }, locale=order["locale"], order_id=order["id"])
         await record_event(order["id"], "shipment.undone",
                            f"Shipment {shipment['carrier']} {shipment['tracking_number']} undone",
                            {"shipment_id": shipment_id}, actor=actor)
     return order["number"]
 
 
-async def _withdraw_messages(order: dict, since: datetime) -> None:
+async def _withdraw_messages(order: dict, since: datetime) -> bool:
+    """Withdraw the shipment's messages not sent yet; True when its shipping email already
+    went out (the customer needs a correction)."""
+    announced = await OutboxEmail.exists().where(
+        (OutboxEmail.order == order["id"]) & (OutboxEmail.template == "shipping_notification")
+        & (OutboxEmail.status == "sent") & (OutboxEmail.created_at >= since))
     await OutboxEmail.delete().where(
         (OutboxEmail.order == order["id"]) & (OutboxEmail.template == "shipping_notification")
         & (OutboxEmail.status == "pending") & (OutboxEmail.created_at >= since))
@@ -241,6 +312,7 @@ async def _withdraw_messages(order: dict, since: datetime) -> None:
             ids.append(row["id"])
     if ids:
         await OutboxWebhook.delete().where(OutboxWebhook.id.is_in(ids))
+    return announced
 
 
 # --- tracking updates from carriers -----------------------------------------------------------

@@ -157,7 +157,8 @@ async def apply_ship_notice(notice: protocol.ShipNotice, *, notify_setting: bool
             service = f"{notice.carrier} {service}".strip()
         await fulfilment.ship_order(
             notice.order_number, carrier=carrier, tracking_number=notice.tracking_number,
-            service=service, lines=wanted, notify_customer=notify, actor=ACTOR)
+            service=service, lines=wanted, notify_customer=notify, actor=ACTOR,
+            unpicked=fulfilment.PICKED_ELSEWHERE)  # ShipStation's warehouse picked it
         return "shipped"
 
     key = f"{notice.order_number}|{normalise_tracking(notice.tracking_number)}"
