@@ -96,6 +96,16 @@ LABELS: dict[str, dict[str, str]] = {
         "picking": N_("Picking"),
         "settings": N_("Settings"),
     },
+    "document": {
+        "order-confirmation": N_("Order confirmation"),
+        "order-form": N_("Order form"),
+        "invoice": N_("Invoice"),
+        "receipt": N_("Receipt"),
+        "delivery-note": N_("Delivery note"),
+        "credit-note": N_("Credit note"),
+        "pick-list": N_("Pick list"),
+        "return-slip": N_("Return slip"),
+    },
     "delivery_status": {
         "pending": N_("Pending"),
         "delivered": N_("Delivered"),

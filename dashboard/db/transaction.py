@@ -98,6 +98,21 @@ async def stop() -> None:
         await db.close_connection_pool()
 
 
+async def refresh_statistics() -> None:
+    """Give the query planner fresh statistics after a bulk load or a migration.
+
+    PostgreSQL's autovacuum analyses a table only after a while, and a table filled by
+    COPY inside one transaction has no statistics until then: the planner guesses and
+    may scan a million orders. ``ANALYZE`` samples each table (seconds for a million
+    orders). SQLite keeps no statistics at all until ``ANALYZE`` fills ``sqlite_stat1``;
+    ``PRAGMA optimize`` then records that they are current. Raises what the engine raises.
+    """
+    db = engine()
+    await db.run_ddl("ANALYZE")
+    if db.engine_type == "sqlite":
+        await db.run_ddl("PRAGMA optimize")
+
+
 async def ping() -> bool:
     try:
         await engine().run_ddl("SELECT 1")

@@ -104,3 +104,49 @@ async def test_batch_refuses_thermal_rolls_and_empty_selections(login_as):
     assert response.status_code == 422
     response = await client.post("/print/batches", data={"order_numbers": "", "kind": "invoice"})
     assert response.status_code == 422
+
+
+async def test_the_order_form_over_http_and_who_may_open_it(login_as, order_factory,
+                                                            pdf_renderer, pdf_text, pdf_pages):
+    number = await order_factory(locale="fr")
+    client = await login_as("back_office")
+    response = await client.get(f"/orders/{number}/documents/order-form.pdf?format=letter")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    assert "Bon de commande" in pdf_text(response.content)
+    assert pdf_pages(response.content)[0] == (612, 792)
+    page = await client.get(f"/orders/{number}/documents/order-form.html?format=80mm")
+    assert page.status_code == 200 and "Bon pour accord" in page.text
+    assert f"/orders/{number}/documents/order-form.pdf?format=80mm" in page.text
+    assert (await client.get(
+        f"/orders/{number}/documents/order-form.html?format=a5")).status_code == 422
+
+    picker = await login_as("picker")
+    assert (await picker.get(f"/orders/{number}/documents/order-form.html")).status_code == 403
+    assert (await picker.get(f"/orders/{number}/documents/order-form.pdf")).status_code == 403
+
+
+async def test_batch_of_order_forms(login_as, order_factory, pdf_renderer, pdf_text, pdf_pages):
+    from dashboard.db.tables import Invoice
+
+    client = await login_as("back_office", locale="fr")
+    form = await client.get("/print/new-batch")
+    assert 'value="order-form"' in form.text and "Bon de commande" in form.text
+    numbers = [await order_factory(paid=False) for _ in range(2)]
+    cancelled = await order_factory(paid=False, status="cancelled")
+    response = await client.post("/print/batches", data={
+        "order_numbers": " ".join(numbers + [cancelled]), "kind": "order-form", "format": "a4"})
+    assert response.status_code == 303
+    batch = await print_batches.wait_for(response.headers["location"].rsplit("/", 1)[1])
+    assert batch.status == "done", batch.error
+    assert list(batch.skipped) == [cancelled]
+    download = await client.get(f"/print/batches/{batch.id}/download")
+    assert len(pdf_pages(download.content)) == 2
+    text = pdf_text(download.content)
+    assert all(number in text for number in numbers)
+    assert await Invoice.count() == 0  # an order form issues nothing
+
+    picker = await login_as("picker")
+    refused = await picker.post("/print/batches", data={
+        "order_numbers": numbers[0], "kind": "order-form", "format": "a4"})
+    assert refused.status_code == 403

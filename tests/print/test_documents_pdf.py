@@ -16,6 +16,8 @@ PAGE_HEIGHT_PT = {"a4": 297 * MM, "letter": 792.0}
 # Text each document must show (the shop's identity comes from settings' demo values).
 EXPECTED = {
     "order-confirmation": ["Order confirmation", "Atlas des oiseaux"],
+    "order-form": ["Order form", "Bon pour accord", "Signature", "Payment terms",
+                   "Total excl. VAT"],
     "invoice": ["Invoice", "F2026-00001", "FR11123456782", "Total excl. VAT", "Sale date"],
     "receipt": ["Receipt", "Payments received", "PSP-8F2K1"],
     "delivery-note": ["Delivery note", "A-02-3", "B-10-1"],
@@ -65,3 +67,30 @@ async def test_a_customer_named_script_prints_as_text(order_factory, pdf_rendere
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     text = pdf_text(await render_document_pdf(number, "order-confirmation", "a4"))
     assert "<script>alert(1)</script>" in text
+
+
+async def test_the_order_form_changes_nothing_and_numbers_nothing(order_factory, pdf_renderer,
+                                                                  pdf_text):
+    """Opening the order form, in HTML or PDF, leaves the order, its history and the
+    invoice series exactly as they were; a cancelled order has none."""
+    from dashboard.db.tables import DocumentSequence, Invoice, Order, OrderEvent
+    from dashboard.domain.printing.documents import DocumentRefused
+
+    number = await order_factory(locale="fr")
+    before = await Order.select().where(Order.number == number).first()
+    events = await OrderEvent.count()
+    sequences = await DocumentSequence.select().order_by(DocumentSequence.id)
+    html = await render_document_html(number, "order-form", "a4")
+    assert "Bon de commande" in html and "Bon pour accord" in html
+    assert "Nom et qualité" in html
+    text = pdf_text(await render_document_pdf(number, "order-form", "58mm"))
+    assert "Bon de commande" in text and number in text
+    after = await Order.select().where(Order.number == number).first()
+    assert after == before
+    assert await OrderEvent.count() == events
+    assert await Invoice.count() == 0
+    assert await DocumentSequence.select().order_by(DocumentSequence.id) == sequences
+
+    cancelled = await order_factory(paid=False, status="cancelled")
+    with pytest.raises(DocumentRefused, match="cancelled"):
+        await render_document_html(cancelled, "order-form")

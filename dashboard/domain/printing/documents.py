@@ -17,6 +17,7 @@ from dashboard.domain.errors import DomainError, ValidationFailed
 
 class DocumentKind(StrEnum):
     ORDER_CONFIRMATION = "order-confirmation"
+    ORDER_FORM = "order-form"  # "bon de commande": the order as agreed, to sign
     INVOICE = "invoice"
     RECEIPT = "receipt"
     DELIVERY_NOTE = "delivery-note"
@@ -28,6 +29,7 @@ class DocumentKind(StrEnum):
 # The documents one order has, as named in the URL /orders/{number}/documents/{kind}.pdf.
 ORDER_DOCUMENTS = (
     DocumentKind.ORDER_CONFIRMATION,
+    DocumentKind.ORDER_FORM,
     DocumentKind.INVOICE,
     DocumentKind.RECEIPT,
     DocumentKind.DELIVERY_NOTE,
@@ -41,6 +43,7 @@ BATCH_DOCUMENTS = (
     DocumentKind.INVOICE,
     DocumentKind.DELIVERY_NOTE,
     DocumentKind.ORDER_CONFIRMATION,
+    DocumentKind.ORDER_FORM,
     DocumentKind.RECEIPT,
     DocumentKind.PICK_LIST,
 )
@@ -140,6 +143,13 @@ def check_invoice_allowed(status: str, payment_status: str, policy: str) -> None
 def check_receipt_allowed(paid_total: int) -> None:
     if paid_total <= 0:
         raise DocumentRefused("No payment was received for this order: there is nothing to receipt.")
+
+
+def check_order_form_allowed(status: str) -> None:
+    """An order form is the order as agreed, for the customer to sign: a cancelled order
+    is no longer on offer. Printing one changes nothing and numbers nothing."""
+    if status == "cancelled":
+        raise DocumentRefused("A cancelled order has no order form to sign.")
 
 
 def check_delivery_note_allowed(status: str, shipping_method: str) -> None:

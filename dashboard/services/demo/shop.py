@@ -16,7 +16,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from dashboard.db.tables import DocumentSequence
-from dashboard.db.transaction import write_transaction
+from dashboard.db.transaction import refresh_statistics, write_transaction
 from dashboard.domain.errors import ValidationFailed
 from dashboard.domain.printing import FIRST_ORDER_NUMBER, order_number
 from dashboard.services.demo.catalogue import PRODUCT_COLUMNS, build_catalogue, product_rows
@@ -120,6 +120,9 @@ async def load_demo_data(orders: int = 2000, seed: int = 42, *, now: datetime | 
         if orders:
             await set_last_order_value(first_number + orders - 1)
         await writer.realign_id_sequences(ID_TABLES)
+    # After the commit: the statistics must describe the loaded rows, and ANALYZE of a
+    # million orders should not hold the write lock longer than the load itself.
+    await refresh_statistics()
     seconds = time.perf_counter() - started
     return (f"Demo shop loaded in {seconds:.1f} s: {len(catalogue.products)} products, {customer_count} customers, "
             f"{orders} orders ({counts.get('order_line', 0)} lines, {counts.get('payment', 0)} payments, "

@@ -104,6 +104,15 @@ async def order_confirmation(order: dict) -> dict:
     return doc
 
 
+async def order_form(order: dict) -> dict:
+    """The order as agreed (lines, prices, VAT, totals, payment terms) with a box for the
+    customer's "Bon pour accord", date and signature. Reads only: no number, no change."""
+    doc = await _base(order, DocumentKind.ORDER_FORM, "Order form")
+    doc["payment_terms"] = get_settings().shop.payment_terms
+    doc["business"] = bool(order.get("customer_company") or order.get("customer_vat_number"))
+    return doc
+
+
 async def receipt(order: dict) -> dict:
     doc = await _base(order, DocumentKind.RECEIPT, "Receipt")
     payments = await Payment.select(

@@ -21,8 +21,8 @@ from dashboard.db.tables import CreditNote, Invoice, Order, Surcharge
 from dashboard.db.transaction import is_sqlite, write_transaction
 from dashboard.domain.printing.documents import (
     EMAILED_DOCUMENTS, DocumentKind, Paper, SequenceKind, check_credit_note_exists,
-    check_delivery_note_allowed, check_invoice_allowed, check_receipt_allowed, document_kind,
-    document_number, paper,
+    check_delivery_note_allowed, check_invoice_allowed, check_order_form_allowed,
+    check_receipt_allowed, document_kind, document_number, paper,
 )
 from dashboard.domain.printing import einvoice
 from dashboard.domain.errors import NotFound, ValidationFailed
@@ -237,6 +237,9 @@ async def order_document(order_number: str, kind: DocumentKind, *, actor: str = 
     order = await ctx.load_order(order_number)
     if kind is DocumentKind.ORDER_CONFIRMATION:
         return await ctx.order_confirmation(order)
+    if kind is DocumentKind.ORDER_FORM:
+        check_order_form_allowed(order["status"])
+        return await ctx.order_form(order)
     if kind is DocumentKind.RECEIPT:
         check_receipt_allowed(order["paid_total"])
         return await ctx.receipt(order)
