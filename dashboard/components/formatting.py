@@ -60,6 +60,21 @@ def number(value: int | float | Decimal | None) -> str:
     return format_decimal(value, locale=current_locale.get())
 
 
+def country_name(code: str | None) -> str:
+    """A country printed by its name in the reader's language ("FR" -> "France"); an
+    unknown code is shown as it is."""
+    if not code:
+        return ""
+    return _territories(current_locale.get()).get(code.upper(), code)
+
+
+@lru_cache(maxsize=8)
+def _territories(locale: str) -> dict[str, str]:
+    from babel import Locale
+
+    return dict(Locale.parse(locale).territories)
+
+
 FILTERS = {
     "money": money,
     "datetime_short": datetime_short,
@@ -67,4 +82,5 @@ FILTERS = {
     "date_short": date_short,
     "number": number,
     "phone": phone,
+    "country_name": country_name,
 }

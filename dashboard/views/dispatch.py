@@ -11,7 +11,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from dashboard.domain.fulfilment.carriers import carrier_choices, guess_carrier
+from dashboard.domain.fulfilment.carriers import DEFAULT_CARRIER, carrier_choices, guess_carrier
 from dashboard.domain.errors import DomainError, ValidationFailed
 from dashboard.domain.fulfilment.rules import (
     PickIncomplete, can_ship_unpicked, parse_bulk_shipments,
@@ -38,8 +38,10 @@ async def _ship_context(request: Request, number: str, form: dict | None = None,
         pass  # listed line by line by the form, with the override for those who may
     except DomainError as exc:
         refusal = exc.message  # held, cancelled...: said before anything is typed
-    return {"order": order, "lines": lines, "carriers": carrier_choices(),
+    address = await dispatch.ship_to(order["number"])
+    return {"order": order, "lines": lines, "carriers": carrier_choices(), "address": address,
             "form": form or {}, "errors": errors or {}, "message": message,
+            "default_carrier": address.get("last_carrier") or DEFAULT_CARRIER,
             "refusal": refusal, "unpicked": [line for line in lines if line["unpicked"] > 0],
             "may_ship_unpicked": can_ship_unpicked(request.user.role)}
 

@@ -1,7 +1,7 @@
 """The picker's and the dispatch desk's screens over HTTP: role limits, scans with their
 result headers, the ship form, bulk CSV, scan-to-ship and undo, labels refused by a task."""
 
-from dashboard.db.tables import OutboxEmail, Shipment
+from dashboard.db.tables import OrderLine, OutboxEmail, Shipment
 from dashboard.services.fulfilment import picking
 from tests.factories import mark_picked
 from tests.fulfilment.support import EANS, barcoded_order, lines_of, set_order
@@ -22,13 +22,50 @@ async def test_picker_sees_picking_only(login_as):
 async def test_dispatch_reaches_dispatch_and_sees_held_orders(login_as):
     held = await barcoded_order()
     await set_order(held["number"], status="on_hold", hold_reason="address_to_check")
-    ready = await barcoded_order()
+    ready = await barcoded_order(paid=True)
     client = await login_as("dispatch")
     page = (await client.get("/dispatch")).text
     assert 'href="/dispatch"' in page
-    held_part = page.split('id="held"')[1]
+    held_part = page.split('id="held"')[1].split('id="waiting"')[0]
     assert held["number"] in held_part and "Address to check" in held_part
     assert ready["number"] in page.split('id="held"')[0]
+
+
+async def test_the_dispatch_queue_holds_only_what_may_leave(login_as):
+    from dashboard.services.payments import money as payments
+    from datetime import date
+
+    paid = await barcoded_order(paid=True)
+    unpaid = await barcoded_order()
+    partly = await barcoded_order()
+    await payments.record_payment(partly["number"], 1000, "EUR", "PSP-PART", method=None,
+                                  source="webhook", received_on=date.today(), actor="t",
+                                  send_receipt=False)
+    collect = await barcoded_order(payment_method="cash_on_pickup")
+    backordered = await barcoded_order(paid=True)
+    await OrderLine.update({OrderLine.backordered: 1, OrderLine.reserved: 0}).where(
+        (OrderLine.order == backordered["id"]) & (OrderLine.sku == "MUG-RED"))
+    client = await login_as("dispatch")
+    page = (await client.get("/dispatch")).text
+    ready_part = page.split('id="held"')[0]
+    waiting_part = page.split('id="waiting"')[1]
+    for order in (paid, collect):
+        assert order["number"] in ready_part and order["number"] not in waiting_part
+    for order in (unpaid, partly, backordered):
+        assert order["number"] not in ready_part and order["number"] in waiting_part
+    assert "units on backorder" in waiting_part and "Partially paid" in waiting_part
+
+
+async def test_the_ship_form_shows_where_it_goes_and_proposes_the_last_carrier(login_as):
+    order = await barcoded_order(paid=True)
+    client = await login_as("dispatch")
+    form = (await client.get(f"/dispatch/orders/{order['number']}/ship")).text
+    assert 'id="address-unverified"' in form and "France" in form
+    assert '<option value="colissimo" selected>' in form
+    assert f'href="/orders/{order["number"]}/labels/shipping.zpl"' in form
+    await set_order(order["number"], last_carrier="dpd")
+    form = (await client.get(f"/dispatch/orders/{order['number']}/ship")).text
+    assert '<option value="dpd" selected>' in form
 
 
 async def test_scans_over_http_flag_results_and_replay(login_as):

@@ -34,6 +34,9 @@ def _c(code: str, name: str, pattern: str, url: str, example: str) -> Carrier:
 
 
 # Order matters for guessing: the most specific formats first; "other" last.
+# What the ship form proposes for an order that never left: the French post's parcels.
+DEFAULT_CARRIER = "colissimo"
+
 CARRIERS: dict[str, Carrier] = {c.code: c for c in (
     # UPS: "1Z" + 16 alphanumerics.
     _c("ups", "UPS", r"1Z[0-9A-Z]{16}", "https://www.ups.com/track?tracknum={tracking}",

@@ -82,6 +82,26 @@ def check_hold(status: str, reason: str | None, until: datetime | None,
     check_transition("status", status, OrderStatus.ON_HOLD)
 
 
+class WaitingFor(StrEnum):
+    """Why an open order is not in the dispatch desk's "ready to leave" list."""
+
+    PAYMENT = "payment"   # not fully paid (partly paid orders wait too)
+    STOCK = "stock"       # units backordered: the goods are not all held for it
+
+
+def waiting_for(balance_due: int, shipping_method: str, payment_method: str,
+                backordered: int) -> WaitingFor | None:
+    """None when the order may leave now: fully paid, or paid at the shop's counter
+    (click-and-collect, cash on pickup), and every unit still to ship held for it."""
+    pays_at_pickup = (shipping_method == "click_and_collect"
+                      or payment_method == "cash_on_pickup")
+    if balance_due > 0 and not pays_at_pickup:
+        return WaitingFor.PAYMENT
+    if backordered > 0:
+        return WaitingFor.STOCK
+    return None
+
+
 def check_workable(order: dict, step: str, now: datetime | None = None) -> None:
     """Refuse picking or shipping (``step``) an order that is cancelled, closed or held."""
     if order["status"] == OrderStatus.CANCELLED:
