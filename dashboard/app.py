@@ -36,6 +36,7 @@ from dashboard.views.health import healthz
 from dashboard.views.input_guard import NulGuardMiddleware
 from dashboard.views.order_changes import OrderChangesController
 from dashboard.views.phone_orders import PhoneOrdersController
+from dashboard.views.order_holds import OrderHoldController
 from dashboard.views.order_screen import OrderScreenController
 from dashboard.views.orders import OrdersController
 from dashboard.views.payments import PaymentsController
@@ -99,6 +100,7 @@ def create_app() -> Litestar:
             SingleSignOnController,
             OrdersController,
             OrderScreenController,
+            OrderHoldController,
             OrderChangesController,
             PhoneOrdersController,
             CustomersController,

@@ -71,14 +71,17 @@ def check_hold(status: str, reason: str | None, until: datetime | None,
                now: datetime | None = None) -> None:
     """A hold needs a known reason; "until a date" needs a date in the future."""
     if reason not in set(HoldReason):
-        raise ValidationFailed({"reason": "choose a hold reason"})
+        raise ValidationFailed({"reason": Message("Choose a hold reason.")},
+                               Message("Check the highlighted fields"))
     if reason == HoldReason.UNTIL_DATE:
         if until is None:
-            raise ValidationFailed({"until": "required for a hold until a date"})
+            raise ValidationFailed({"until": Message("Choose the date the hold ends.")},
+                                   Message("Check the highlighted fields"))
         if until <= (now or datetime.now(timezone.utc)):
-            raise ValidationFailed({"until": "must be in the future"})
+            raise ValidationFailed({"until": Message("The date must be in the future.")},
+                                   Message("Check the highlighted fields"))
     if status == OrderStatus.ON_HOLD:
-        raise NotAllowed("The order is already on hold")
+        raise NotAllowed(Message("The order is already on hold."))
     check_transition("status", status, OrderStatus.ON_HOLD)
 
 
@@ -100,6 +103,34 @@ def waiting_for(balance_due: int, shipping_method: str, payment_method: str,
     if backordered > 0:
         return WaitingFor.STOCK
     return None
+
+
+MAX_HOLD_NOTE = 500
+
+
+def check_hold_note(note: str | None) -> str:
+    """The free-text words staff add to a hold or its release, single-spaced and bounded."""
+    note = " ".join((note or "").split())
+    if len(note) > MAX_HOLD_NOTE:
+        raise ValidationFailed({"note": Message("At most %(maximum)s characters.",
+                                                maximum=MAX_HOLD_NOTE)},
+                               Message("Check the highlighted fields"))
+    return note
+
+
+def hold_end(day: str, timezone_name: str) -> datetime:
+    """"Hold until <day>": the hold lapses when that day is over in the shop's time zone.
+    Raises ``ValidationFailed`` for anything but an ISO date (what a date input sends)."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    try:
+        chosen = date.fromisoformat((day or "").strip())
+    except ValueError:
+        raise ValidationFailed({"until": Message("Choose a date.")},
+                               Message("Check the highlighted fields")) from None
+    midnight = datetime.combine(chosen + timedelta(days=1), datetime.min.time())
+    return midnight.replace(tzinfo=ZoneInfo(timezone_name)).astimezone(timezone.utc)
 
 
 def check_workable(order: dict, step: str, now: datetime | None = None) -> None:

@@ -17,7 +17,7 @@ from dashboard.db.tables import Order
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import InvalidTransition, ValidationFailed
 from dashboard.domain.statuses import OrderStatus, check_transition
-from dashboard.domain.fulfilment.rules import NotAllowed, check_hold
+from dashboard.domain.fulfilment.rules import NotAllowed, check_hold, check_hold_note
 from dashboard.services.bulk_writes import orders_by_id, record_same_event, touch_orders
 from dashboard.services.fulfilment.shipping import bump_version, load_order
 from dashboard.services.history import record_event
@@ -70,7 +70,8 @@ async def release_holds(order_ids: Sequence[int], actor: str) -> BulkResult:
                        "Hold released", actor, "not on hold")
 
 
-async def hold_order(number: str, reason: str, until: datetime | None, actor: str) -> None:
+async def hold_order(number: str, reason: str, until: datetime | None, actor: str,
+                     note: str = "") -> None:
     """Put the order on hold. Raises ``ValidationFailed`` (reason, date), ``NotFound``,
     ``NotAllowed`` (already held), ``InvalidTransition`` (cancelled or closed) or
     ``StaleVersion``."""
@@ -82,12 +83,15 @@ async def hold_order(number: str, reason: str, until: datetime | None, actor: st
         summary = f"On hold: {reason.replace('_', ' ')}"
         if until is not None:
             summary += f" until {until.date().isoformat()}"
+        note = check_hold_note(note)
+        if note:
+            summary += f" ({note})"
         await record_event(order["id"], "order.held", summary,
-                           {"reason": reason, "until": until.isoformat() if until else None},
-                           actor=actor)
+                           {"reason": reason, "until": until.isoformat() if until else None,
+                            "note": note}, actor=actor)
 
 
-async def release_hold(number: str, actor: str) -> None:
+async def release_hold(number: str, actor: str, note: str = "") -> None:
     """Take the order off hold. Raises ``NotFound``, ``NotAllowed`` (not held) or
     ``StaleVersion``."""
     async with write_transaction():
@@ -97,6 +101,8 @@ async def release_hold(number: str, actor: str) -> None:
         check_transition("status", order["status"], OrderStatus.OPEN)
         await bump_version(order, {Order.status: OrderStatus.OPEN.value, Order.hold_reason: None,
                                    Order.hold_until: None})
+        note = check_hold_note(note)
+        summary = f"Hold released ({(order['hold_reason'] or '').replace('_', ' ')})"
         await record_event(order["id"], "order.released",
-                           f"Hold released ({(order['hold_reason'] or '').replace('_', ' ')})",
-                           {"reason": order["hold_reason"]}, actor=actor)
+                           f"{summary}: {note}" if note else summary,
+                           {"reason": order["hold_reason"], "note": note}, actor=actor)
