@@ -21,6 +21,7 @@ from dashboard.services.orders import notes
 from dashboard.services.orders import edits as order_edits
 from dashboard.services.orders import screen
 from dashboard.services.orders.screen import order_screen
+from dashboard.services.printing.panel import documents_panel
 from dashboard.views.security import area_guard
 
 ADDRESS_KINDS = ("shipping", "billing")
@@ -71,7 +72,14 @@ class OrderScreenController(Controller):
         except NotFound:
             return Template("pages/orders/not_found.html", context={"number": number},
                             status_code=404)
-        return Template("pages/orders/show.html", context={"screen": screen, "order": screen.order})
+        return Template("pages/orders/show.html", context={
+            "screen": screen, "order": screen.order, "documents": await documents_panel(number)})
+
+    @get("/documents-panel")
+    async def documents(self, number: FromPath[str], format: FromQuery[str] = "a4") -> Template:
+        """The documents and labels panel again, its links in another paper format."""
+        return Template("partials/orders/_documents.html",
+                        context={"documents": await documents_panel(number, format)})
 
     @get("/live")
     async def live(self, number: FromPath[str], version: FromQuery[int] = 0) -> Response:
