@@ -110,3 +110,22 @@ async def test_pickers_see_no_documents_panel(login_as, order_factory):
     assert (await client.get(f"/orders/{number}")).status_code == 403
     assert (await client.get(f"/orders/{number}/documents-panel")).status_code == 403
     assert (await client.get(f"/orders/{number}/labels/jobs/1")).status_code == 403
+
+
+async def test_a_supplementary_invoice_has_its_own_row(login_as, order_factory):
+    from dashboard.services.returns import surcharges
+
+    number = await order_factory(shipped=True)
+    first = await issue_invoice(number)
+    outcome = await surcharges.add_surcharge(number, kind="labour", amount=1500,
+                                             reason="Gift wrapping", vat_rate_bp=2000,
+                                             actor="agent")
+    client = await login_as("back_office", locale="fr")
+    page = await client.get(f"/orders/{number}")
+    assert "Facture complémentaire" in page.text
+    assert (f"/orders/{number}/documents/invoice.html?format=a4&amp;invoice="
+            f"{outcome.supplementary_invoice}") in page.text
+    assert first["number"] in page.text
+    preview = await client.get(
+        f"/orders/{number}/documents/invoice.html?invoice={outcome.supplementary_invoice}")
+    assert preview.status_code == 200 and outcome.supplementary_invoice in preview.text
