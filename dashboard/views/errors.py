@@ -106,7 +106,7 @@ def database_down(request: Request, exc: Exception) -> Response:
                          "detail": "The database is unreachable; retry later.", "code": "database_unavailable"},
                         status_code=503, media_type=PROBLEM_JSON, headers=headers)
     response = _error_page(request, 503, _("Service temporarily unavailable"),
-                           _("The database cannot be reached. Nothing was saved: try again in a minute."))
+                           _("The database cannot be reached. Try again in a minute."))
     response.headers.update(headers)
     return response
 
