@@ -52,6 +52,10 @@ class ShopIdentity:
     iban: str = "FR76 3000 6000 0112 3456 7890 189"
     bic: str = "AGRIFRPPXXX"
     logo_path: str = ""  # PNG/SVG/JPEG file; empty: the bundled demo logo
+    # Where click-and-collect orders are collected, and when (the "ready" email says so);
+    # an empty address: the shop's address above.
+    store_address: str = ""
+    store_hours: str = "Du mardi au samedi, de 10 h à 19 h"
     payment_terms: str = ("Payment due on receipt; no discount for early payment. Late payment: "
                           "penalties at three times the French legal interest rate, and a fixed "
                           "recovery fee of 40 EUR for business customers (art. L441-10 Code de "

@@ -51,6 +51,7 @@ async def test_click_and_collect_ready_then_collected(smtp_server):  # noqa: F81
     assert "ready for pickup" in message["Subject"]
     body = _text(message)
     assert "identity document" in body and "still to pay" in body
+    assert "18 rue de la République" in body and "Opening hours: Du mardi au samedi" in body
     from dashboard.db.tables import OutboxWebhook, WebhookEndpoint
 
     await WebhookEndpoint.insert(WebhookEndpoint(url="http://127.0.0.1:9/hook",

@@ -179,3 +179,16 @@ async def test_label_refused_until_the_picker_acknowledges(login_as):
     await client.post(f"/picking/{number}/tasks/{task}/acknowledge")
     label = await client.get(f"/orders/{order['number']}/labels/shipping.zpl")
     assert label.status_code == 200
+
+
+async def test_collected_asks_for_confirmation_first(login_as):
+    from dashboard.services.fulfilment import pickup
+
+    order = await barcoded_order(payment_method="cash_on_pickup")
+    await set_order(order["number"], shipping_method="click_and_collect")
+    await pickup.ready_for_pickup(order["number"], "staff:shop")
+    client = await login_as("dispatch", locale="fr")
+    page = (await client.get("/dispatch")).text
+    form = page.split(f'/dispatch/orders/{order["number"]}/collected"')[1].split(">")[0]
+    assert 'onsubmit="return confirm(this.dataset.confirm)"' in form
+    assert f"a-t-il bien retiré la commande {order['number']}" in form

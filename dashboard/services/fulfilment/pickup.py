@@ -15,6 +15,7 @@ from dashboard.services import stock
 from dashboard.services.fulfilment.shipping import bump_version, load_order, order_lines
 from dashboard.services.history import record_event
 from dashboard.services.order_feed import get_order
+from dashboard.settings import get_settings
 
 
 async def _collectable(number: str, step: str) -> tuple[dict, list[dict]]:
@@ -44,8 +45,11 @@ async def ready_for_pickup(number: str, actor: str) -> None:
         await record_event(order["id"], "order.ready_for_pickup", "Ready for pickup in store",
                            actor=actor)
         if order["customer_email"]:
+            shop = get_settings().shop
+            store = {"address": shop.store_address or shop.address, "hours": shop.store_hours,
+                     "phone": shop.phone}
             await outbox.queue_email("ready_for_pickup", order["customer_email"],
-                                     {"order": order}, locale=order["locale"],
+                                     {"order": order, "store": store}, locale=order["locale"],
                                      order_id=order["id"])
 
 
