@@ -18,7 +18,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from dashboard.domain.numbers import Message
+from babel.numbers import format_currency, get_currency_precision
+
+from dashboard.domain.numbers import Amount, Message
 
 LOCALES = ("fr", "en")
 DEFAULT_LOCALE = "fr"
@@ -68,8 +70,17 @@ def pick_from_accept_language(header: str | None) -> str | None:
 def gettext(message: str) -> str:
     catalogue = translations(current_locale.get())
     if isinstance(message, Message):  # a domain message with its values kept apart
-        return message.translate(catalogue.gettext)
+        return message.translate(catalogue.gettext, _render_value)
     return catalogue.gettext(message)
+
+
+def _render_value(value: object) -> object:
+    """A domain message's value as the reader reads it: amounts as money in their locale."""
+    if isinstance(value, Amount):
+        decimals = get_currency_precision(value.currency)
+        return format_currency(value.minor / 10 ** decimals, value.currency,
+                               locale=current_locale.get())
+    return value
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -34,6 +34,25 @@ def N_(message: str) -> str:  # noqa: N802 - gettext convention: marks for extra
     return message
 
 
+class Amount:
+    """An amount of money kept as minor units in a ``Message``: the interface prints it
+    in the reader's locale ("298,00 €"), plain text reads "298.00 EUR"."""
+
+    def __init__(self, minor: int, currency: str = "EUR") -> None:
+        self.minor, self.currency = minor, currency
+
+    def __str__(self) -> str:
+        decimals = get_currency_precision(self.currency)
+        return f"{self.minor / 10 ** decimals:.{decimals}f} {self.currency}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Amount) and (self.minor, self.currency) == (other.minor,
+                                                                             other.currency)
+
+    def __hash__(self) -> int:
+        return hash((self.minor, self.currency))
+
+
 class Message(str):
     """An English message with named values, e.g. ``Message("At most %(decimals)s decimals.",
     decimals=2)``. It reads as the filled-in English text; ``template`` and ``values`` let
@@ -48,9 +67,13 @@ class Message(str):
         text.values = values
         return text
 
-    def translate(self, gettext) -> str:
+    def translate(self, gettext, render=str) -> str:
+        """The template translated, then filled in with each value as ``render`` prints it
+        (the interface prints an ``Amount`` as money in the reader's locale)."""
         translated = gettext(self.template)
-        return translated % self.values if self.values else translated
+        if not self.values:
+            return translated
+        return translated % {name: render(value) for name, value in self.values.items()}
 
 
 NOT_AN_AMOUNT = {

@@ -18,7 +18,7 @@ from dashboard.components.printing import render_documents_html
 from dashboard.domain.printing.documents import DocumentKind, paper
 from dashboard.domain.errors import DomainError, InsufficientStock, NotFound, ValidationFailed
 from dashboard.domain.returns.rules import (
-    VAT_RATES_BP, Receipt, RefundMethod, ReturnItem, ReturnReason, SurchargeKind,
+    VAT_RATES_BP, Receipt, RefundMethod, ReturnItem, ReturnReason, SurchargeKind, creditable,
 )
 from dashboard.domain.numbers import (
     MAX_CREDIT,
@@ -79,6 +79,7 @@ async def panel_context(number: str, request: Request) -> dict:
         "reasons": [r.value for r in ReturnReason], "refund_methods": [m.value for m in RefundMethod],
         "surcharge_kinds": [k.value for k in SurchargeKind], "vat_rates": VAT_RATES_BP,
         "can_post_money": can_access(request.user.role, Area.PAYMENTS),
+        "creditable": creditable(order["paid_total"], order["credited_total"]),
     }
 
 
@@ -142,6 +143,7 @@ class ReturnsController(Controller):
         order, return_request = await returns.return_detail(number, rma)
         return Template("pages/returns/detail.html", status_code=status, context={
             "order": order, "ret": return_request, "errors": errors,
+            "creditable": creditable(order["paid_total"], order["credited_total"]),
             "refund_methods": [m.value for m in RefundMethod],
             "can_post_money": can_access(request.user.role, Area.PAYMENTS)})
 

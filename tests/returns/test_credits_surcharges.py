@@ -173,3 +173,20 @@ async def test_balance_always_equals_charged_minus_settled(steps):
         assert after["credited_total"] <= after["paid_total"]
         extra = await Surcharge.select(Surcharge.amount).where(Surcharge.order == order["id"])
         assert after["surcharge_total"] == sum(s["amount"] for s in extra)
+
+
+async def test_a_surcharge_emails_the_customer_with_its_supplementary_invoice(smtp_server):  # noqa: F811
+    from dashboard.db.tables import OutboxEmail
+    from dashboard.worker.smtp import EmailDeliverer
+
+    order = await make_shipped_order(locale="fr")
+    await issue_invoice(order["number"])
+    outcome = await surcharges.add_surcharge(order["number"], kind="labour", amount=1500,
+                                             reason="Emballage cadeau", actor="agent")
+    [queued] = await OutboxEmail.select().where(OutboxEmail.template == "surcharge")
+    assert "Emballage cadeau" in queued["body_text"] and "15,00" in queued["body_text"]
+    assert outcome.supplementary_invoice in queued["body_text"]
+    assert await EmailDeliverer(smtp_server.url, "shop@example.fr").run_once() == 1
+    [message] = smtp_server.inbox.messages
+    names = [part.get_filename() for part in message.walk() if part.get_filename()]
+    assert names == [f"invoice-{order['number']}-{outcome.supplementary_invoice}.pdf"]

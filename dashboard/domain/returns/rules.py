@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dashboard.domain.errors import DomainError, ValidationFailed
+from dashboard.domain.numbers import Amount, Message
 from dashboard.domain.statuses import FulfilmentStatus
 
 
@@ -195,7 +196,7 @@ def creditable(paid_total: int, credited_total: int) -> int:
 
 
 def check_credit(amount: int, refund_method: str, refund_ref: str, *, paid_total: int,
-                 credited_total: int, currency_ok: bool = True) -> str:
+                 credited_total: int, currency_ok: bool = True, currency: str = "EUR") -> str:
     """Refuse a credit of nothing, more than was paid minus already credited, or without
     saying how the money goes back. Returns the refund method."""
     errors: dict[str, str] = {}
@@ -203,8 +204,9 @@ def check_credit(amount: int, refund_method: str, refund_ref: str, *, paid_total
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         errors["amount"] = "must be a positive whole number of minor units"
     elif amount > creditable(paid_total, credited_total):
-        errors["amount"] = (f"at most {creditable(paid_total, credited_total)} can be credited "
-                            "(paid minus already credited)")
+        errors["amount"] = Message(
+            "At most %(amount)s can be credited (paid minus already credited).",
+            amount=Amount(creditable(paid_total, credited_total), currency))
     if method == RefundMethod.CARD and not refund_ref.strip():
         errors["refund_ref"] = "the card refund reference is required"
     if errors:

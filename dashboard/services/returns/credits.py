@@ -57,7 +57,8 @@ async def issue_credit(number: str, *, amount: int, lines: list[dict] | None = N
     refund_ref = (refund_ref or "").strip()[:120]
     async with write_transaction():
         order = await payments.load_order(number)
-        method = check_credit(amount, refund_method, refund_ref, paid_total=order["paid_total"],
+        method = check_credit(amount, refund_method, refund_ref, currency=order["currency"],
+                              paid_total=order["paid_total"],
                               credited_total=order["credited_total"])
         note = await printing.issue_credit_note(
             number, amount=amount, lines=lines or amount_lines(amount, reason or "Credit"),

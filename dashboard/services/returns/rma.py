@@ -118,12 +118,18 @@ async def _return_lines(request_id: int) -> list[dict]:
     ).where(ReturnLine.return_request == request_id).order_by(ReturnLine.id)
 
 
+def _items_value(lines: list[dict]) -> int:
+    """What crediting a return gives back for its items (before any shipping paid back)."""
+    return sum(ln["unit_price"] * ln["quantity"] for ln in lines)
+
+
 async def returns_of(order_id: int) -> list[dict]:
     """The order's returns, newest first, each with its lines and credit notes."""
     requests = await ReturnRequest.select().where(ReturnRequest.order == order_id).order_by(
         ReturnRequest.created_at, ascending=False)
     for request in requests:
         request["lines"] = await _return_lines(request["id"])
+        request["items_value"] = _items_value(request["lines"])
         request["credit_notes"] = await CreditNote.select(
             CreditNote.number, CreditNote.amount, CreditNote.refund_method).where(
             CreditNote.return_request == request["id"])
@@ -135,6 +141,7 @@ async def return_detail(number: str, rma: str) -> tuple[dict, dict]:
     order = await printing.load_order(number)
     request = await _request(order["id"], rma)
     request["lines"] = await _return_lines(request["id"])
+    request["items_value"] = _items_value(request["lines"])
     request["credit_notes"] = await CreditNote.select(
         CreditNote.number, CreditNote.amount, CreditNote.refund_method).where(
         CreditNote.return_request == request["id"])
@@ -397,7 +404,7 @@ async def credit_return(number: str, rma: str, *, refund_method: str, refund_ref
         if shipping:
             lines += credits.shipping_lines(shipping)
         return await credits.issue_credit(
-            number, amount=sum(ln["unit_price"] * ln["quantity"] for ln in lines), lines=lines,
+            number, amount=_items_value(lines), lines=lines,
             reason=f"Return {rma}", refund_method=refund_method, refund_ref=refund_ref,
             return_request_id=request["id"], actor=actor)
 

@@ -20,6 +20,7 @@ from dashboard.services import printing
 from dashboard.services import payments
 from dashboard.services.history import record_event
 from dashboard.services.payments import format_minor
+from dashboard.services import outbox
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,13 @@ async def add_surcharge(number: str, *, kind: str, amount: int, reason: str,
                                         & (Invoice.kind == "invoice")):
             invoice = await printing.issue_supplementary_invoice(number, [surcharge_id], actor)
             supplementary = invoice["number"]
+        if order["customer_email"]:
+            # The customer learns of the charge, with its invoice when one was issued.
+            await outbox.queue_email("surcharge", order["customer_email"], {
+                "order": order, "amount": amount, "reason": reason,
+                "balance_due": after["balance_due"], "supplementary_invoice": supplementary,
+            }, locale=order["locale"], order_id=order["id"], attachments=[
+                {"document": "invoice", "invoice": supplementary}] if supplementary else None)
         await record_event(order["id"], "surcharge.added",
                            f"Surcharge of {format_minor(amount, order['currency'])}: {reason}",
                            {"kind": kind, "amount": amount, "vat_rate_bp": vat_rate_bp,
