@@ -2,7 +2,7 @@
 
 import pytest
 
-from dashboard.domain.staff.roles import AREA_ACCESS, Area, Role
+from dashboard.domain.staff.roles import Area, Role
 
 # One page per area.
 AREA_PAGES = {Area.ORDERS: "/orders", Area.CUSTOMERS: "/customers", Area.STOCK: "/stock",
@@ -14,12 +14,30 @@ AREA_PAGES = {Area.ORDERS: "/orders", Area.CUSTOMERS: "/customers", Area.STOCK: 
 PUBLIC_PREFIXES = ("/login", "/healthz", "/static", "/webhooks/", "/integrations/", "/schema")
 
 
-@pytest.mark.parametrize("role", [r.value for r in Role])
+# Who opens what, written out by hand from MISSION.md (not read from the role table, so
+# a wrong entry there fails here): a picker reaches picking only; dispatch ships and
+# picks but sees no customers or payments; the call centre takes orders and customers;
+# back office all but settings and picking; the admin everything.
+EXPECTED = {
+    "admin": {"orders", "customers", "stock", "payments", "dispatch", "picking", "settings"},
+    "back_office": {"orders", "customers", "stock", "payments", "dispatch"},
+    "call_centre": {"orders", "customers"},
+    "dispatch": {"orders", "stock", "dispatch", "picking"},
+    "picker": {"picking"},
+}
+
+
+def test_the_matrix_covers_every_role_and_area():
+    assert set(EXPECTED) == {r.value for r in Role}
+    assert set(AREA_PAGES) == set(Area)
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
 async def test_each_role_reaches_exactly_its_areas(role, login_as, client):
     await login_as(role)
     for area, path in AREA_PAGES.items():
         response = await client.get(path)
-        if Role(role) in AREA_ACCESS[area]:
+        if area.value in EXPECTED[role]:
             assert response.status_code == 200, (role, path)
         else:
             assert response.status_code == 403, (role, path)
