@@ -75,6 +75,25 @@ def _territories(locale: str) -> dict[str, str]:
     return dict(Locale.parse(locale).territories)
 
 
+# Babel's two-letter territories that are not countries one ships to.
+NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "XA", "XB", "XK", "QO"})
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(ISO code, name in the reader's language) of every country, by name: what a country
+    picker offers (the code is what is stored)."""
+    names = _territories(current_locale.get())
+    return sorted(((code, name) for code, name in names.items()
+                   if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES),
+                  key=lambda pair: _sort_key(pair[1]))
+
+
+def _sort_key(name: str) -> str:
+    from dashboard.domain.search import fold
+
+    return fold(name)
+
+
 FILTERS = {
     "money": money,
     "datetime_short": datetime_short,

