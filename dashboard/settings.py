@@ -91,6 +91,7 @@ class Settings:
     from_email: str | None = None
     chromium_path: str | None = None
     worker: str = "inline"
+    outbox_lease_seconds: int = 30
     shipstation_username: str | None = None
     shipstation_password: str | None = None
     timezone: str = "Europe/Paris"
@@ -148,6 +149,7 @@ def load_settings() -> Settings:
         from_email=env.get("DASHBOARD_FROM_EMAIL") or None,
         chromium_path=env.get("CHROMIUM_PATH") or None,
         worker=env.get("DASHBOARD_WORKER", "inline"),
+        outbox_lease_seconds=int(env.get("DASHBOARD_OUTBOX_LEASE_SECONDS", "30")),
         shipstation_username=env.get("DASHBOARD_SHIPSTATION_USERNAME") or None,
         shipstation_password=env.get("DASHBOARD_SHIPSTATION_PASSWORD") or None,
         timezone=env.get("DASHBOARD_TIMEZONE", "Europe/Paris"),

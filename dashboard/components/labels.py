@@ -107,6 +107,12 @@ LABELS: dict[str, dict[str, str]] = {
         "pick-list": N_("Pick list"),
         "return-slip": N_("Return slip"),
     },
+    "print_job": {
+        "pending": N_("Waiting for the printer"),
+        "sending": N_("Sending to the printer"),
+        "printed": N_("Label printed"),
+        "failed": N_("Print failed"),
+    },
     "delivery_status": {
         "pending": N_("Pending"),
         "delivered": N_("Delivered"),

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from dashboard.components import formatting, i18n
 from dashboard.components.i18n import current_locale
-from dashboard.components.templating import _base_environment
+from dashboard.components.templating import base_environment
 from dashboard.domain.printing.documents import Paper, vat_rate_label
 from dashboard.settings import PROJECT_ROOT, get_settings
 
@@ -111,7 +111,7 @@ def _stylesheet() -> str:
 @lru_cache(maxsize=1)
 def document_environment() -> Environment:
     """Documents: escaped like the screens (a customer named ``<script>`` prints as text)."""
-    env = _base_environment(select_autoescape(["html"], default_for_string=True, default=True))
+    env = base_environment(select_autoescape(["html"], default_for_string=True, default=True))
     env.loader = FileSystemLoader(PRINT_TEMPLATE_DIR)
     for name in ("date_short", "datetime_short", "datetime_medium"):
         env.filters[name] = _date_filter(name)

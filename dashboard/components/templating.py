@@ -33,7 +33,7 @@ def may_enter(context, area: str) -> bool:
     return user is not None and can_access(getattr(user, "role", ""), Area(area))
 
 
-def _base_environment(autoescape) -> Environment:
+def base_environment(autoescape) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
         autoescape=autoescape,
@@ -51,12 +51,12 @@ def _base_environment(autoescape) -> Environment:
 @lru_cache(maxsize=1)
 def email_environment() -> Environment:
     """Emails: HTML parts escaped, text parts and subjects not."""
-    return _base_environment(select_autoescape(["html"], default_for_string=False, default=False))
+    return base_environment(select_autoescape(["html"], default_for_string=False, default=False))
 
 
 def build_environment() -> Environment:
     """Screens. We pass our own Environment to Litestar, so autoescape is ours to turn on."""
-    env = _base_environment(select_autoescape(["html", "xml"], default_for_string=True))
+    env = base_environment(select_autoescape(["html", "xml"], default_for_string=True))
     env.globals.update(
         current_user=current_user,
         choices=labels.choices,

@@ -9,6 +9,7 @@ Inside it, ``savepoint()`` lets one part fail without the rest (both engines).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -113,9 +114,11 @@ async def refresh_statistics() -> None:
         await db.run_ddl("PRAGMA optimize")
 
 
-async def ping() -> bool:
+async def ping(timeout: float = 5.0) -> bool:
+    """Whether the database answers ``SELECT 1`` within ``timeout`` seconds: a server that
+    stopped answering would otherwise hold the health check for asyncpg's 60 s."""
     try:
-        await engine().run_ddl("SELECT 1")
+        await asyncio.wait_for(engine().run_ddl("SELECT 1"), timeout)
         return True
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         return False

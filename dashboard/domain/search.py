@@ -13,6 +13,22 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def product_haystack(name: str, sku: str) -> str:
+    """What a product's name search looks in: its name and SKU, folded."""
+    return fold(f"{name} {sku}")
+
+
+def product_search_words(q: str, min_word: int = 1) -> tuple[str, ...]:
+    """The folded words a product name must all hold; none when a word is shorter than
+    ``min_word`` (the orders search wants 3+ characters, the product picker any)."""
+    words = tuple(fold(q).split())
+    return words if words and all(len(w) >= min_word for w in words) else ()
+
+
+def holds_words(haystack: str, words: tuple[str, ...]) -> bool:
+    return bool(words) and all(word in haystack for word in words)
+
+
 def _phone_digits(part: str) -> str:
     """A phone number's bare digits, so any spacing of it ("06 12 34", "+33 6 12") finds it."""
     digits = "".join(ch for ch in part if ch.isdigit())

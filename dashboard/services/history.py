@@ -24,8 +24,3 @@ def event_statement(order_id: int, kind: str, summary: str = "", data: dict | No
     return _INSERT, (order_id, kind, summary, dump_json(data or {}), actor,
                      datetime.now(timezone.utc))
 
-
-async def events_for(order_id: int) -> list[dict]:
-    return await OrderEvent.select().where(OrderEvent.order == order_id).order_by(
-        OrderEvent.occurred_at, OrderEvent.id
-    )

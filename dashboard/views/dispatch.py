@@ -111,6 +111,12 @@ class DispatchController(Controller):
             "pages/dispatch/ship.html"
         return Template(template, context=context, status_code=status)
 
+    @post("/orders/{number:str}/delivered")
+    async def delivered(self, request: Request, number: FromPath[str]) -> Redirect:
+        """Every parcel arrived, confirmed by staff when the carrier sends no news."""
+        await fulfilment.mark_delivered(number, actor=request.user.actor)
+        return Redirect(f"/orders/{number}", status_code=303)
+
     @post("/orders/{number:str}/ready-for-pickup")
     async def ready(self, request: Request, number: FromPath[str]) -> Redirect:
         await pickup.ready_for_pickup(number, request.user.actor)

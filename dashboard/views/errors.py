@@ -3,6 +3,8 @@
 - API, webhook and integration paths get JSON (``{"detail": ...}``).
 - htmx requests get a small fragment (shown as a toast), or ``HX-Redirect`` to sign in.
 - Browser pages get a full error page, or a redirect to the sign-in form.
+- While the database is out of reach, every one of them gets 503 with ``Retry-After``
+  (a problem+json body on machine paths): the request was fine and will pass later.
 No traceback ever reaches the user; unexpected errors are logged with one.
 """
 
@@ -24,10 +26,14 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from dashboard.components.i18n import gettext as _
 from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
+from dashboard.services.health import database_unavailable
 
 log = logging.getLogger(__name__)
 
 _MACHINE_PREFIXES = ("/api/", "/webhooks/", "/integrations/")
+# Long enough for a restart or a fail-over, short enough that nobody waits for nothing.
+RETRY_AFTER_SECONDS = 30
+PROBLEM_JSON = "application/problem+json"
 
 
 def wants_json(request: Request) -> bool:
@@ -90,7 +96,24 @@ def validation_error(request: Request, exc: ValidationException) -> Response:
     return _error_page(request, 400, _("Invalid input"), _("Some fields are missing or invalid."))
 
 
+def database_down(request: Request, exc: Exception) -> Response:
+    """503 + Retry-After: the database is unreachable, the request itself was fine."""
+    log.warning("database unreachable on %s %s: %s: %s", request.method, request.url.path,
+                type(exc).__name__, exc)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if wants_json(request):
+        return Response({"type": "about:blank", "title": "Service Unavailable", "status": 503,
+                         "detail": "The database is unreachable; retry later.", "code": "database_unavailable"},
+                        status_code=503, media_type=PROBLEM_JSON, headers=headers)
+    response = _error_page(request, 503, _("Service temporarily unavailable"),
+                           _("The database cannot be reached. Try again in a minute."))
+    response.headers.update(headers)
+    return response
+
+
 def server_error(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        return database_down(request, exc)
     if isinstance(exc, HTTPException) and exc.status_code < 500:
         if wants_json(request):
             return Response({"detail": exc.detail}, status_code=exc.status_code)

@@ -3,10 +3,12 @@
 from litestar import Response, get
 
 from dashboard.services.health import database_answers
+from dashboard.views.errors import RETRY_AFTER_SECONDS
 
 
 @get("/healthz")
 async def healthz() -> Response:
     if await database_answers():
         return Response({"status": "ok"}, status_code=200)
-    return Response({"status": "database unreachable"}, status_code=503)
+    return Response({"status": "database unreachable"}, status_code=503,
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from dashboard.domain.errors import NotFound
 from dashboard.domain.staff.roles import Area
 from dashboard.services.printing import labels as printing
+from dashboard.services.printing.panel import label_job
 from dashboard.services.fulfilment.picking import check_label_allowed
 from dashboard.views.documents import any_area_guard, split_name
 from dashboard.views.errors import is_htmx
@@ -35,6 +36,11 @@ async def _jobs_answer(request: Request) -> Response:
     return Redirect("/print/jobs", status_code=303)
 
 
+async def _job_fragment(number: str, job_id: int) -> Template:
+    return Template("partials/orders/_label_job.html", context={
+        "number": number, "job": await label_job(number, job_id)})
+
+
 class OrderLabelsController(Controller):
     path = "/orders/{number:str}/labels"
     guards = [any_area_guard(Area.ORDERS, Area.DISPATCH)]
@@ -53,10 +59,17 @@ class OrderLabelsController(Controller):
     async def print_label(self, request: Request, number: FromPath[str]) -> Response:
         form = await request.form()
         await check_label_allowed(number)
-        await printing.print_shipping_label(
+        job_id = await printing.print_shipping_label(
             number, str(form.get("printer") or "") or None, size=form.get("size") or None,
             dpi=form.get("dpi") or None, actor=request.user.actor)
+        if request.headers.get("HX-Target") == "label-job":  # the order screen's panel
+            return await _job_fragment(number, job_id)
         return await _jobs_answer(request)
+
+    @get("/jobs/{job_id:int}")
+    async def job(self, number: FromPath[str], job_id: FromPath[int]) -> Template:
+        """One label job's status; the fragment polls itself until the printer answered."""
+        return await _job_fragment(number, job_id)
 
 
 class PrintJobsController(Controller):

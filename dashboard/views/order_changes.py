@@ -25,6 +25,7 @@ from dashboard.domain.errors import (
 from dashboard.domain.staff.roles import Area
 from dashboard.services.orders import changes as order_changes
 from dashboard.services.orders.screen import order_screen
+from dashboard.services.printing.panel import documents_panel
 from dashboard.services.stock.product_search import find_products, first_hit
 from dashboard.views.security import area_guard
 
@@ -48,6 +49,7 @@ async def _page(request: Request, number: str, changes: dict, status: int = 200,
     headers = hx_trigger(ORDERS_CHANGED, toast=toast) if status == 200 else {}
     return Template("pages/orders/show.html", status_code=status, headers=headers,
                     context={"screen": screen, "order": screen.order,
+                             "documents": await documents_panel(number),
                              "changes": {"open": True, **changes}})
 
 

@@ -15,12 +15,13 @@ from litestar.response import Response, Template
 from dashboard.components.events import ORDER_CHANGED_ELSEWHERE, ORDERS_CHANGED, hx_trigger
 from dashboard.components.i18n import gettext as _
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
-from dashboard.domain.staff.roles import Area, can_access
+from dashboard.domain.staff.roles import Area
 from dashboard.services.orders import addresses
 from dashboard.services.orders import notes
 from dashboard.services.orders import edits as order_edits
 from dashboard.services.orders import screen
 from dashboard.services.orders.screen import order_screen
+from dashboard.services.printing.panel import documents_panel
 from dashboard.views.security import area_guard
 
 ADDRESS_KINDS = ("shipping", "billing")
@@ -65,15 +66,20 @@ class OrderScreenController(Controller):
     guards = [area_guard(Area.ORDERS)]
 
     @get("/")
-    async def show(self, request: Request, number: FromPath[str]) -> Template:
+    async def show(self, number: FromPath[str]) -> Template:
         try:
             screen = await order_screen(number)
         except NotFound:
             return Template("pages/orders/not_found.html", context={"number": number},
                             status_code=404)
         return Template("pages/orders/show.html", context={
-            "screen": screen, "order": screen.order,
-            "may_dispatch": can_access(request.user.role, Area.DISPATCH)})
+            "screen": screen, "order": screen.order, "documents": await documents_panel(number)})
+
+    @get("/documents-panel")
+    async def documents(self, number: FromPath[str], format: FromQuery[str] = "a4") -> Template:
+        """The documents and labels panel again, its links in another paper format."""
+        return Template("partials/orders/_documents.html",
+                        context={"documents": await documents_panel(number, format)})
 
     @get("/live")
     async def live(self, number: FromPath[str], version: FromQuery[int] = 0) -> Response:

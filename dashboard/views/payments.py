@@ -131,6 +131,12 @@ class PaymentsController(Controller):
                  for _ in range(max(BULK_ROWS - len(rows), 2))]
         return Template("pages/payments/mark_paid.html", context={"rows": rows, "result": None})
 
+    @post("/orders/{number:str}/receipt")
+    async def send_receipt(self, request: Request, number: FromPath[str]) -> Redirect:
+        """Email the customer their receipt (again), from the order screen."""
+        await payments.queue_receipt(number, actor=request.user.actor)
+        return Redirect(f"/orders/{number}", status_code=303)
+
     @post("/mark-paid")
     async def mark_paid(self, request: Request) -> Template:
         """Every row is parsed first: one malformed date or amount brings the form back with

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from dashboard.settings import get_settings
 from dashboard.services.payments.auto_cancel import run_auto_cancel
 from dashboard.services.printing.labels import deliver_due_print_jobs
 from dashboard.worker.outbox import OutboxDeliverer
@@ -97,6 +98,9 @@ class Worker:
 
 def build_worker(poll_seconds: float = 2.0) -> Worker:
     deliverers = _default_deliverers() + [factory() for factory in DELIVERERS]
+    lease = timedelta(seconds=get_settings().outbox_lease_seconds)
+    for deliverer in deliverers:
+        deliverer.lease, deliverer.heartbeat = lease, lease / 3
     return Worker(deliverers, _default_jobs(), poll_seconds=poll_seconds)
 
 

@@ -63,7 +63,35 @@ async def test_add_line_search_shows_live_stock_and_adds_the_product(login_as):
     assert added.status_code == 200 and "Line added" in added.text
     unknown = await http.post(f"/orders/{o['number']}/changes/lines", headers=HX,
                               data={"q": "NOPE", "quantity": "1"})
-    assert unknown.status_code == 422 and "unknown product NOPE" in unknown.text
+    assert unknown.status_code == 422
+    assert "No product has the SKU or barcode NOPE." in unknown.text
+
+
+async def test_product_search_ignores_accents_and_refuses_in_french(login_as):
+    from tests.factories import add_product
+
+    await add_product("MARIN-RAY-M", 20, name="Marinière rayée M")
+    await add_product("MARIN-OLD", 20, name="Marinière d’hier")
+    from dashboard.db.tables import Product
+
+    await Product.update({Product.active: False}).where(Product.sku == "MARIN-OLD")
+    http = await login_as("call_centre", locale="fr")
+    o = await make_order(lines=[("MUG", 1, 1000)])
+    for typed in ("mariniere", "MARINIÈRE rayee", "rayée"):
+        hits = await http.get(f"/orders/{o['number']}/changes/products", params={"q": typed},
+                              headers=HX)
+        assert 'value="MARIN-RAY-M"' in hits.text, typed
+        assert 'value="MARIN-OLD"' not in hits.text  # withdrawn: not offered
+    added = await http.post(f"/orders/{o['number']}/changes/lines", headers=HX,
+                            data={"q": "mariniere", "quantity": "1"})
+    assert added.status_code == 200, added.text
+    unknown = await http.post(f"/orders/{o['number']}/changes/lines", headers=HX,
+                              data={"q": "NOPE", "quantity": "1"})
+    assert unknown.status_code == 422
+    assert "Aucun produit n’a la référence ou le code-barres NOPE." in unknown.text
+    withdrawn = await http.post(f"/orders/{o['number']}/changes/lines", headers=HX,
+                                data={"code": "MARIN-OLD", "quantity": "1"})
+    assert withdrawn.status_code == 422 and "MARIN-OLD n’est plus en vente." in withdrawn.text
 
 
 async def test_shipping_method_and_pay_difference_buttons(login_as):

@@ -192,18 +192,3 @@ def number_prefix(q: str) -> str | None:
 def prefix_bounds(prefix: str) -> tuple[str, str]:
     """[low, high) of the strings of digits starting with ``prefix`` (an index range)."""
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def product_matches(q: str, sku: str, name: str, barcode: str | None) -> bool:
-    """Does a search name this product? Its exact SKU or barcode (case ignored), or
-    every word (3+ characters, accents ignored) found in its name or SKU."""
-    term = " ".join((q or "").split()).casefold()
-    if not term:
-        return False
-    if term in (sku.casefold(), (barcode or "").casefold()):
-        return True
-    words = fold(q).split()
-    if not words or any(len(w) < PRODUCT_NAME_MIN for w in words):
-        return False
-    haystack = fold(f"{name} {sku}")
-    return all(w in haystack for w in words)

@@ -109,7 +109,6 @@ class SequenceKind(StrEnum):
 
 
 NUMBER_PREFIX = {SequenceKind.INVOICE: "F", SequenceKind.CREDIT_NOTE: "A"}
-_NUMBER = re.compile(r"^([FA])(\d{4})-(\d{5,})$")
 
 
 def document_number(kind: SequenceKind, year: int, value: int) -> str:
@@ -117,14 +116,6 @@ def document_number(kind: SequenceKind, year: int, value: int) -> str:
     if value < 1:
         raise ValueError("sequence values start at 1")
     return f"{NUMBER_PREFIX[kind]}{year:04d}-{value:05d}"
-
-
-def parse_document_number(number: str) -> tuple[SequenceKind, int, int] | None:
-    match = _NUMBER.match(number or "")
-    if not match:
-        return None
-    kind = SequenceKind.INVOICE if match.group(1) == "F" else SequenceKind.CREDIT_NOTE
-    return kind, int(match.group(2)), int(match.group(3))
 
 
 # --- Who may have which document ---------------------------------------------------------

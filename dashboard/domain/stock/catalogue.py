@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from dashboard.domain.errors import ValidationFailed
+from dashboard.domain.numbers import Message
 from dashboard.domain.orders import currencies
 
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
@@ -76,3 +77,11 @@ def vat_rate_text(rate_bp: int) -> str:
     """Basis points back to the shop's percent text: 2000 -> "20.0", 550 -> "5.5"."""
     text = f"{rate_bp / 100:.2f}".rstrip("0")
     return text + "0" if text.endswith(".") else text
+
+
+def not_for_sale(code: str, known: bool) -> ValidationFailed:
+    """The refusal of a line whose product is unknown (``known`` False) or withdrawn, told
+    in the agent's language with what was typed."""
+    template = ("%(code)s is no longer sold." if known
+                else "No product has the SKU or barcode %(code)s.")
+    return ValidationFailed({"sku": Message(template, code=code)}, Message(template, code=code))

@@ -1,4 +1,4 @@
-"""Bulk "mark shipped", set-based: the same rules and rows as ``fulfilment._ship`` for each
+"""Bulk "mark shipped", set-based: the same rules and rows as ``fulfilment.ship_within`` for each
 order, in a handful of queries for the whole batch instead of ~20 per order.
 
 Why a second path: the dispatch desk ships 1,000 orders at once and the per-order path
@@ -43,7 +43,7 @@ from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod
 from dashboard.services import order_feed, outbox
 from dashboard.services import stock
 from dashboard.services.fulfilment.shipping import (
-    ORDER_COLUMNS, _ship, line_state, mark_pick_coverage,
+    ORDER_COLUMNS, line_state, mark_pick_coverage, ship_within,
 )
 from dashboard.services.results import BulkResult
 
@@ -55,7 +55,7 @@ PENDING_TASK = ("The order changed while it was picked: the picker must confirm 
 
 @dataclass
 class Planned:
-    """One order decided to ship: what ``_ship`` would write for it."""
+    """One order decided to ship: what ``ship_within`` would write for it."""
 
     row: BulkShipRow
     carrier: Carrier
@@ -156,7 +156,7 @@ async def ship_all(checked: list[tuple[BulkShipRow, Carrier, str]], notify: bool
 async def _ship_one(plan: Planned, notify: bool, actor: str, result: BulkResult) -> None:
     result.changed.remove(plan.row.number)
     try:
-        await _ship(plan.row.number, plan.carrier, plan.tracking, "", None, notify, actor, None)
+        await ship_within(plan.row.number, plan.carrier, plan.tracking, "", None, notify, actor, None)
     except ValidationFailed as exc:
         result.skip(plan.row.number, "; ".join(exc.fields.values()) or exc.message)
     except (NotFound, NotAllowed, StaleVersion) as exc:

@@ -35,6 +35,7 @@ from dashboard.domain.fulfilment.rules import (
     check_unpicked_reason, check_workable, plan_shipment, status_after_shipping, status_from_lines,
 )
 from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod, check_transition
+from dashboard.domain.numbers import Message
 from dashboard.services import outbox
 from dashboard.services import stock
 from dashboard.services.fulfilment.picking import check_no_pending_task
@@ -175,11 +176,11 @@ async def ship_order(number: str, *, carrier: str, tracking_number: str, service
     """
     carrier_info, tracking = validate_tracking(carrier, tracking_number)
     async with write_transaction():
-        return await _ship(number, carrier_info, tracking, service, lines, notify_customer,
+        return await ship_within(number, carrier_info, tracking, service, lines, notify_customer,
                            actor, shipped_at, unpicked)
 
 
-async def _ship(number: str, carrier: Carrier, tracking: str, service: str,
+async def ship_within(number: str, carrier: Carrier, tracking: str, service: str,
                 requested: dict[int, int] | None, notify: bool, actor: str,
                 shipped_at: datetime | None,
                 unpicked: WithoutPicking = PICK_REQUIRED) -> ShipmentResult:
@@ -347,7 +348,8 @@ async def mark_delivered(number: str, *, actor: str, occurred_at: datetime | Non
             (Shipment.order == order["id"]) & (Shipment.status != "cancelled")
             & (Shipment.status != "delivered"))
         if not shipments:
-            raise NotAllowed(f"Order {number} has no parcel on its way")
+            raise NotAllowed(Message("Order %(number)s has no parcel on its way.",
+                                     number=order["number"]))
         status = order["fulfilment_status"]
         for shipment in shipments:
             order = await load_order(number)

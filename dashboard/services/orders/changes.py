@@ -23,6 +23,7 @@ from dashboard.domain.orders.changes import (
 from dashboard.domain.fulfilment import status_from_lines
 from dashboard.domain.pricing import line_amounts
 from dashboard.domain.statuses import FulfilmentStatus, PaymentMethod, ShippingMethod
+from dashboard.domain.stock import not_for_sale
 from dashboard.services import outbox
 from dashboard.services import stock
 from dashboard.services.history import record_event
@@ -197,7 +198,7 @@ async def add_line(number: str, code: str, quantity: object, *, actor: str) -> d
         product = await Product.select().where(
             (Product.sku == code) | (Product.barcode == code)).first()
         if product is None or not product["active"]:
-            raise ValidationFailed({"sku": f"{code} is not sold" if product else f"unknown product {code}"})
+            raise not_for_sale(code, known=product is not None)
         if product["currency"] != order["currency"]:
             raise ValidationFailed({"sku": f"{product['sku']} is priced in {product['currency']}"})
         last = await OrderLine.select(OrderLine.position).where(

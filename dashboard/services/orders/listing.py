@@ -17,14 +17,15 @@ from zoneinfo import ZoneInfo
 from piccolo.columns.combination import WhereRaw
 from piccolo.query.functions.aggregate import Count as CountOf
 
-from dashboard.db.tables import Order, Product
+from dashboard.db.tables import Order
 from dashboard.db.transaction import is_sqlite
 from dashboard.domain.orders.listing import (
     DEFAULT_SORT, MIN_TRIGRAM, SORTS, OrderFilter, number_prefix, placed_bounds, prefix_bounds,
-    product_matches, search_terms,
+    PRODUCT_NAME_MIN, search_terms,
 )
 from dashboard.domain.returns import ReturnStatus
 from dashboard.domain.statuses import OrderStatus
+from dashboard.services.stock import product_ids_matching
 from dashboard.settings import get_settings
 
 __all__ = ["COUNT_CAP", "OrderFilter", "OrderPage", "Count", "list_orders", "status_counts",
@@ -133,16 +134,10 @@ def search_clauses(table: str, q: str, common: bool = False,
 
 
 async def matching_products(q: str) -> tuple[int, ...]:
-    """Ids of the products a search names (SKU, barcode or name; see ``product_matches``).
-
-    The catalogue is read whole: it is small next to the orders (hundreds to a few
-    thousand rows) and its names must be folded as the search is, accents included.
-    """
-    if not (q or "").strip():
-        return ()
-    rows = await Product.select(Product.id, Product.sku, Product.name, Product.barcode)
-    hits = [r["id"] for r in rows if product_matches(q, r["sku"], r["name"], r["barcode"])]
-    return tuple(sorted(hits)[:PRODUCT_MATCH_CAP])
+    """Ids of the products a search names (SKU, barcode, or every word of 3+ characters in
+    the name, accents ignored; see ``stock.product_search``)."""
+    ids = await product_ids_matching(q, min_word=PRODUCT_NAME_MIN, limit=PRODUCT_MATCH_CAP)
+    return tuple(sorted(ids))
 
 
 async def is_common_search(table: str, q: str) -> bool:

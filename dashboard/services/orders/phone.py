@@ -23,6 +23,7 @@ from dashboard.domain.orders.phone import (
 )
 from dashboard.domain.phones import to_e164
 from dashboard.domain.pricing import line_amounts, order_totals
+from dashboard.domain.stock import not_for_sale
 from dashboard.services.orders.customers import search_customers
 from dashboard.settings import get_settings
 from dashboard.services.orders.intake import PlacedOrder, place_order
@@ -138,7 +139,7 @@ async def _product(code: str) -> dict:
     product = await Product.select(Product.sku, Product.name, Product.active).where(
         (Product.sku == code) | (Product.barcode == code)).first()
     if product is None or not product["active"]:
-        raise ValidationFailed({"sku": f"{code} is not sold" if product else f"unknown product {code}"})
+        raise not_for_sale(code, known=product is not None)
     return product
 
 

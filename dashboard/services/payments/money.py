@@ -41,6 +41,7 @@ from dashboard.domain.payments import (
 )
 from dashboard.domain.pricing import balance_due
 from dashboard.domain.statuses import OrderStatus, PaymentMethod, PaymentStatus, payment_status_for
+from dashboard.domain.numbers import Message
 from dashboard.services.history import record_event
 from dashboard.services.outbox import queue_email, queue_webhook
 from dashboard.services.results import BulkResult
@@ -287,9 +288,11 @@ async def queue_receipt(number: str, *, actor: str) -> None:
     async with write_transaction():
         order = await load_order(number)
         if order["paid_total"] <= 0:
-            raise DomainError(f"Order {number} has no payment to give a receipt for")
+            raise DomainError(Message("Order %(number)s has no payment to give a receipt for.",
+                                      number=order["number"]))
         if not await _queue_receipt(order, None):
-            raise DomainError(f"Order {number} has no customer email address")
+            raise DomainError(Message("Order %(number)s has no customer email address.",
+                                      number=order["number"]))
         await record_event(order["id"], "receipt.queued", "Receipt email queued", actor=actor)
 
 

@@ -86,14 +86,6 @@ async def create_user(username: str, role: str, password: str, display_name: str
     return rows[0]["id"]
 
 
-async def set_password(username: str, password: str) -> None:
-    check_password_strength(password, username)
-    async with write_transaction():
-        await StaffUser.update({StaffUser.password_hash: _hasher.hash(password)}).where(
-            StaffUser.username == username
-        )
-
-
 async def sign_in(username: str, password: str, user_agent: str = "",
                   client: str = "") -> tuple[str, StaffIdentity]:
     """Check the password and open a session; returns the session token for the cookie.

@@ -12,10 +12,12 @@ from dashboard.services.stock.inventory import (
     ship_units,
     unship_units,
 )
+from dashboard.services.stock.product_search import product_ids_matching
 
 __all__ = [
     "allocate_waiting",
     "movement",
+    "product_ids_matching",
     "receive_stock",
     "release",
     "reserve",
