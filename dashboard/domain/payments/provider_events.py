@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard.domain.errors import DomainError
+from dashboard.domain.numbers import Message
 
 OVERPAYMENT = "overpayment"
 UNDERPAYMENT = "underpayment"
@@ -50,8 +51,8 @@ def check_refund(amount: int, paid_total: int, refunded_total: int, number: str 
     refundable = max(paid_total - refunded_total, 0)
     if amount > refundable:
         raise RefundExceedsCapture(
-            f"Refund of {amount} refused on order {number}: only {refundable} captured and "
-            "not yet refunded", amount=amount, refundable=refundable)
+            Message("This refund is more than what order %(number)s was paid and has not "
+                    "had refunded yet.", number=number), amount=amount, refundable=refundable)
 
 
 def same_transaction(known: list[KnownTransaction], kind: str, amount: int,
