@@ -84,6 +84,7 @@ LABELS: dict[str, dict[str, str]] = {
         "address_to_check": N_("Address to check"),
         "out_of_stock": N_("Out of stock"),
         "suspected_fraud": N_("Suspected fraud"),
+        "payment_review": N_("Payment review"),
         "manual": N_("Manual hold"),
         "until_date": N_("Hold until a date"),
     },

@@ -4,6 +4,8 @@ provider) and ``POST /webhooks/carriers`` (tracking updates).
 The signature is the authentication: no secret configured means every call is refused.
 A refusal (bad or missing signature, stale timestamp, bad body, unknown order) is logged
 and answered 4xx, and changes nothing; a repeated ``webhook-id`` is answered 200 and ignored.
+Payments: a refund beyond what was captured answers 409 and records nothing; a known
+``transaction_ref`` with other content answers 409 and holds the order for payment review.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from litestar import Request, Response, post
 from standardwebhooks.webhooks import Webhook
 
 from dashboard.domain.errors import NotFound, ValidationFailed
+from dashboard.domain.payments import PaymentConflict, RefundExceedsCapture
 from dashboard.services.fulfilment import carrier_events
 from dashboard.services.payments import money as payments
 from dashboard.settings import get_settings
@@ -72,6 +75,8 @@ async def receive_signed(request: Request, source: str, secret: str | None,
         return _refuse(source, 404, exc.message, webhook_id)
     except ValidationFailed as exc:
         return _refuse(source, 422, exc.message, webhook_id, errors=exc.fields)
+    except (PaymentConflict, RefundExceedsCapture) as exc:
+        return _refuse(source, 409, exc.message, webhook_id, code=exc.code)
     log.info("%s webhook %s (%s): %s", source, webhook_id, event_type, outcome)
     return Response({"status": outcome}, status_code=200)
 

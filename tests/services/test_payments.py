@@ -6,6 +6,7 @@ import pytest
 
 from dashboard.db.tables import OrderEvent, OutboxEmail, OutboxWebhook, Payment, WebhookEndpoint
 from dashboard.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
+from dashboard.domain.payments import RefundExceedsCapture
 from dashboard.services.payments import money as payments
 from tests.factories import make_order, order
 
@@ -93,18 +94,31 @@ async def test_unknown_order_and_manual_payment_on_cancelled_order_are_refused()
         await _pay(cancelled["number"], 100, "X")
 
 
-async def test_refund_before_the_payment_it_refunds_ends_in_the_same_state():
+async def test_refund_before_the_payment_it_refunds_is_refused_until_the_payment_is_known():
     await _endpoint()
     placed = await make_order()
     number = placed["number"]
-    await payments.record_refund(number, 3980, "EUR", "PSP-9", source="webhook", actor="psp")
+    with pytest.raises(RefundExceedsCapture):
+        await payments.record_refund(number, 3980, "EUR", "RF-9", source="webhook", actor="psp")
     early = await order(number)
-    assert early["refunded_total"] == 3980 and early["paid_total"] == 0
+    assert (early["refunded_total"], early["paid_total"], early["version"]) == (0, 0, 1)
+    assert await Payment.count() == 0
     await _pay(number, 3980, "PSP-9", source="webhook")
+    await payments.record_refund(number, 3980, "EUR", "RF-9", source="webhook", actor="psp")
     final = await order(number)
     assert (final["payment_status"], final["balance_due"]) == ("refunded", 3980)
-    again = await payments.record_refund(number, 3980, "EUR", "PSP-9", source="webhook", actor="psp")
+    again = await payments.record_refund(number, 3980, "EUR", "RF-9", source="webhook", actor="psp")
     assert again.duplicate and (await order(number))["refunded_total"] == 3980
+
+
+async def test_refund_beyond_the_net_capture_is_refused_whoever_records_it():
+    placed = await make_order()
+    number = placed["number"]
+    await _pay(number, 3980, "PSP-1", source="manual")
+    await payments.record_refund(number, 3000, "EUR", "RF-1", source="manual", actor="staff")
+    with pytest.raises(RefundExceedsCapture):
+        await payments.record_refund(number, 981, "EUR", "RF-2", source="manual", actor="staff")
+    assert (await order(number))["refunded_total"] == 3000 and await Payment.count() == 2
 
 
 async def test_failure_is_history_only():

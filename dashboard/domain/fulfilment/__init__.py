@@ -3,9 +3,10 @@
 The public module: other areas import only these names, from here.
 """
 
-from dashboard.domain.fulfilment.rules import parse_bulk_shipments, status_from_lines
+from dashboard.domain.fulfilment.rules import HoldReason, parse_bulk_shipments, status_from_lines
 
 __all__ = [
+    "HoldReason",
     "parse_bulk_shipments",
     "status_from_lines",
 ]

@@ -35,6 +35,7 @@ class HoldReason(StrEnum):
     ADDRESS_TO_CHECK = "address_to_check"
     OUT_OF_STOCK = "out_of_stock"
     SUSPECTED_FRAUD = "suspected_fraud"
+    PAYMENT_REVIEW = "payment_review"  # set by payment webhooks: conflicting or excess money
     MANUAL = "manual"
     UNTIL_DATE = "until_date"
 

@@ -5,8 +5,22 @@ The public module: other areas import only these names, from here.
 """
 
 from dashboard.domain.payments.deadlines import DeadlinePolicy, order_deadline
+from dashboard.domain.payments.provider_events import (
+    KnownTransaction,
+    PaymentConflict,
+    RefundExceedsCapture,
+    amount_mismatch,
+    check_refund,
+    same_transaction,
+)
 
 __all__ = [
     "DeadlinePolicy",
+    "KnownTransaction",
+    "PaymentConflict",
+    "RefundExceedsCapture",
+    "amount_mismatch",
+    "check_refund",
     "order_deadline",
+    "same_transaction",
 ]

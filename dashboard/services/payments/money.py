@@ -9,10 +9,17 @@ the same transaction.
 A ``transaction_ref`` is idempotent per order: a payment (or refund) whose reference is
 already recorded on that order changes nothing, so a provider that sends the same success
 twice under two webhook ids, or staff typing a cheque twice, never pays twice.
+
+A refund never exceeds what was captured and not yet refunded, whoever records it
+(``domain.payments.check_refund``). The provider's webhooks are checked further
+(``domain.payments.provider_events``): a known reference with other content is refused
+and the order put on "payment review" hold; an amount that does not settle the order is
+recorded and flagged in the history (an overpayment also holds the order for review).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -22,7 +29,16 @@ from babel.numbers import get_currency_precision
 
 from dashboard.db.tables import Order, Payment
 from dashboard.db.transaction import savepoint, write_transaction
+from dashboard.db.tables import OrderEvent
 from dashboard.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
+from dashboard.domain.fulfilment import HoldReason
+from dashboard.domain.payments import (
+    KnownTransaction,
+    PaymentConflict,
+    amount_mismatch,
+    check_refund,
+    same_transaction,
+)
 from dashboard.domain.pricing import balance_due
 from dashboard.domain.statuses import OrderStatus, PaymentMethod, PaymentStatus, payment_status_for
 from dashboard.domain.numbers import Message
@@ -225,9 +241,10 @@ async def record_refund(number: str, amount: int, currency: str, transaction_ref
                         method: str | None = None, source: str, actor: str) -> PaymentOutcome:
     """Record money paid back to the customer.
 
-    Accepted even before the payment it refunds is known (providers deliver events out of
-    order): totals are sums, so the final state is the same whatever the order of arrival.
-    Same refusals as ``record_payment``; a known reference changes nothing.
+    Refused (``RefundExceedsCapture``, nothing recorded) when it would pay back more than
+    was captured and not yet refunded, including a refund arriving before its payment (the
+    provider retries it later). Same refusals as ``record_payment``; a known reference
+    changes nothing.
     """
 
     async def use_case() -> PaymentOutcome:
@@ -237,6 +254,7 @@ async def record_refund(number: str, amount: int, currency: str, transaction_ref
         if await _reference_known(order["id"], "refund", ref):
             return PaymentOutcome(order["number"], order["payment_status"], order["balance_due"],
                                   duplicate=True)
+        check_refund(amount, order["paid_total"], order["refunded_total"], order["number"])
         after = await write_money(order, refunded_delta=amount)
         refund = {"amount": amount, "currency": order["currency"], "transaction_ref": ref,
                   "source": source}
@@ -323,6 +341,7 @@ async def mark_many_paid(entries: list[BulkEntry], actor: str) -> BulkResult:
 # --- the payment provider's webhooks -----------------------------------------------------
 
 PROVIDER_EVENTS = ("payment.succeeded", "payment.failed", "payment.refunded")
+MONEY_EVENTS = {"payment.succeeded": "payment", "payment.refunded": "refund"}
 
 
 def _event_fields(data: object) -> tuple[str, int, str, str]:
@@ -346,6 +365,81 @@ def _event_fields(data: object) -> tuple[str, int, str, str]:
     return number.strip(), amount, currency.upper(), ref.strip()
 
 
+async def _known_under(order_id: int, transaction_ref: str) -> list[KnownTransaction]:
+    rows = await Payment.select(Payment.kind, Payment.amount, Payment.currency).where(
+        (Payment.order == order_id) & (Payment.transaction_ref == transaction_ref)
+        & (Payment.status == "succeeded"))
+    return [KnownTransaction(r["kind"], r["amount"], r["currency"]) for r in rows]
+
+
+async def hold_for_payment_review(order_id: int, why: str, *, actor: str) -> bool:
+    """Put the order on "payment review" hold and write why to its history, inside the
+    caller's transaction. An order already on hold takes this reason (the previous one is
+    in the history); a cancelled or closed order only gets the history line. True when the
+    order is now held for review."""
+    row = await Order.select(Order.id, Order.status, Order.hold_reason, Order.version).where(
+        Order.id == order_id).first()
+    held = False
+    previous = row["hold_reason"]
+    if row["status"] in (OrderStatus.OPEN, OrderStatus.ON_HOLD):
+        if previous != HoldReason.PAYMENT_REVIEW:
+            changed = await Order.update({
+                Order.status: OrderStatus.ON_HOLD.value,
+                Order.hold_reason: HoldReason.PAYMENT_REVIEW.value, Order.hold_until: None,
+                Order.version: row["version"] + 1, Order.updated_at: _now(),
+            }).where((Order.id == order_id) & (Order.version == row["version"])).returning(
+                Order.id)
+            if not changed:
+                raise StaleVersion("Order changed meanwhile")
+            await record_event(order_id, "order.held", f"On hold: payment review ({why})",
+                               {"reason": HoldReason.PAYMENT_REVIEW.value, "until": None,
+                                "previous_reason": previous}, actor=actor)
+        held = True
+    else:
+        log.warning("payment review needed on %s order %s: %s", row["status"], order_id, why)
+    return held
+
+
+async def _flag_mismatch(order: dict, amount: int, mismatch: tuple[str, int], ref: str,
+                         actor: str) -> None:
+    kind, difference = mismatch
+    money = format_minor(difference, order["currency"])
+    if kind == "overpayment":
+        summary = f"Overpayment: {money} more than the order owed"
+    else:
+        summary = f"Underpayment: {money} less than the order owed"
+    data = {"mismatch": kind, "difference": difference, "amount": amount,
+            "owed": max(order["balance_due"], 0), "currency": order["currency"],
+            "transaction_ref": ref}
+    await record_event(order["id"], f"payment.{kind}", summary, data, actor=actor)
+    if kind == "overpayment":
+        await hold_for_payment_review(order["id"], summary, actor=actor)
+
+
+async def _record_conflict(number: str, webhook_id: str, event_type: str, ref: str,
+                           exc: PaymentConflict, actor: str) -> None:
+    """The refused conflicting event, written to the history and held for review, in its
+    own transaction (the refusal stored nothing else). Redeliveries of the same webhook id
+    are refused again without a second history line."""
+
+    async def use_case() -> None:
+        order = await load_order(number)
+        seen = await OrderEvent.select(OrderEvent.data).where(
+            (OrderEvent.order == order["id"]) & (OrderEvent.kind == "payment.conflict"))
+        for row in seen:
+            data = json.loads(row["data"] or "{}") if isinstance(row["data"], str) else row["data"]
+            if (data or {}).get("webhook_id") == webhook_id:
+                return
+        data = {"webhook_id": webhook_id, "event_type": event_type, "transaction_ref": ref,
+                **exc.details}
+        summary = f"Refused {event_type} {ref}: {exc.message.lower()}"
+        await record_event(order["id"], "payment.conflict", summary, data, actor=actor)
+        await hold_for_payment_review(order["id"], f"conflicting {event_type} {ref}",
+                                      actor=actor)
+
+    await retry_on_stale(use_case)
+
+
 async def handle_provider_event(webhook_id: str, event_type: str, data: object) -> str:
     """Apply one verified payment-provider event, exactly once per webhook id.
 
@@ -362,13 +456,29 @@ async def handle_provider_event(webhook_id: str, event_type: str, data: object) 
             return "ignored"
         number, amount, currency, ref = _event_fields(data)
         order = await load_order(number)
+        if event_type in MONEY_EVENTS:
+            # Raises PaymentConflict (rolled back, then recorded below) on other content.
+            if same_transaction(await _known_under(order["id"], ref), MONEY_EVENTS[event_type],
+                                amount, currency):
+                log.info("payment webhook %s repeats %s on %s: nothing new", webhook_id, ref,
+                         number)
+                return "duplicate"
         if event_type == "payment.succeeded":
+            _check_amount(amount, currency, order)
+            mismatch = amount_mismatch(amount, order["balance_due"])
             await apply_payment(order, amount, currency, ref, method=PaymentMethod.CARD.value,
                                 source="webhook", received_on=_now().date(), actor=actor)
+            if mismatch:
+                await _flag_mismatch(order, amount, mismatch, ref, actor)
         elif event_type == "payment.refunded":
             await record_refund(number, amount, currency, ref, source="webhook", actor=actor)
         else:
             await record_failure(number, amount, currency, ref, source="webhook", actor=actor)
         return "processed"
 
-    return await process_once("payments", webhook_id, event_type, apply)
+    try:
+        return await process_once("payments", webhook_id, event_type, apply)
+    except PaymentConflict as exc:
+        number, _amount, _currency, ref = _event_fields(data)
+        await _record_conflict(number, webhook_id, event_type, ref, exc, actor)
+        raise
