@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
-from dashboard.components import countdown, formatting, i18n, labels
+from dashboard.components import countdown, formatting, history_text, i18n, labels
 from dashboard.domain.fulfilment.carriers import carrier_choices
 from dashboard.domain.staff.roles import Area, areas_for, can_access
 from dashboard.settings import PROJECT_ROOT
@@ -63,6 +63,7 @@ def build_environment() -> Environment:
         areas_for=areas_for,
         may_enter=may_enter,
         country_choices=formatting.country_choices,
+        event_text=history_text.event_text,
         current_locale=i18n.current_locale.get,
         locales=i18n.LOCALES,
         htmx_version=HTMX_VERSION,

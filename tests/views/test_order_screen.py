@@ -182,3 +182,20 @@ async def test_the_country_is_a_picker_named_in_the_agents_language(login_as):
                               data=address_form(await current("WS-1"), ship_country="FR",
                                                 ship_postal_code="7501", ship_city="Paris"))
     assert refused.status_code == 422 and 'id="e-ship_postal_code"' in refused.text
+
+
+async def test_the_history_speaks_the_readers_language(login_as):
+    from dashboard.services.fulfilment import holds
+
+    placed = await make_order(number="WS-9", paid=True, shipped=True,
+                              lines=[("TSHIRT-BLUE-M", 2, 1990)])
+    await holds.hold_order("WS-9", "address_to_check", None, "agent", note="à vérifier")
+    http = await login_as("back_office", locale="fr")
+    page = (await http.get("/orders/WS-9")).text
+    assert "Commande passée (39,80\u00a0€)" in page
+    assert "Paiement de 39,80\u00a0€ par " in page and "(PSP-8F2K1)" in page
+    assert "2 article(s) expédié(s) avec La Poste / Colissimo 6A12345678901" in page
+    assert "En attente : Adresse à vérifier (à vérifier)" in page
+    assert "On hold:" not in page and "unit(s) shipped" not in page
+    english = await login_as("back_office", username="bo-en", locale="en")
+    assert "Order placed (€39.80)" in (await english.get(f"/orders/{placed['number']}")).text
