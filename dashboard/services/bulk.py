@@ -17,6 +17,7 @@ from datetime import date
 from dashboard.db.tables import Order
 from dashboard.db.transaction import savepoint, write_transaction
 from dashboard.domain.errors import DomainError, ValidationFailed
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.orders import OrderFilter
 from dashboard.domain.fulfilment import parse_bulk_shipments
 from dashboard.services import fulfilment, orders, payments, printing
@@ -57,9 +58,9 @@ async def _mark_paid(ids: Sequence[int], form: Mapping[str, str], who: StaffIden
     try:
         received_on = date.fromisoformat(raw_date) if raw_date else date.today()
     except ValueError:
-        raise ValidationFailed({"received_on": "a date like 2026-11-27"}) from None
+        raise ValidationFailed({"received_on": N_("A date like 2026-11-27.")}) from None
     if not reference:
-        raise ValidationFailed({"reference": "the bank or cheque reference is required"})
+        raise ValidationFailed({"reference": N_("The bank or cheque reference is required.")})
     entries = [(number, reference, received_on, None) for number in await _numbers(ids)]
     return await payments.mark_many_paid(entries, who.actor)
 
@@ -69,7 +70,7 @@ async def _cancel(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentit
     are skipped with the rule that stopped them (paid, shipped, already cancelled)."""
     reason = form.get("cancel_reason", "").strip()
     if not reason:
-        raise ValidationFailed({"cancel_reason": "a reason is required"})
+        raise ValidationFailed({"cancel_reason": N_("A reason is required.")})
     result = BulkResult()
     async with write_transaction():
         for number in await _numbers(ids):
@@ -100,7 +101,7 @@ async def _mark_shipped(ids: Sequence[int], form: Mapping[str, str],
     listed = {r.number for r in rows}
     for number in selected:
         if number not in listed:
-            result.skip(number, "no tracking number given")
+            result.skip(number, N_("no tracking number given"))
     return result
 
 
@@ -125,7 +126,7 @@ async def _email(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity
         position = {order_id: i for i, order_id in enumerate(ids)}
         for row in sorted(rows, key=lambda r: position[r["id"]]):
             if not row["customer_email"]:
-                result.skip(row["number"], "no email address on the order")
+                result.skip(row["number"], N_("no email address on the order"))
                 continue
             await queue_email("staff_message", row["customer_email"],
                               {"order": row, "subject": subject, "message": message},
@@ -159,10 +160,10 @@ async def selected_order_ids(order_ids: Sequence[str], matching: str | None) -> 
     else:
         ids = sorted({int(i) for i in order_ids if str(i).isdigit()})
     if not ids:
-        raise ValidationFailed({"order_ids": "select at least one order"})
+        raise ValidationFailed({"order_ids": N_("Select at least one order.")})
     if len(ids) > MAX_BULK_ORDERS:
-        raise ValidationFailed({"order_ids": f"at most {MAX_BULK_ORDERS} orders at once; "
-                                             "narrow the filter"})
+        raise ValidationFailed({"order_ids": Message(
+            "At most %(maximum)s orders at once: narrow the filter.", maximum=MAX_BULK_ORDERS)})
     return ids
 
 
@@ -171,5 +172,5 @@ async def run_bulk_action(action: str, ids: Sequence[int], form: Mapping[str, st
     """Run one allow-listed action; an unknown name is refused, never guessed."""
     handler = BULK_ACTIONS.get(action)
     if handler is None:
-        raise ValidationFailed({"action": "unknown action"})
+        raise ValidationFailed({"action": N_("Choose an action.")})
     return await handler(ids, form, who)

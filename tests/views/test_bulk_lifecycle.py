@@ -141,3 +141,15 @@ async def test_bulk_mark_shipped_uses_the_pasted_tracking_numbers(login_as):
     assert "no tracking number given" in response.text
     shipments = await Shipment.select(Shipment.carrier, Shipment.tracking_number).order_by(Shipment.id)
     assert [s["carrier"] for s in shipments] == ["colissimo", "chronopost"]
+
+
+async def test_bulk_refusals_are_told_in_french(login_as):
+    http = await login_as("back_office", locale="fr")
+    none = await http.post("/orders/bulk", data={"action": "hold", "reason": "manual"},
+                           headers={"HX-Request": "true"})
+    assert "Sélectionnez au moins une commande." in none.text, none.text
+    a = await make_order()
+    no_ref = await http.post("/orders/bulk", data={
+        "action": "mark_paid", "order_ids": await _ids(a["number"])},
+        headers={"HX-Request": "true"})
+    assert "La référence du virement ou du chèque est obligatoire." in no_ref.text, no_ref.text
