@@ -5,6 +5,8 @@ The public module: other areas import only these names, from here.
 
 from dashboard.services.stock.inventory import (
     allocate_waiting,
+    lock_products,
+    lock_products_of_orders,
     movement,
     receive_stock,
     release,
@@ -15,6 +17,8 @@ from dashboard.services.stock.inventory import (
 
 __all__ = [
     "allocate_waiting",
+    "lock_products",
+    "lock_products_of_orders",
     "movement",
     "receive_stock",
     "release",
