@@ -3,15 +3,21 @@
 SQLite: ``BEGIN IMMEDIATE`` takes the write lock up front, so concurrent writers queue on
 the busy timeout instead of failing with "database is locked" half-way through.
 PostgreSQL: a plain transaction on a pooled connection; stock and counters are changed by
-atomic conditional updates, so no explicit row locks are needed.
+atomic conditional updates. Paths that touch both stock and orders take their row locks in
+one global order (the products' stock rows by id, then the orders), see
+``dashboard.services.stock.inventory.lock_products``; what deadlocks anyway (or fails
+to serialise) is retried once as a whole by ``retry_on_conflict``.
 Inside it, ``savepoint()`` lets one part fail without the rest (both engines).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import functools
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import ParamSpec, TypeVar
 
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import Savepoint as PostgresSavepoint
@@ -19,6 +25,14 @@ from piccolo.engine.sqlite import Savepoint as SQLiteSavepoint
 from piccolo.engine.sqlite import TransactionType
 
 Savepoint = PostgresSavepoint | SQLiteSavepoint  # same interface: rollback_to(), release()
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# PostgreSQL's "deadlock detected" and "could not serialize access": the server rolled
+# the transaction back, and running it again from the start normally succeeds.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 
 
 _engine: Engine | None = None
@@ -50,6 +64,46 @@ async def write_transaction() -> AsyncIterator[None]:
     else:
         async with db.transaction():
             yield
+
+
+def is_retryable_conflict(exc: BaseException) -> bool:
+    """True for a deadlock (40P01) or a serialisation failure (40001), also when wrapped
+    (``raise ... from`` the asyncpg error)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if getattr(current, "sqlstate", None) in RETRYABLE_SQLSTATES:
+            return True
+        current = current.__cause__
+    return False
+
+
+def retry_on_conflict(work: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Run a use-case (which opens its own ``write_transaction()``) again, once, from the
+    start, if the database rolled it back for a deadlock or a serialisation failure.
+
+    The whole unit of work is re-run, never just the last statement: everything it wrote
+    (history, outbox rows) was rolled back with it, so the retry duplicates nothing. Work
+    with effects outside the database must do them after commit. Called inside an open
+    transaction, it does not retry: the outer unit of work is the one to run again. A
+    second conflict is raised as it is.
+    """
+
+    @functools.wraps(work)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if engine().transaction_exists():
+            return await work(*args, **kwargs)
+        try:
+            return await work(*args, **kwargs)
+        except Exception as exc:
+            if not is_retryable_conflict(exc):
+                raise
+            log.warning("%s: %s, running the transaction again", work.__qualname__,
+                        getattr(exc, "sqlstate", type(exc).__name__))
+        return await work(*args, **kwargs)
+
+    return run
 
 
 @asynccontextmanager

@@ -15,12 +15,12 @@ from urllib.parse import parse_qsl
 from datetime import date
 
 from dashboard.db.tables import Order
-from dashboard.db.transaction import savepoint, write_transaction
+from dashboard.db.transaction import retry_on_conflict, savepoint, write_transaction
 from dashboard.domain.errors import DomainError, ValidationFailed
 from dashboard.domain.numbers import N_, Message
 from dashboard.domain.orders import OrderFilter
 from dashboard.domain.fulfilment import parse_bulk_shipments
-from dashboard.services import fulfilment, orders, payments, printing
+from dashboard.services import fulfilment, orders, payments, printing, stock
 from dashboard.services.outbox import queue_email
 from dashboard.services.staff import StaffIdentity
 from dashboard.services.orders import matching_order_ids
@@ -65,14 +65,20 @@ async def _mark_paid(ids: Sequence[int], form: Mapping[str, str], who: StaffIden
     return await payments.mark_many_paid(entries, who.actor)
 
 
+@retry_on_conflict
 async def _cancel(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity) -> BulkResult:
     """Cancel every selected order that may be cancelled, in one transaction; the others
-    are skipped with the rule that stopped them (paid, shipped, already cancelled)."""
+    are skipped with the rule that stopped them (paid, shipped, already cancelled).
+
+    The stock rows of every product of the selection are taken first, by id, then the
+    orders one by one (the global lock order): a count or another cancellation of the same
+    products waits instead of deadlocking. A deadlock still reported re-runs it all once."""
     reason = form.get("cancel_reason", "").strip()
     if not reason:
         raise ValidationFailed({"cancel_reason": N_("A reason is required.")})
     result = BulkResult()
     async with write_transaction():
+        await stock.lock_products_of_orders(ids)
         for number in await _numbers(ids):
             try:
                 # Joins this transaction, each order behind its own savepoint: a refusal

@@ -1,8 +1,10 @@
 """Money-moving edits of a placed order: a line's quantity, a new line, a removed line,
 the shipping method, and the "please pay the difference" email.
 
-Each change is one write transaction: the order row is taken first (its version bumped,
-which also serialises two editors of one order on PostgreSQL), then stock moves with the
+Each change is one write transaction: the stock row of the line's product is taken first,
+then the order row (its version bumped, which also serialises two editors of one order on
+PostgreSQL) - the global lock order of ``services/stock/inventory.py``, so an edit never
+deadlocks with a count or a cancellation - then stock moves with the
 atomic helpers of ``services/stock/inventory.py``, the line, the totals and balance recomputed from
 all lines by ``domain/pricing``, the history event and, when a pick list covers the order,
 the picker's late-edit task. A refused change writes nothing.
@@ -13,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from dashboard.db.tables import Order, OrderLine, PickListLine, Product, StockMovement
-from dashboard.db.transaction import write_transaction
+from dashboard.db.transaction import retry_on_conflict, write_transaction
 from dashboard.domain.errors import InsufficientStock, NotFound, ValidationFailed
 from dashboard.domain.orders.changes import (
     NotChangeable, check_line_changeable, check_lines_changeable, check_line_not_stale,
@@ -42,6 +44,13 @@ async def _take_order(number: str) -> dict:
     if not rows:
         raise NotFound(f"No order {number}")
     return await Order.select().where(Order.id == rows[0]["id"]).first()
+
+
+async def _lock_line_product(line_id: int) -> None:
+    """Take the stock row of the line's product before the order (the lock order)."""
+    row = await OrderLine.select(OrderLine.product).where(OrderLine.id == line_id).first()
+    if row is not None:
+        await stock.lock_products([row["product"]])
 
 
 async def _line(order_id: int, line_id: int) -> dict:
@@ -134,6 +143,7 @@ def _label(line: dict) -> str:
     return f"{line['sku']} quantity"
 
 
+@retry_on_conflict
 async def change_line_quantity(number: str, line_id: int, seen_quantity: int, quantity: object,
                                *, actor: str) -> dict:
     """Set a line's quantity: more reserves (or backorders), fewer gives stock back.
@@ -145,6 +155,7 @@ async def change_line_quantity(number: str, line_id: int, seen_quantity: int, qu
     """
     wanted = parse_quantity(quantity)
     async with write_transaction():
+        await _lock_line_product(line_id)
         order = await _take_order(number)
         line = await _line(order["id"], line_id)
         check_line_changeable(order["status"], line["shipped"], order["fulfilment_status"])
@@ -159,6 +170,7 @@ async def change_line_quantity(number: str, line_id: int, seen_quantity: int, qu
         return await _settle_totals(order)
 
 
+@retry_on_conflict
 async def remove_line(number: str, line_id: int, seen_quantity: int, *, actor: str) -> dict:
     """Take a line off the order and give its stock back.
 
@@ -166,6 +178,7 @@ async def remove_line(number: str, line_id: int, seen_quantity: int, *, actor: s
     otherwise it is deleted. Raises as ``change_line_quantity``.
     """
     async with write_transaction():
+        await _lock_line_product(line_id)
         order = await _take_order(number)
         line = await _line(order["id"], line_id)
         check_line_changeable(order["status"], line["shipped"], order["fulfilment_status"])
@@ -184,6 +197,7 @@ async def remove_line(number: str, line_id: int, seen_quantity: int, *, actor: s
         return await _settle_totals(order)
 
 
+@retry_on_conflict
 async def add_line(number: str, code: str, quantity: object, *, actor: str) -> dict:
     """Add a product (by SKU or barcode) at its current catalogue price.
 
@@ -193,10 +207,11 @@ async def add_line(number: str, code: str, quantity: object, *, actor: str) -> d
     wanted = parse_quantity(quantity)
     code = (code or "").strip()
     async with write_transaction():
-        order = await _take_order(number)
-        check_lines_changeable(order["status"], order["fulfilment_status"])
         product = await Product.select().where(
             (Product.sku == code) | (Product.barcode == code)).first()
+        await stock.lock_products([product["id"]] if product else [])
+        order = await _take_order(number)
+        check_lines_changeable(order["status"], order["fulfilment_status"])
         if product is None or not product["active"]:
             raise not_for_sale(code, known=product is not None)
         if product["currency"] != order["currency"]:

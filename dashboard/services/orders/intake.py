@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from dashboard.components.i18n import DEFAULT_LOCALE
 from dashboard.db import sql
 from dashboard.db.tables import Order, OrderLine, StockMovement
-from dashboard.db.transaction import engine, write_transaction
+from dashboard.db.transaction import engine, retry_on_conflict, write_transaction
 from dashboard.domain.errors import (
     IdempotencyKeyInFlight, IdempotencyKeyReused, InsufficientStock, NotFound, StaleVersion,
     ValidationFailed,
@@ -328,6 +328,13 @@ async def _place(draft: OrderDraft, actor: str, key: str | None,
 
 # --- cancellation -----------------------------------------------------------------------------
 
+async def _order_products(number: str) -> list[int]:
+    """The products on an order's lines (read without locking: to lock them first)."""
+    rows = await OrderLine.select(OrderLine.product).where(OrderLine.order.number == number)
+    return [row["product"] for row in rows]
+
+
+@retry_on_conflict
 async def cancel_order(number: str, reason: str, *, actor: str,
                        expected_version: int | None = None) -> None:
     """Cancel an unpaid order that has not left: every reservation goes back to the shelf.
@@ -341,12 +348,17 @@ async def cancel_order(number: str, reason: str, *, actor: str,
     if not reason:
         raise ValidationFailed({"reason": "required"})
     async with write_transaction():
+        # The lock order: the products' stock rows first (by id), then the order.
+        locked = set(await _order_products(number))
+        await stock.lock_products(locked)
         order = await Order.select(*ORDER_COLUMNS).where(Order.number == number).first()
         if order is None:
             raise NotFound(f"No order {number}")
         if expected_version is not None and order["version"] != expected_version:
             raise StaleVersion("This order was changed by someone else: reload it.")
         lines = await OrderLine.select(*LINE_COLUMNS).where(OrderLine.order == order["id"])
+        # A line added between the first read and the lock (rare; a deadlock is retried).
+        await stock.lock_products({ln["product"] for ln in lines} - locked)
         check_cancellable(OrderState(
             status=order["status"], payment_status=order["payment_status"],
             fulfilment_status=order["fulfilment_status"], paid_total=order["paid_total"],

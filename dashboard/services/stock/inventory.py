@@ -5,6 +5,11 @@ concurrent orders can never both take the last unit (STACK-NOTES); the ``Check``
 constraints on the table are the last guard. Functions starting with ``reserve``/``release``
 /``allocate`` run inside the caller's write transaction (order intake, cancellation);
 the others open their own.
+
+Lock order (PostgreSQL): a transaction that changes both stock and orders takes the stock
+rows of all its products first, by product id (``lock_products``), then the orders (by
+id where it takes several at once). Two such transactions then queue on the first
+product they share instead of each holding what the other waits for.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from piccolo.query.mixins import OrderByRaw
 
 from dashboard.db import sql
 from dashboard.db.tables import Order, OrderLine, Product, Stock, StockMovement
-from dashboard.db.transaction import is_sqlite, write_transaction
+from dashboard.db.transaction import is_sqlite, retry_on_conflict, write_transaction
 from dashboard.domain.stock.catalogue import ProductSpec, validate_product
 from dashboard.domain.errors import NotFound
 from dashboard.domain.stock.allocation import (
@@ -111,6 +116,26 @@ async def _lock(product_id: int) -> dict:
     return rows[0]
 
 
+async def lock_products(product_ids) -> None:
+    """Take the stock rows of these products, by id, before any order row (the global
+    lock order, see the module's docstring). Inside the caller's transaction; on SQLite
+    ``BEGIN IMMEDIATE`` already serialises writers, so nothing is done."""
+    if is_sqlite():
+        return
+    for product_id in sorted({p for p in product_ids if p is not None}):
+        await _lock(product_id)
+
+
+async def lock_products_of_orders(order_ids) -> None:
+    """``lock_products`` for every product on these orders' lines (a bulk cancellation)."""
+    order_ids = list(order_ids)
+    if is_sqlite() or not order_ids:
+        return
+    rows = await OrderLine.select(OrderLine.product).where(
+        OrderLine.order.is_in(order_ids) & OrderLine.product.is_not_null()).distinct()
+    await lock_products(row["product"] for row in rows)
+
+
 # --- reservation (inside the order's transaction) -----------------------------------------
 
 # Hand-written (dashboard.db.sql): every order placed runs these, under the stock row lock.
@@ -184,7 +209,8 @@ async def _move_lines(plan: list[tuple[int, int]], lines: dict[int, dict], *, to
     sign = 1 if to_reserved else -1
     now = _now()
     movements = []
-    for line_id, units in plan:
+    # By order id: the lock order between orders (which units go where is already planned).
+    for line_id, units in sorted(plan, key=lambda p: (lines[p[0]]["order"], p[0])):
         line = lines[line_id]
         await OrderLine.update({
             OrderLine.reserved: OrderLine.reserved + sign * units,
@@ -234,6 +260,7 @@ async def allocate_waiting(product_id: int, *, actor: str) -> int:
 
 # --- counts and receipts --------------------------------------------------------------------
 
+@retry_on_conflict
 async def set_counted_stock(sku: str, on_hand: int, reason: str, actor: str) -> StockLevel:
     """Record what was counted on the shelf; reservations are kept where the goods are.
 
@@ -269,6 +296,7 @@ async def set_counted_stock(sku: str, on_hand: int, reason: str, actor: str) -> 
     return await stock_level(sku)
 
 
+@retry_on_conflict
 async def receive_stock(sku: str, quantity: int, actor: str, note: str = "", *,
                         reason: str = "receipt", order_id: int | None = None) -> StockLevel:
     """Goods arrived: add them on hand and allocate them to waiting backorders, oldest first.
