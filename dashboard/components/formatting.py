@@ -7,11 +7,13 @@ from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, get_currency_precision
 
 from dashboard.components.i18n import current_locale
 from dashboard.domain.phones import readable as phone
+from dashboard.domain.search import fold
 from dashboard.settings import get_settings
 
 
@@ -70,8 +72,6 @@ def country_name(code: str | None) -> str:
 
 @lru_cache(maxsize=8)
 def _territories(locale: str) -> dict[str, str]:
-    from babel import Locale
-
     return dict(Locale.parse(locale).territories)
 
 
@@ -85,13 +85,7 @@ def country_choices() -> list[tuple[str, str]]:
     names = _territories(current_locale.get())
     return sorted(((code, name) for code, name in names.items()
                    if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES),
-                  key=lambda pair: _sort_key(pair[1]))
-
-
-def _sort_key(name: str) -> str:
-    from dashboard.domain.search import fold
-
-    return fold(name)
+                  key=lambda pair: fold(pair[1]))
 
 
 FILTERS = {

@@ -33,7 +33,7 @@ async def _ship_context(request: Request, number: str, form: dict | None = None,
     lines = await fulfilment.order_lines(order["id"])
     refusal = ""
     try:
-        await fulfilment.check_can_ship(order["number"])
+        await fulfilment.check_may_leave(order, lines, fulfilment.PICK_REQUIRED)
     except PickIncomplete:
         pass  # listed line by line by the form, with the override for those who may
     except DomainError as exc:

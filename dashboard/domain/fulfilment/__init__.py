@@ -3,10 +3,14 @@
 The public module: other areas import only these names, from here.
 """
 
-from dashboard.domain.fulfilment.rules import HoldReason, parse_bulk_shipments, status_from_lines
+from dashboard.domain.fulfilment.rules import (
+    HoldReason, may_mark_delivered, may_offer_shipping, parse_bulk_shipments, status_from_lines,
+)
 
 __all__ = [
     "HoldReason",
+    "may_mark_delivered",
+    "may_offer_shipping",
     "parse_bulk_shipments",
     "status_from_lines",
 ]

@@ -22,12 +22,15 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 from enum import StrEnum
 
 from dashboard.domain.errors import DomainError, ValidationFailed
 from dashboard.domain.numbers import Message
-from dashboard.domain.statuses import FulfilmentStatus, OrderStatus, check_transition
+from dashboard.domain.statuses import (
+    FulfilmentStatus, OrderStatus, PaymentMethod, ShippingMethod, check_transition,
+)
 
 
 class HoldReason(StrEnum):
@@ -97,8 +100,8 @@ def waiting_for(balance_due: int, shipping_method: str, payment_method: str,
                 backordered: int) -> WaitingFor | None:
     """None when the order may leave now: fully paid, or paid at the shop's counter
     (click-and-collect, cash on pickup), and every unit still to ship held for it."""
-    pays_at_pickup = (shipping_method == "click_and_collect"
-                      or payment_method == "cash_on_pickup")
+    pays_at_pickup = (shipping_method == ShippingMethod.CLICK_AND_COLLECT
+                      or payment_method == PaymentMethod.CASH_ON_PICKUP)
     if balance_due > 0 and not pays_at_pickup:
         return WaitingFor.PAYMENT
     if backordered > 0:
@@ -122,9 +125,6 @@ def check_hold_note(note: str | None) -> str:
 def hold_end(day: str, timezone_name: str) -> datetime:
     """"Hold until <day>": the hold lapses when that day is over in the shop's time zone.
     Raises ``ValidationFailed`` for anything but an ISO date (what a date input sends)."""
-    from datetime import date
-    from zoneinfo import ZoneInfo
-
     try:
         chosen = date.fromisoformat((day or "").strip())
     except ValueError:
@@ -132,6 +132,23 @@ def hold_end(day: str, timezone_name: str) -> datetime:
                                Message("Check the highlighted fields")) from None
     midnight = datetime.combine(chosen + timedelta(days=1), datetime.min.time())
     return midnight.replace(tzinfo=ZoneInfo(timezone_name)).astimezone(timezone.utc)
+
+
+SHIPPABLE_STATUSES = frozenset({OrderStatus.OPEN, OrderStatus.ON_HOLD})
+STILL_TO_SHIP = frozenset({FulfilmentStatus.UNFULFILLED, FulfilmentStatus.PARTIALLY_SHIPPED})
+ON_THE_WAY = frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.PARTIALLY_SHIPPED})
+
+
+def may_offer_shipping(status: str, shipping_method: str, fulfilment_status: str) -> bool:
+    """Whether the order screen offers the ship form: goods still to leave by carrier (the
+    form itself says why a held order cannot leave yet)."""
+    return (status in SHIPPABLE_STATUSES and shipping_method != ShippingMethod.CLICK_AND_COLLECT
+            and fulfilment_status in STILL_TO_SHIP)
+
+
+def may_mark_delivered(fulfilment_status: str) -> bool:
+    """A parcel is on its way: staff may confirm it arrived."""
+    return fulfilment_status in ON_THE_WAY
 
 
 def check_workable(order: dict, step: str, now: datetime | None = None) -> None:

@@ -13,6 +13,7 @@ from dashboard.domain.payments.provider_events import (
     check_refund,
     same_transaction,
 )
+from dashboard.domain.payments.receipts import receipt_refusal
 
 __all__ = [
     "DeadlinePolicy",
@@ -22,5 +23,6 @@ __all__ = [
     "amount_mismatch",
     "check_refund",
     "order_deadline",
+    "receipt_refusal",
     "same_transaction",
 ]

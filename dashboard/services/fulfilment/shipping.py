@@ -127,15 +127,21 @@ async def check_can_ship(number: str) -> dict:
 async def _order_that_may_leave(number: str, unpicked: "WithoutPicking") -> tuple[dict, list]:
     """The order and its lines, or the refusal of a shipment whatever its contents."""
     order = await load_order(number)
+    lines = await order_lines(order["id"])
+    await check_may_leave(order, lines, unpicked)
+    return order, lines
+
+
+async def check_may_leave(order: dict, lines: list[dict], unpicked: "WithoutPicking") -> None:
+    """Refuse a shipment of this order (its ``order_lines``) whatever its contents: held,
+    cancelled, collected in store, a late-edit task, units nobody picked."""
     check_workable(order, "shipped")
     if order["shipping_method"] == ShippingMethod.CLICK_AND_COLLECT:
         raise NotAllowed(f"Order {order['number']} is collected in store: mark it ready "
                          f"for pickup instead")
     await check_no_pending_task(order["id"])
-    lines = await order_lines(order["id"])
     if not unpicked.applies:
         check_picked(order["number"], [line_state(line) for line in lines])
-    return order, lines
 
 
 @dataclass(frozen=True)
@@ -176,14 +182,14 @@ async def ship_order(number: str, *, carrier: str, tracking_number: str, service
     """
     carrier_info, tracking = validate_tracking(carrier, tracking_number)
     async with write_transaction():
-        return await ship_within(number, carrier_info, tracking, service, lines, notify_customer,
-                           actor, shipped_at, unpicked)
+        return await ship_within(number, carrier_info, tracking, service, lines,
+                                 notify_customer, actor, shipped_at, unpicked)
 
 
 async def ship_within(number: str, carrier: Carrier, tracking: str, service: str,
-                requested: dict[int, int] | None, notify: bool, actor: str,
-                shipped_at: datetime | None,
-                unpicked: WithoutPicking = PICK_REQUIRED) -> ShipmentResult:
+                      requested: dict[int, int] | None, notify: bool, actor: str,
+                      shipped_at: datetime | None,
+                      unpicked: WithoutPicking = PICK_REQUIRED) -> ShipmentResult:
     order, lines = await _order_that_may_leave(number, unpicked)
     plan = plan_shipment([line_state(line) for line in lines], requested,
                          without_picking=unpicked.applies)

@@ -16,7 +16,9 @@ from dashboard.db.tables import (
 )
 from dashboard.domain.orders.addresses import AddressCheck
 from dashboard.domain.errors import NotFound
+from dashboard.domain.fulfilment import may_mark_delivered, may_offer_shipping
 from dashboard.domain.orders.changes import pay_difference_refusal
+from dashboard.domain.payments import receipt_refusal
 from dashboard.services.orders.addresses import check_order_address
 from dashboard.services.orders.notes import notes_for
 
@@ -37,6 +39,9 @@ class OrderScreen:
     customer_order_count: int
     address_check: AddressCheck
     can_ask_difference: bool  # the "email the customer the difference" button
+    can_ship: bool  # the "ship" link (to the ship form, for those who may dispatch)
+    can_mark_delivered: bool  # the "mark delivered" button
+    can_send_receipt: bool  # the "email the receipt" button
 
 
 async def order_row(number: str) -> dict:
@@ -92,4 +97,9 @@ async def order_screen(number: str) -> OrderScreen:
         address_check=check_order_address(order),
         can_ask_difference=pay_difference_refusal(
             order["balance_due"], order["paid_total"], order["customer_email"]) is None,
+        can_ship=may_offer_shipping(order["status"], order["shipping_method"],
+                                    order["fulfilment_status"]),
+        can_mark_delivered=may_mark_delivered(order["fulfilment_status"]),
+        can_send_receipt=receipt_refusal(order["number"], order["paid_total"],
+                                         order["customer_email"]) is None,
     )

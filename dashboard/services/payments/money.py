@@ -37,6 +37,7 @@ from dashboard.domain.payments import (
     PaymentConflict,
     amount_mismatch,
     check_refund,
+    receipt_refusal,
     same_transaction,
 )
 from dashboard.domain.pricing import balance_due
@@ -287,12 +288,10 @@ async def queue_receipt(number: str, *, actor: str) -> None:
     """Staff asked for a receipt (again): queue it now. Refused for an unpaid order."""
     async with write_transaction():
         order = await load_order(number)
-        if order["paid_total"] <= 0:
-            raise DomainError(Message("Order %(number)s has no payment to give a receipt for.",
-                                      number=order["number"]))
-        if not await _queue_receipt(order, None):
-            raise DomainError(Message("Order %(number)s has no customer email address.",
-                                      number=order["number"]))
+        refusal = receipt_refusal(order["number"], order["paid_total"], order["customer_email"])
+        if refusal or not await _queue_receipt(order, None):
+            raise DomainError(refusal or Message(
+                "Order %(number)s has no customer email address.", number=order["number"]))
         await record_event(order["id"], "receipt.queued", "Receipt email queued", actor=actor)
 
 

@@ -22,6 +22,9 @@ from dashboard.settings import get_settings
 
 # What the panel polls until the printer answered.
 UNFINISHED_JOBS = frozenset({"pending", "sending"})
+# What the panel shows of a print job.
+JOB_COLUMNS = (PrintJob.id, PrintJob.printer, PrintJob.status, PrintJob.attempts,
+               PrintJob.last_error, PrintJob.created_at, PrintJob.printed_at)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ async def documents_panel(order_number: str, format: str | None = None) -> Docum
     """The panel of ``order_number`` in ``format`` (a4 by default). Raises ``NotFound``,
     ``ValidationFailed`` for an unknown format."""
     sheet = paper(format)
+    settings = get_settings()
     order = await load_order(order_number)
     invoices = await Invoice.select(Invoice.number, Invoice.kind).where(
         Invoice.order == order["id"]).order_by(Invoice.issued_at, Invoice.id)
@@ -83,13 +87,11 @@ async def documents_panel(order_number: str, format: str | None = None) -> Docum
     reason, issuable = "", False
     if not has_invoice:
         try:
-            check_invoice_allowed(order["status"], order["payment_status"],
-                                  get_settings().invoice_at)
+            check_invoice_allowed(order["status"], order["payment_status"], settings.invoice_at)
             issuable = True
         except DomainError as exc:
             reason = exc.message
     configured = list(printers())
-    settings = get_settings()
     default = settings.label_printer if settings.label_printer in configured else (
         configured[0] if configured else "")
     return DocumentsPanel(
@@ -100,20 +102,16 @@ async def documents_panel(order_number: str, format: str | None = None) -> Docum
 
 
 async def last_label_job(order_id: int) -> dict | None:
-    return await PrintJob.select(
-        PrintJob.id, PrintJob.printer, PrintJob.status, PrintJob.attempts, PrintJob.last_error,
-        PrintJob.created_at, PrintJob.printed_at,
-    ).where((PrintJob.order == order_id) & (PrintJob.kind == "shipping_label")).order_by(
+    return await PrintJob.select(*JOB_COLUMNS).where(
+        (PrintJob.order == order_id) & (PrintJob.kind == "shipping_label")).order_by(
         PrintJob.id, ascending=False).first()
 
 
 async def label_job(order_number: str, job_id: int) -> dict:
     """One print job of this order (the panel polls it). Raises ``NotFound``."""
     order = await load_order(order_number)
-    job = await PrintJob.select(
-        PrintJob.id, PrintJob.printer, PrintJob.status, PrintJob.attempts, PrintJob.last_error,
-        PrintJob.created_at, PrintJob.printed_at,
-    ).where((PrintJob.id == job_id) & (PrintJob.order == order["id"])).first()
+    job = await PrintJob.select(*JOB_COLUMNS).where(
+        (PrintJob.id == job_id) & (PrintJob.order == order["id"])).first()
     if job is None:
         raise NotFound(f"Order {order_number} has no print job {job_id}")
     return job
