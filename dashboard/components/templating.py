@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
-from dashboard.components import countdown, formatting, history_text, i18n, labels
+from dashboard.components import badges, countdown, formatting, history_text, i18n, labels
 from dashboard.domain.fulfilment.carriers import carrier_choices
 from dashboard.domain.staff.roles import Area, areas_for, can_access
 from dashboard.settings import PROJECT_ROOT
@@ -71,6 +71,7 @@ def build_environment() -> Environment:
         carrier_choices=carrier_choices,
         payment_deadline=countdown.payment_deadline,
         is_overdue=countdown.is_overdue,
+        payment_badge=badges.payment_badge,
     )
     env.filters["countdown"] = countdown.countdown
     return env

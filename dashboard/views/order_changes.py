@@ -2,8 +2,9 @@
 and the "pay the difference" email.
 
 After a POST the order screen is re-read and re-rendered whole ("view restart"): the
-"change the order" panel selects itself from it and the lines, totals and history follow
-out of band (``hx-select-oob`` in the panel), so every region shows the same moment.
+"change the order" panel selects itself from it, and the answer's ``orderChanged`` event
+has every other panel that shows money or status re-read itself (``PANELS`` in
+views/order_screen.py), so the badges, totals, returns and documents follow the edit.
 Without htmx a success redirects to the order screen.
 """
 
@@ -13,7 +14,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from dashboard.components.events import ORDERS_CHANGED, hx_trigger
+from dashboard.components.events import ORDER_CHANGED, ORDERS_CHANGED, hx_trigger
 from dashboard.components.i18n import current_locale, gettext as _
 from dashboard.domain.errors import (
     DomainError,
@@ -46,7 +47,7 @@ async def _page(request: Request, number: str, changes: dict, status: int = 200,
     except NotFound:
         return Template("pages/orders/not_found.html", context={"number": number},
                         status_code=404)
-    headers = hx_trigger(ORDERS_CHANGED, toast=toast) if status == 200 else {}
+    headers = hx_trigger(ORDERS_CHANGED, ORDER_CHANGED, toast=toast) if status == 200 else {}
     return Template("pages/orders/show.html", status_code=status, headers=headers,
                     context={"screen": screen, "order": screen.order,
                              "documents": await documents_panel(number),

@@ -1,14 +1,18 @@
 """Hold and release one order from its screen (``Area.ORDERS``), with a reason.
 
 htmx posts the hold panel; a refusal comes back as the panel with the message next to the
-field (422), a success reloads the order screen (its badges and history change too).
+field (422), a success as the panel again with the ``orderChanged`` event, on which the
+screen's badges, actions and history re-read themselves. Without htmx a success redirects
+to the order screen.
 """
 
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
-from litestar.response import Response, Template
+from litestar.response import Redirect, Response, Template
+
+from dashboard.components.events import ORDER_CHANGED, ORDERS_CHANGED, hx_trigger
 
 from dashboard.domain.errors import DomainError, ValidationFailed
 from dashboard.domain.fulfilment.rules import hold_end
@@ -16,18 +20,22 @@ from dashboard.domain.staff.roles import Area
 from dashboard.services.fulfilment import holds
 from dashboard.services.fulfilment.shipping import load_order
 from dashboard.settings import get_settings
+from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
 
 
 async def _panel(number: str, *, form: dict | None = None, errors: dict | None = None,
-                 refused: str = "", status: int = 200) -> Template:
-    return Template("partials/orders/_hold.html", status_code=status, context={
-        "order": await load_order(number), "form": form or {}, "errors": errors or {},
-        "refused": refused})
+                 refused: str = "", status: int = 200, headers: dict | None = None) -> Template:
+    context = {"order": await load_order(number), "form": form or {}, "errors": errors or {},
+               "refused": refused}
+    return Template("partials/orders/_hold.html", status_code=status, headers=headers or {},
+                    context=context)
 
 
-def _reloaded(number: str) -> Response:
-    return Response(content="", status_code=200, headers={"HX-Redirect": f"/orders/{number}"})
+async def _done(request: Request, number: str) -> Response | Template:
+    if not is_htmx(request):
+        return Redirect(f"/orders/{number}", status_code=303)
+    return await _panel(number, headers=hx_trigger(ORDERS_CHANGED, ORDER_CHANGED))
 
 
 class OrderHoldController(Controller):
@@ -53,7 +61,7 @@ class OrderHoldController(Controller):
             return await _panel(number, form=form, errors=exc.fields, status=422)
         except DomainError as exc:
             return await _panel(number, form=form, refused=exc.message, status=422)
-        return _reloaded(number)
+        return await _done(request, number)
 
     @post("/release")
     async def release(self, request: Request, number: FromPath[str]) -> Response | Template:
@@ -64,4 +72,4 @@ class OrderHoldController(Controller):
             return await _panel(number, form=form, errors=exc.fields, status=422)
         except DomainError as exc:
             return await _panel(number, form=form, refused=exc.message, status=422)
-        return _reloaded(number)
+        return await _done(request, number)

@@ -12,7 +12,12 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response, Template
 
-from dashboard.components.events import ORDER_CHANGED_ELSEWHERE, ORDERS_CHANGED, hx_trigger
+from dashboard.components.events import (
+    ORDER_CHANGED,
+    ORDER_CHANGED_ELSEWHERE,
+    ORDERS_CHANGED,
+    hx_trigger,
+)
 from dashboard.components.i18n import gettext as _
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.staff.roles import Area
@@ -25,6 +30,15 @@ from dashboard.services.printing.panel import documents_panel
 from dashboard.views.security import area_guard
 
 ADDRESS_KINDS = ("shipping", "billing")
+# The panels that show money or status, each re-read on the ``orderChanged`` event of an
+# edit (macros/refresh.html); page load includes the same partials. The returns and the
+# documents panels have their own routes (views/returns.py, ``documents`` below).
+PANELS = {
+    "order-head": "partials/orders/_head.html",
+    "lines": "partials/orders/_lines.html",
+    "payments": "partials/orders/_payments.html",
+    "history": "partials/orders/_history.html",
+}
 
 
 def _group(kind: str) -> str:
@@ -74,6 +88,14 @@ class OrderScreenController(Controller):
                             status_code=404)
         return Template("pages/orders/show.html", context={
             "screen": screen, "order": screen.order, "documents": await documents_panel(number)})
+
+    @get("/panels/{panel:str}")
+    async def panel(self, number: FromPath[str], panel: FromPath[str]) -> Template:
+        """One money or status panel as it is now (``PANELS``), for ``orderChanged``."""
+        if panel not in PANELS:
+            raise NotFoundException()
+        screen = await order_screen(number)
+        return Template(PANELS[panel], context={"screen": screen, "order": screen.order})
 
     @get("/documents-panel")
     async def documents(self, number: FromPath[str], format: FromQuery[str] = "a4") -> Template:
@@ -132,7 +154,8 @@ class OrderScreenController(Controller):
         except StaleVersion as exc:
             return _panel(group, await _order(number), editing=True, values=after,
                           conflicts=exc.details["conflicts"], status=422)
-        return _panel(group, order, headers=hx_trigger(ORDERS_CHANGED, toast=_("Saved")))
+        return _panel(group, order,
+                      headers=hx_trigger(ORDERS_CHANGED, ORDER_CHANGED, toast=_("Saved")))
 
     # --- address verification --------------------------------------------------------------
     @post("/verify-address")
@@ -142,7 +165,7 @@ class OrderScreenController(Controller):
         except ValidationFailed:
             return _panel("shipping", await _order(number), status=422)
         return _panel("shipping", order,
-                      headers=hx_trigger(ORDERS_CHANGED, toast=_("Address verified")))
+                      headers=hx_trigger(ORDERS_CHANGED, ORDER_CHANGED, toast=_("Address verified")))
 
     @post("/normalise-address")
     async def normalise(self, request: Request, number: FromPath[str]) -> Template:
@@ -156,7 +179,8 @@ class OrderScreenController(Controller):
         except ValidationFailed:
             return _panel("shipping", await _order(number), status=422)
         return _panel("shipping", order,
-                      headers=hx_trigger(ORDERS_CHANGED, toast=_("Address normalised and verified")))
+                      headers=hx_trigger(ORDERS_CHANGED, ORDER_CHANGED,
+                                         toast=_("Address normalised and verified")))
 
     # --- notes -------------------------------------------------------------------------------
     @post("/notes")
@@ -186,4 +210,4 @@ class OrderScreenController(Controller):
                         context={"order": order, "notes": await notes.notes_for(order["id"]),
                                  "errors": errors, "body": body},
                         status_code=422 if errors else 200,
-                        headers={} if errors else hx_trigger(ORDERS_CHANGED))
+                        headers={} if errors else hx_trigger(ORDERS_CHANGED, ORDER_CHANGED))

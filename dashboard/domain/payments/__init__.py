@@ -14,15 +14,18 @@ from dashboard.domain.payments.provider_events import (
     same_transaction,
 )
 from dashboard.domain.payments.receipts import receipt_refusal
+from dashboard.domain.payments.standing import PaymentStanding, payment_standing
 
 __all__ = [
     "DeadlinePolicy",
     "KnownTransaction",
     "PaymentConflict",
+    "PaymentStanding",
     "RefundExceedsCapture",
     "amount_mismatch",
     "check_refund",
     "order_deadline",
+    "payment_standing",
     "receipt_refusal",
     "same_transaction",
 ]
