@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, get_currency_precision
+from babel.numbers import (
+    format_currency, format_decimal, format_percent, get_currency_precision,
+)
 
 from dashboard.components.i18n import current_locale
 from dashboard.domain.numbers import currency_decimals, major_units
@@ -63,6 +65,12 @@ def number(value: int | float | Decimal | None) -> str:
     return format_decimal(value, locale=current_locale.get())
 
 
+def vat_rate(basis_points: int) -> str:
+    """A VAT rate kept in basis points, as the reader writes it: 550 -> "5,5 %" in French."""
+    return format_percent(Decimal(basis_points) / 10_000, locale=current_locale.get(),
+                          decimal_quantization=False)
+
+
 def country_name(code: str | None) -> str:
     """A country printed by its name in the reader's language ("FR" -> "France"); an
     unknown code is shown as it is."""
@@ -105,4 +113,5 @@ FILTERS = {
     "number": number,
     "phone": phone,
     "country_name": country_name,
+    "vat_rate": vat_rate,
 }

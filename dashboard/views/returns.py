@@ -7,6 +7,7 @@ refusal re-renders the same page with the reasons (422) and nothing written.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
@@ -21,9 +22,11 @@ from dashboard.domain.returns.rules import (
     VAT_RATES_BP, Receipt, RefundMethod, ReturnItem, ReturnReason, SurchargeKind, creditable,
 )
 from dashboard.domain.numbers import (
+    N_,
     MAX_CREDIT,
     MAX_SHIPPING_CREDIT,
     MAX_SURCHARGE,
+    Message,
     bound,
     currency_decimals,
     parse_count,
@@ -52,21 +55,40 @@ def _count(value: object, field: str, default: int = 0) -> int:
     return parse_count(value, field=field, maximum=MAX_QUANTITY, default=default)
 
 
-async def _money(value: object, field: str, number: str, maximum: int) -> int:
-    """An optional typed amount (empty is 0), with the order currency's decimals."""
-    if not str(value or "").strip():
+async def _money(value: object, field: str, number: str, maximum: int, *,
+                 optional: bool = False) -> int:
+    """A typed amount with the order currency's decimals; empty is refused as required,
+    or is 0 when ``optional``."""
+    if optional and not str(value or "").strip():
         return 0
     decimals = currency_decimals(await currency_of(number))
     return parse_money(value, field=field, locale=current_locale.get(), decimals=decimals,
                        maximum=bound(maximum, decimals))
 
 
-def _errors(exc: DomainError) -> dict:
-    fields = dict(getattr(exc, "fields", {}) or {})
+# The domain names a return line's fields ``lines.<id>.<what>``; the forms name them
+# ``<what>_<id>``. A bare ``lines.<id>`` is the line's quantity field on each form.
+_LINE_FIELD = re.compile(r"^lines\.(\d+)(?:\.(\w+))?$")
+
+
+def _errors(exc: DomainError, form: str, typed=None) -> dict:
+    """The refusal as the page shows it: each problem under the field of ``form`` it is
+    about (``surcharge_amount``...), the message on top, and what was typed, kept."""
+    fields = {}
+    for key, problem in (getattr(exc, "fields", {}) or {}).items():
+        match = _LINE_FIELD.match(key)
+        if match:
+            what = match[2] or ("restocked" if form == "receive" else "quantity")
+            key = f"{what}_{match[1]}"
+        elif form in ("credit", "surcharge") and not key.startswith(form + "_"):
+            key = f"{form}_{key}"
+        fields[key] = problem
     if isinstance(exc, InsufficientStock):
-        fields.update({f"stock.{s['sku']}": f"{s['available']} available"
-                       for s in exc.short})
-    return {"message": exc.message, "fields": fields}
+        fields.update({f"stock.{s['sku']}": Message(
+            N_("%(sku)s: only %(available)s available."), sku=s["sku"],
+            available=s["available"]) for s in exc.short})
+    return {"message": exc.message, "fields": fields, "form": form,
+            "typed": {k: str(v) for k, v in (typed or {}).items()}}
 
 
 async def panel_context(number: str, request: Request) -> dict:
@@ -131,7 +153,7 @@ class ReturnsController(Controller):
             outcome = await returns.authorise_return(number, kind, items,
                                                      actor=request.user.actor)
         except DomainError as exc:
-            return await self._page(request, number, _errors(exc), 422)
+            return await self._page(request, number, _errors(exc, "return", form), 422)
         return _back(request, f"/orders/{quote(number)}/returns/{outcome.rma}")
 
     @get("/returns/{rma:str}")
@@ -159,7 +181,7 @@ class ReturnsController(Controller):
                 for line_id in form.getall("line", [])]
             await returns.receive_return(number, rma, receipts, actor=request.user.actor)
         except DomainError as exc:
-            return await self._detail(request, number, rma, _errors(exc), 422)
+            return await self._detail(request, number, rma, _errors(exc, "receive", form), 422)
         return _back(request, f"/orders/{quote(number)}/returns/{rma}")
 
     @post("/returns/{rma:str}/credit", guards=[area_guard(Area.PAYMENTS)])
@@ -170,10 +192,10 @@ class ReturnsController(Controller):
                 number, rma, refund_method=str(form.get("refund_method", "")),
                 refund_ref=str(form.get("refund_ref", "")),
                 shipping=await _money(form.get("shipping"), "shipping", number,
-                                      MAX_SHIPPING_CREDIT),
+                                      MAX_SHIPPING_CREDIT, optional=True),
                 actor=request.user.actor)
         except DomainError as exc:
-            return await self._detail(request, number, rma, _errors(exc), 422)
+            return await self._detail(request, number, rma, _errors(exc, "credit_return", form), 422)
         return _back(request, f"/orders/{quote(number)}/returns/{rma}")
 
     @get("/returns/{rma:str}/{filename:str}")
@@ -207,7 +229,7 @@ class ReturnsController(Controller):
                 refund_method=str(form.get("refund_method", "")),
                 refund_ref=str(form.get("refund_ref", "")), actor=request.user.actor)
         except DomainError as exc:
-            return await self._page(request, number, _errors(exc), 422)
+            return await self._page(request, number, _errors(exc, "credit", form), 422)
         return _back(request, f"/orders/{quote(number)}/returns")
 
     @post("/surcharges", guards=[area_guard(Area.PAYMENTS)])
@@ -218,9 +240,9 @@ class ReturnsController(Controller):
                 number, kind=str(form.get("kind", "")),
                 amount=await _money(form.get("amount"), "surcharge_amount", number, MAX_SURCHARGE),
                 reason=str(form.get("reason", "")),
-                vat_rate_bp=parse_count(form.get("vat_rate_bp"), field="vat_rate_bp",
+                vat_rate_bp=parse_count(form.get("vat_rate_bp"), field="vat_rate",
                                         maximum=10_000, default=2000),
                 actor=request.user.actor)
         except DomainError as exc:
-            return await self._page(request, number, _errors(exc), 422)
+            return await self._page(request, number, _errors(exc, "surcharge", form), 422)
         return _back(request, f"/orders/{quote(number)}/returns")

@@ -1,6 +1,6 @@
 """The returns screens: authorise, receive, credit and surcharge through HTTP forms."""
 
-from dashboard.db.tables import CreditNote, Order, ReturnRequest, Surcharge
+from dashboard.db.tables import CreditNote, Order, OrderEvent, ReturnRequest, Surcharge
 from tests.returns.conftest import lines_of, make_shipped_order
 
 
@@ -44,14 +44,27 @@ async def test_walk_a_return_through_the_screens(login_as):
 async def test_surcharge_form_refuses_absurd_amounts_and_accepts_a_fee(login_as):
     client = await login_as("back_office", locale="fr")  # "4,50" is a French amount
     order = await make_shipped_order()
-    bad = await client.post(f"/orders/{order['number']}/surcharges", data={
-        "kind": "restocking_fee", "amount": "-3", "reason": "fee", "vat_rate_bp": "2000"})
-    assert bad.status_code == 422 and await Surcharge.count() == 0
+    for amount, why in (("-3", "ne peut pas être négatif"), ("1e9", "en chiffres"),
+                        ("abc", "en chiffres"), ("4,555", "2 décimales au plus"),
+                        ("", "Obligatoire")):
+        bad = await client.post(f"/orders/{order['number']}/surcharges", data={
+            "kind": "restocking_fee", "amount": amount, "reason": "fee", "vat_rate_bp": "2000"})
+        assert bad.status_code == 422, amount
+        assert why in bad.text, (amount, bad.text[-2000:])
+    assert await Surcharge.count() == 0
+    before = await Order.select().where(Order.id == order["id"]).first()
     ok = await client.post(f"/orders/{order['number']}/surcharges", data={
         "kind": "restocking_fee", "amount": "4,50", "reason": "fee", "vat_rate_bp": "2000"})
     assert ok.status_code == 303
+    surcharge = await Surcharge.select(Surcharge.kind, Surcharge.amount, Surcharge.reason,
+                                       Surcharge.vat_rate_bp).first()
+    assert surcharge == {"kind": "restocking_fee", "amount": 450, "reason": "fee",
+                         "vat_rate_bp": 2000}
     after = await Order.select().where(Order.id == order["id"]).first()
     assert (after["surcharge_total"], after["payment_status"]) == (450, "partially_paid")
+    assert after["balance_due"] == before["balance_due"] + 450
+    assert await OrderEvent.count().where(
+        (OrderEvent.order == order["id"]) & (OrderEvent.kind == "surcharge.added")) == 1
 
 
 async def test_call_centre_may_authorise_returns_but_not_post_money(login_as):
@@ -118,3 +131,49 @@ async def test_exchange_form_and_supplementary_invoice_page(login_as):
     assert page.status_code == 200
     assert "Facture complémentaire" in page.text and "Engraving" in page.text
     assert first["number"] in page.text
+
+
+def _field_error(html: str, field: str) -> str:
+    marker = f'id="e-{field}"'
+    assert marker in html, field
+    return html.split(marker, 1)[1].split(">", 1)[1].split("</p>", 1)[0]
+
+
+async def test_refusals_sit_under_their_field_in_french_and_keep_what_was_typed(login_as):
+    client = await login_as("back_office", locale="fr")
+    order = await make_shipped_order()
+    url = f"/orders/{order['number']}"
+    surcharge = await client.post(f"{url}/surcharges", data={
+        "kind": "labour", "amount": "12,345", "reason": "", "vat_rate_bp": "550"})
+    assert surcharge.status_code == 422
+    html = surcharge.text
+    assert _field_error(html, "surcharge_amount") == "2 décimales au plus."
+    assert 'value="12,345"' in html  # what was typed comes back
+    assert '<option value="550" selected>5,5' in html and '<option value="labour" selected>' in html
+    assert "<code>" not in html and "surcharge_amount</" not in html  # no field codes shown
+    surcharge = await client.post(f"{url}/surcharges", data={
+        "kind": "labour", "amount": "12,00", "reason": " ", "vat_rate_bp": "550"})
+    assert _field_error(surcharge.text, "surcharge_reason") == "Obligatoire."
+    assert "Ce supplément ne peut pas être ajouté." in surcharge.text
+
+    credit = await client.post(f"{url}/credits", data={
+        "what": "amount", "amount": "9999", "reason": "geste", "refund_method": "card",
+        "refund_ref": ""})
+    assert credit.status_code == 422
+    assert _field_error(credit.text, "credit_amount").startswith("Au plus ")
+    assert _field_error(credit.text, "credit_refund_ref") == (
+        "La référence du remboursement par carte est obligatoire.")
+    assert 'value="9999"' in credit.text and 'value="geste"' in credit.text
+    assert "Cet avoir ne peut pas être émis." in credit.text
+
+    lines = await lines_of(order)
+    line = lines[0]
+    too_many = await client.post(f"{url}/returns", data={
+        "kind": "return", "line": [str(line["id"])], f"quantity_{line['id']}": "99",
+        f"reason_{line['id']}": "damaged", f"replacement_sku_{line['id']}": ""})
+    assert too_many.status_code == 422
+    assert _field_error(too_many.text, f"quantity_{line['id']}").startswith("Seulement ")
+    assert f'name="quantity_{line["id"]}" min="0" max="{line["quantity"]}" value="99"' in \
+        too_many.text
+    assert '<option value="damaged" selected>' in too_many.text
+    assert "Ce retour ne peut pas être autorisé." in too_many.text

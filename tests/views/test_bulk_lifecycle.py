@@ -1,6 +1,7 @@
 """Bulk actions that go through the lifecycle services: mark paid, cancel, email, print."""
 
-from dashboard.db.tables import Order, OrderEvent, OrderLine, OutboxEmail, Stock
+from dashboard.db.tables import Order, OrderEvent, OrderLine, OutboxEmail, PrintBatch, Stock
+from dashboard.services.printing import batches as print_batches
 from tests.factories import make_order, mark_picked, order, reserved
 
 
@@ -118,8 +119,12 @@ async def test_bulk_print_starts_one_batch_and_links_to_its_progress(login_as):
         "order_ids": await _ids(a["number"], b["number"])}, headers={"HX-Request": "true"})
     assert response.status_code == 200, response.text
     link = response.text.split('href="/print/batches/')[1].split('"')[0]
+    batch = await print_batches.wait_for(link)
+    assert (batch.kind, batch.format, batch.status) == ("delivery-note", "a4", "done")
+    assert sorted(batch.order_numbers) == sorted([a["number"], b["number"]])
+    assert await PrintBatch.count() == 1  # one batch for the whole selection
     page = await http.get(f"/print/batches/{link}")
-    assert page.status_code == 200
+    assert page.status_code == 200 and "2 / 2" in page.text
 
 
 async def test_bulk_mark_shipped_uses_the_pasted_tracking_numbers(login_as):

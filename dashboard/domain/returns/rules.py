@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dashboard.domain.errors import DomainError, ValidationFailed
-from dashboard.domain.numbers import Amount, Message
+from dashboard.domain.numbers import N_, Amount, Message
 from dashboard.domain.statuses import FulfilmentStatus
 
 
@@ -74,7 +74,7 @@ def _choice(enum: type[StrEnum], value: str, field: str, errors: dict[str, str])
     try:
         return enum(value).value
     except ValueError:
-        errors[field] = "one of " + ", ".join(m.value for m in enum)
+        errors[field] = Message(N_("Choose one of the listed values."))
         return ""
 
 
@@ -117,28 +117,31 @@ def check_return(kind: str, items: Iterable[ReturnItem], lines: dict[int, LineSt
     kind = _choice(ReturnKind, kind, "kind", errors)
     items = list(items)
     if not items:
-        errors["lines"] = "choose at least one shipped line and a quantity"
+        errors["lines"] = Message(N_("Choose at least one shipped line and a quantity."))
     seen: set[int] = set()
     for item in items:
         key = f"lines.{item.order_line_id}"
         line = lines.get(item.order_line_id)
         if line is None or item.order_line_id in seen:
-            errors[key] = "not a line of this order"
+            errors[key] = Message(N_("Not a line of this order."))
             continue
         seen.add(item.order_line_id)
         if item.quantity <= 0:
-            errors[f"{key}.quantity"] = "must be at least 1"
+            errors[f"{key}.quantity"] = Message(N_("At least 1."))
         elif item.quantity > line.returnable:
-            errors[f"{key}.quantity"] = (
-                f"only {line.returnable} of {line.sku} can come back "
-                f"(shipped {line.shipped}, returned {line.returned}, on their way {line.pending})")
+            errors[f"{key}.quantity"] = Message(
+                N_("Only %(returnable)s of %(sku)s can come back (shipped %(shipped)s, "
+                   "returned %(returned)s, on their way %(pending)s)."),
+                returnable=line.returnable, sku=line.sku, shipped=line.shipped,
+                returned=line.returned, pending=line.pending)
         _choice(ReturnReason, item.reason, f"{key}.reason", errors)
         if kind == ReturnKind.EXCHANGE and item.replacement_quantity <= 0:
-            errors[f"{key}.replacement_quantity"] = "an exchange sends at least 1 replacement"
+            errors[f"{key}.replacement_quantity"] = Message(
+                N_("An exchange sends at least 1 replacement."))
         if kind == ReturnKind.RETURN and item.replacement_quantity:
-            errors[f"{key}.replacement_quantity"] = "a return has no replacement"
+            errors[f"{key}.replacement_quantity"] = Message(N_("A return has no replacement."))
     if errors:
-        raise ValidationFailed(errors, "This return cannot be authorised")
+        raise ValidationFailed(errors, N_("This return cannot be authorised."))
     return kind
 
 
@@ -163,16 +166,17 @@ def check_receipt(receipts: Iterable[Receipt], expected: dict[int, int]) -> None
         key = f"lines.{line_id}"
         r = got.get(line_id)
         if r is None:
-            errors[key] = "say what came back"
+            errors[key] = Message(N_("Say what came back."))
             continue
         if r.restocked < 0 or r.written_off < 0 or r.restocked + r.written_off != quantity:
-            errors[key] = f"restocked plus written off must be {quantity}"
+            errors[key] = Message(N_("Back in stock plus written off must make %(quantity)s."),
+                                  quantity=quantity)
         if r.written_off and not r.write_off_reason.strip():
-            errors[f"{key}.write_off_reason"] = "say why the goods are written off"
+            errors[f"{key}.write_off_reason"] = Message(N_("Say why the goods are written off."))
     if set(got) - set(expected):
-        errors["lines"] = "not a line of this return"
+        errors["lines"] = Message(N_("Not a line of this return."))
     if errors:
-        raise ValidationFailed(errors, "This receipt cannot be recorded")
+        raise ValidationFailed(errors, N_("This receipt cannot be recorded."))
 
 
 def fulfilment_after_return(quantities: Iterable[tuple[int, int]]) -> FulfilmentStatus:
@@ -202,15 +206,15 @@ def check_credit(amount: int, refund_method: str, refund_ref: str, *, paid_total
     errors: dict[str, str] = {}
     method = _choice(RefundMethod, refund_method, "refund_method", errors)
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        errors["amount"] = "must be a positive whole number of minor units"
+        errors["amount"] = Message(N_("The amount must be more than zero."))
     elif amount > creditable(paid_total, credited_total):
         errors["amount"] = Message(
             "At most %(amount)s can be credited (paid minus already credited).",
             amount=Amount(creditable(paid_total, credited_total), currency))
     if method == RefundMethod.CARD and not refund_ref.strip():
-        errors["refund_ref"] = "the card refund reference is required"
+        errors["refund_ref"] = Message(N_("The card refund reference is required."))
     if errors:
-        raise ValidationFailed(errors, "This credit cannot be issued")
+        raise ValidationFailed(errors, N_("This credit cannot be issued."))
     return method
 
 
@@ -223,13 +227,13 @@ def check_surcharge(kind: str, amount: int, reason: str, vat_rate_bp: int, *,
     errors: dict[str, str] = {}
     kind = _choice(SurchargeKind, kind, "kind", errors)
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        errors["amount"] = "must be a positive whole number of minor units"
+        errors["amount"] = Message(N_("The amount must be more than zero."))
     elif amount > SURCHARGE_CAP or (order_total > 0 and amount > SURCHARGE_MAX_FACTOR * order_total):
-        errors["amount"] = "too large for a surcharge: check the amount"
+        errors["amount"] = Message(N_("Too large for a surcharge: check the amount."))
     if not (reason or "").strip():
-        errors["reason"] = "required"
+        errors["reason"] = Message(N_("Required."))
     if vat_rate_bp not in VAT_RATES_BP:
-        errors["vat_rate"] = "one of " + ", ".join(f"{r / 100:g}" for r in VAT_RATES_BP)
+        errors["vat_rate"] = Message(N_("Choose one of the listed values."))
     if errors:
-        raise ValidationFailed(errors, "This surcharge cannot be added")
+        raise ValidationFailed(errors, N_("This surcharge cannot be added."))
     return kind

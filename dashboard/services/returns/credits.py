@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import ValidationFailed
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.returns.rules import MONEY_BACK, RefundMethod, check_credit
 from dashboard.services import printing
 from dashboard.services import payments
@@ -70,7 +71,8 @@ async def issue_credit(number: str, *, amount: int, lines: list[dict] | None = N
                 number, amount, order["currency"], refund_ref, method=method, source="manual",
                 actor=actor)
             if outcome.duplicate:
-                raise ValidationFailed({"refund_ref": "this refund reference is already recorded"})
+                raise ValidationFailed({"refund_ref": Message(
+                    N_("This refund reference is already recorded."))})
             status, balance = outcome.payment_status, outcome.balance_due
         else:
             await record_event(order["id"], "credit.store_credit",

@@ -30,6 +30,7 @@ from dashboard.db.tables import (
 )
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import InsufficientStock, NotFound, StaleVersion, ValidationFailed
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.printing import rma_number
 from dashboard.domain.pricing import line_amounts
 from dashboard.domain.returns.rules import (
@@ -99,7 +100,7 @@ async def _request(order_id: int, rma: str) -> dict:
     row = await ReturnRequest.select().where(
         (ReturnRequest.order == order_id) & (ReturnRequest.rma_number == rma)).first()
     if row is None:
-        raise NotFound(f"No return {rma} on this order")
+        raise NotFound(Message(N_("No return %(rma)s on this order."), rma=rma))
     return row
 
 
@@ -165,11 +166,11 @@ async def _replacements(items: list[ReturnItem], lines: dict[int, dict]) -> dict
         Product.backorder, Product.active, Product.barcode, Product.bin_location,
     ).where(Product.sku.is_in(sorted(set(wanted.values()))))
     products = {row["sku"]: row for row in rows}
-    errors = {f"lines.{line_id}.replacement_sku": f"no product {sku}"
+    errors = {f"lines.{line_id}.replacement_sku": Message(N_("No product %(sku)s."), sku=sku)
               for line_id, sku in wanted.items()
               if sku not in products or not products[sku]["active"]}
     if errors:
-        raise ValidationFailed(errors, "This exchange cannot be authorised")
+        raise ValidationFailed(errors, N_("This exchange cannot be authorised."))
     return {line_id: products[sku] for line_id, sku in wanted.items()}
 
 
@@ -229,7 +230,8 @@ async def authorise_return(number: str, kind: str, items: list[ReturnItem], *,
     async with write_transaction():
         order = await payments.load_order(number)
         if order["status"] == OrderStatus.CANCELLED:
-            raise ReturnRefused(f"Order {number} is cancelled: nothing can come back")
+            raise ReturnRefused(Message(
+                N_("Order %(number)s is cancelled: nothing can come back."), number=number))
         lines = {line["id"]: line for line in await returnable_lines(order["id"])}
         states = {i: LineState(i, ln["sku"], ln["shipped"], ln["returned"], ln["pending"])
                   for i, ln in lines.items()}
@@ -240,9 +242,9 @@ async def authorise_return(number: str, kind: str, items: list[ReturnItem], *,
         returned_value = sum(lines[i.order_line_id]["unit_price"] * i.quantity for i in items)
         if exchange:
             if returned_value > creditable(order["paid_total"], order["credited_total"]):
-                raise ReturnRefused(
+                raise ReturnRefused(Message(N_(
                     "An exchange credits the returned items against the replacement: "
-                    "this order has not been paid enough for that yet.")
+                    "this order has not been paid enough for that yet.")))
             products = await _replacements(items, lines)
             replacement_lines, backordered = await _add_replacement_lines(order, items, products,
                                                                           actor)
@@ -325,7 +327,9 @@ async def receive_return(number: str, rma: str, receipts: list[Receipt], *,
         order = await payments.load_order(number)
         request = await _request(order["id"], rma)
         if request["status"] != ReturnStatus.AUTHORISED:
-            raise ReturnRefused(f"Return {rma} is {request['status']}: it cannot be received again")
+            raise ReturnRefused(Message(
+                N_("Return %(rma)s is no longer awaited: it cannot be received (again)."),
+                rma=rma))
         lines = await _return_lines(request["id"])
         check_receipt(receipts, {line["id"]: line["quantity"] for line in lines})
         got = {r.return_line_id: r for r in receipts}
@@ -390,14 +394,15 @@ async def credit_return(number: str, rma: str, *, refund_method: str, refund_ref
     of ``credits.issue_credit`` (more than paid minus credited...).
     """
     if not isinstance(shipping, int) or shipping < 0:
-        raise ValidationFailed({"shipping": "a whole number of minor units, 0 or more"})
+        raise ValidationFailed({"shipping": Message(N_("The amount cannot be negative."))})
     async with write_transaction():
         order = await payments.load_order(number)
         request = await _request(order["id"], rma)
         if request["status"] != ReturnStatus.RECEIVED:
-            raise ReturnRefused(f"Return {rma} must be received before it is credited")
+            raise ReturnRefused(Message(
+                N_("Return %(rma)s must be received before it is credited."), rma=rma))
         if await CreditNote.exists().where(CreditNote.return_request == request["id"]):
-            raise ReturnRefused(f"Return {rma} was already credited")
+            raise ReturnRefused(Message(N_("Return %(rma)s was already credited."), rma=rma))
         lines = [{"sku": ln["sku"], "name": ln["name"], "quantity": ln["quantity"],
                   "unit_price": ln["unit_price"], "vat_rate_bp": ln["vat_rate_bp"]}
                  for ln in await _return_lines(request["id"])]

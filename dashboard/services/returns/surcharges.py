@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from dashboard.db.tables import Invoice, Surcharge
 from dashboard.db.transaction import write_transaction
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.returns.rules import ReturnRefused, check_surcharge
 from dashboard.domain.statuses import OrderStatus
 from dashboard.services import printing
@@ -45,7 +46,9 @@ async def add_surcharge(number: str, *, kind: str, amount: int, reason: str,
         order = await payments.load_order(number)
         kind = check_surcharge(kind, amount, reason, vat_rate_bp, order_total=order["total"])
         if order["status"] == OrderStatus.CANCELLED:
-            raise ReturnRefused(f"Order {number} is cancelled: nothing can be charged on it")
+            raise ReturnRefused(Message(
+                N_("Order %(number)s is cancelled: nothing can be charged on it."),
+                number=number))
         rows = await Surcharge.insert(Surcharge(
             order=order["id"], kind=kind, reason=reason, amount=amount,
             vat_rate_bp=vat_rate_bp, actor=actor)).returning(Surcharge.id)
