@@ -112,9 +112,11 @@ async def test_other_edits_on_the_screen_fire_the_event_too(login_as):
     assert "status-on_hold" in head
     released = await http.post(f"/orders/{n}/hold/release", data={}, follow_redirects=False)
     assert released.status_code == 303 and released.headers["location"] == f"/orders/{n}"
-    shipping = await http.post(f"/orders/{n}/changes/shipping-method", headers=HX,
+    shipping = await http.post(f"/orders/{n}/changes/shipping", headers=HX,
                                data={"before__shipping_method": "carrier",
-                                     "shipping_method": "click_and_collect"})
+                                     "before__shipping_total": str(o["shipping_total"]),
+                                     "shipping_method": "click_and_collect",
+                                     "price_choice": "keep"})
     assert shipping.status_code == 200 and "orderChanged" in shipping.headers["HX-Trigger"]
     note = await http.post(f"/orders/{n}/notes", headers=HX, data={"body": "called back"})
     assert "orderChanged" in note.headers["HX-Trigger"]
