@@ -8,7 +8,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import (
     format_currency, format_decimal, format_percent, get_currency_precision,
 )
@@ -49,6 +49,13 @@ def datetime_medium(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_datetime(_local(value), format="medium", locale=current_locale.get())
+
+
+def time_short(value: datetime | None) -> str:
+    """A time of day in the shop's time zone, as the reader writes it ("10:32")."""
+    if value is None:
+        return ""
+    return format_time(_local(value), format="short", locale=current_locale.get())
 
 
 def date_short(value: date | datetime | None) -> str:
@@ -110,6 +117,7 @@ FILTERS = {
     "datetime_short": datetime_short,
     "datetime_medium": datetime_medium,
     "date_short": date_short,
+    "time_short": time_short,
     "number": number,
     "phone": phone,
     "country_name": country_name,

@@ -34,6 +34,16 @@
     toast(event.detail.message, event.detail.kind);
   });
 
+  // A form that autosaves (its save line has data-unsaved) says so at the first keystroke,
+  // until the server answers "saved at".
+  function markUnsaved(event) {
+    var form = event.target.closest && event.target.closest("form");
+    var state = form && form.querySelector("[data-unsaved]");
+    if (state) state.textContent = state.dataset.unsaved;
+  }
+  document.addEventListener("input", markUnsaved);
+  document.addEventListener("change", markUnsaved);
+
   // Order screen live updates: re-read the page in place, unless an edit form is open.
   document.body && document.body.addEventListener("orderChangedElsewhere", function () {
     var live = document.getElementById("order-live");

@@ -37,6 +37,10 @@ def _go(request: Request, url: str) -> Response:
     return Redirect(url, status_code=303)
 
 
+# A hidden field of the details form: its presence says the form came along with a request.
+DETAILS_SENT = "details_form"
+
+
 async def _draft_page(draft_id: int, *, status: int = 200, errors: dict | None = None,
                       short: list | None = None, refused: str = "", done: str = "") -> Template:
     view = await phone_orders.draft_view(draft_id)
@@ -55,6 +59,12 @@ async def _change(request: Request, draft_id: int, change, done: str = "") -> Te
     if not _htmx(request):
         return Redirect(f"/orders/new/{draft_id}", status_code=303)
     return await _draft_page(draft_id, done=done)
+
+
+def _details(form) -> dict | None:
+    """The details form when the browser sent it along (``hx-include``), else None."""
+    values = dict(form)
+    return values if DETAILS_SENT in values else None
 
 
 class PhoneOrdersController(Controller):
@@ -104,15 +114,16 @@ class PhoneOrdersController(Controller):
         form = await request.form()
         code = str(form.get("code") or await first_hit(str(form.get("q") or "")))
         return await _change(request, draft_id, lambda: phone_orders.add_line(
-            draft_id, code, form.get("quantity") or "1", actor=request.user.actor),
-            _("Line added"))
+            draft_id, code, form.get("quantity") or "1", actor=request.user.actor,
+            details=_details(form)), _("Line added"))
 
     @post("/{draft_id:int}/lines/{index:int}")
     async def line_quantity(self, request: Request, draft_id: FromPath[int],
                             index: FromPath[int]) -> Template | Response:
         form = await request.form()
         return await _change(request, draft_id, lambda: phone_orders.set_line_quantity(
-            draft_id, index, form.get("quantity", ""), actor=request.user.actor))
+            draft_id, index, form.get("quantity", ""), actor=request.user.actor,
+            details=_details(form)))
 
     @post("/{draft_id:int}/addresses/{address_id:int}/{kind:str}")
     async def use_address(self, request: Request, draft_id: FromPath[int],
@@ -133,6 +144,19 @@ class PhoneOrdersController(Controller):
         return await _change(request, draft_id, lambda: phone_orders.use_customer(
             draft_id, customer_id, form, actor=request.user.actor),
             _("The order is now this customer's"))
+
+    @post("/{draft_id:int}/autosave")
+    async def autosave(self, request: Request, draft_id: FromPath[int]) -> Template:
+        """What the agent types, saved as they type (the details form, debounced): answers
+        the "saved at" line, or why it is not saved."""
+        form = dict(await request.form())
+        try:
+            draft = await phone_orders.save_details(draft_id, form, actor=request.user.actor)
+        except NotChangeable as exc:
+            return Template("partials/orders/_draft_saved.html", status_code=409, context={
+                "draft_id": draft_id, "draft": None, "refused": exc.message})
+        return Template("partials/orders/_draft_saved.html", context={
+            "draft_id": draft_id, "draft": draft, "refused": ""})
 
     @post("/{draft_id:int}/details")
     async def details(self, request: Request, draft_id: FromPath[int]) -> Template | Response:

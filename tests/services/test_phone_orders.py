@@ -154,3 +154,26 @@ async def test_repeat_order_uses_current_prices_and_flags_what_is_no_longer_sold
     assert (await Order.select(Order.channel).where(Order.id == again.id).first())[
         "channel"] == "phone"
     assert await PhoneDraft.count() == 1
+
+
+async def test_autosaves_and_added_lines_at_once_never_undo_each_other():
+    """Each change reads and writes the draft in one locked transaction: ten lines added
+    while the agent's typing autosaves ten times, and all of both are there."""
+    import asyncio
+
+    for i in range(10):
+        await add_product(f"RACE-{i}", 5)
+    draft_id = await phone_orders.start_draft(None, actor="agent")
+
+    async def autosave(i: int) -> None:
+        await phone_orders.save_details(draft_id, {
+            "customer.last_name": f"Typed{i}", "shipping_address.city": "Lyon",
+            "payment_method": "card", "shipping_method": "carrier", "same_billing": "1"},
+            actor="agent")
+
+    await asyncio.gather(*(phone_orders.add_line(draft_id, f"RACE-{i}", "1", actor="agent")
+                           for i in range(10)), *(autosave(i) for i in range(10)))
+    draft = await phone_orders.load_draft(draft_id)
+    assert sorted(line["sku"] for line in draft["data"]["lines"]) == [f"RACE-{i}" for i in range(10)]
+    assert draft["data"]["customer"]["last_name"].startswith("Typed")
+    assert draft["data"]["shipping_address"]["city"] == "Lyon"

@@ -162,3 +162,52 @@ async def test_a_new_caller_with_a_known_phone_is_offered_the_existing_customer_
     assert draft["customer"] == int(customer_id)
     missing = await http.post(f"{url}/customer/999999", headers=HX, data=DETAILS)
     assert missing.status_code == 404
+
+
+async def test_adding_a_product_keeps_what_the_agent_typed_even_when_refused(login_as):
+    """The add-line and quantity forms carry the details form (hx-include): nothing typed
+    is lost, also when the product is unknown or the quantity refused."""
+    http = await login_as("call_centre", locale="fr")
+    await add_product("MUG-TYPED", 5, price=1200, name="Mug tapé")
+    url = await new_draft(http)
+    typed = DETAILS | {"details_form": "1", "shipping_address.line1": "12 rue des Lilas"}
+    added = await http.post(f"{url}/lines", headers=HX,
+                            data=typed | {"code": "MUG-TYPED", "quantity": "1"})
+    assert added.status_code == 200 and "Mug tapé" in added.text
+    assert 'value="12 rue des Lilas"' in added.text and 'value="bob@example.fr"' in added.text
+    unknown = await http.post(f"{url}/lines", headers=HX, data=typed | {
+        "shipping_address.city": "Lyon 2e", "code": "NOPE-404", "quantity": "1"})
+    assert unknown.status_code == 422
+    assert 'value="Lyon 2e"' in unknown.text  # typed before the refusal, kept
+    refused = await http.post(f"{url}/lines/0", headers=HX, data=typed | {
+        "customer.first_name": "Roberte", "quantity": "abc"})
+    assert refused.status_code == 422 and 'value="Roberte"' in refused.text
+    draft = await PhoneDraft.select(PhoneDraft.data).where(
+        PhoneDraft.id == int(url.rsplit("/", 1)[1])).first()
+    data = draft["data"] if isinstance(draft["data"], dict) else __import__("json").loads(draft["data"])
+    assert data["customer"]["first_name"] == "Roberte"
+    assert [line["sku"] for line in data["lines"]] == ["MUG-TYPED"]
+    assert data["lines"][0]["quantity"] == 1  # the refused quantity changed nothing
+
+
+async def test_autosave_says_saved_only_once_it_is(login_as):
+    http = await login_as("call_centre", locale="fr")
+    await add_product("LAMP-AUTO", 5)
+    url = await new_draft(http)
+    page = await http.get(url)
+    assert 'id="draft-save-state"' in page.text and f'hx-post="{url}/autosave"' in page.text
+    assert 'data-unsaved="Pas encore enregistré…"' in page.text
+    saved = await http.post(f"{url}/autosave", headers=HX,
+                            data=DETAILS | {"details_form": "1", "customer.last_name": "Autosave"})
+    assert saved.status_code == 200 and "Brouillon enregistré à " in saved.text
+    assert "<html" not in saved.text
+    draft_page = await http.get(url)
+    assert 'value="Autosave"' in draft_page.text
+    await http.post(f"{url}/lines", headers=HX, data={"code": "LAMP-AUTO", "quantity": "1"})
+    placed = await http.post(f"{url}/place", headers=HX, data=DETAILS)
+    assert placed.status_code == 200
+    late = await http.post(f"{url}/autosave", headers=HX, data=DETAILS | {"details_form": "1"})
+    assert late.status_code == 409 and "déjà été passée" in late.text
+
+    picker = await login_as("picker")
+    assert (await picker.post(f"{url}/autosave", data=DETAILS)).status_code == 403

@@ -9,12 +9,12 @@ the draft placed (a retry of the same draft is answered with the same order: ide
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from dashboard.db.tables import Address, Customer, Order, OrderLine, PhoneDraft, Product, Stock
-from dashboard.db.transaction import write_transaction
+from dashboard.db.transaction import is_sqlite, write_transaction
 from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.orders.changes import NotChangeable, SHIPPING_PRICES
 from dashboard.domain.orders.phone import (
@@ -23,6 +23,7 @@ from dashboard.domain.orders.phone import (
 )
 from dashboard.domain.phones import to_e164
 from dashboard.domain.pricing import line_amounts, order_totals
+from dashboard.domain.numbers import N_
 from dashboard.domain.stock import not_for_sale
 from dashboard.services.orders.customers import search_customers
 from dashboard.settings import get_settings
@@ -31,6 +32,9 @@ from dashboard.services.orders.intake import PlacedOrder, place_order
 OPEN = "open"
 PLACED = "placed"
 CALLERS = 20
+
+
+ALREADY_PLACED = N_("This phone order has already been placed.")
 
 
 def _now() -> datetime:
@@ -130,7 +134,7 @@ async def _save(draft_id: int, data: dict, actor: str, customer_id: int | None =
             PhoneDraft.id)
         if not rows:
             await load_draft(draft_id)  # NotFound
-            raise NotChangeable("This phone order has already been placed.")
+            raise NotChangeable(ALREADY_PLACED)
     return await load_draft(draft_id)
 
 
@@ -143,24 +147,48 @@ async def _product(code: str) -> dict:
     return product
 
 
-async def add_line(draft_id: int, code: str, quantity: object, *, actor: str) -> dict:
-    """Add a product by SKU or barcode. Raises ``ValidationFailed``, ``NotFound``."""
-    draft = await load_draft(draft_id)
+async def _edit(draft_id: int, change: Callable[[dict], dict], actor: str) -> dict:
+    """Read the draft, change its data and write it back in one transaction, the row
+    locked on PostgreSQL (SQLite's writer lock already serialises): an autosave of the
+    typed fields and an added line never undo each other."""
+    async with write_transaction():
+        query = PhoneDraft.select(PhoneDraft.id, PhoneDraft.data).where(PhoneDraft.id == draft_id)
+        if not is_sqlite():
+            query = query.lock_rows()
+        rows = await query
+        if not rows:
+            raise NotFound("No such phone order")
+        return await _save(draft_id, change(_data(rows[0])), actor)
+
+
+async def _keep_typed(draft_id: int, details: Mapping[str, str] | None, actor: str) -> None:
+    """Save the details form sent along with a line change first, on its own: what the
+    agent typed is kept even when the line is then refused."""
+    if details is not None:
+        await save_details(draft_id, details, actor=actor)
+
+
+async def add_line(draft_id: int, code: str, quantity: object, *, actor: str,
+                   details: Mapping[str, str] | None = None) -> dict:
+    """Add a product by SKU or barcode, keeping the typed ``details`` (the details form,
+    when sent with it). Raises ``ValidationFailed``, ``NotFound``."""
+    await _keep_typed(draft_id, details, actor)
     product = await _product(code)
-    return await _save(draft_id, with_line(draft["data"], product["sku"], product["name"],
-                                           quantity), actor)
+    return await _edit(draft_id, lambda data: with_line(data, product["sku"], product["name"],
+                                                        quantity), actor)
 
 
-async def set_line_quantity(draft_id: int, index: int, quantity: object, *, actor: str) -> dict:
-    """Change a line's quantity (0 removes it). Raises ``ValidationFailed``, ``NotFound``."""
-    draft = await load_draft(draft_id)
-    return await _save(draft_id, with_quantity(draft["data"], index, quantity), actor)
+async def set_line_quantity(draft_id: int, index: int, quantity: object, *, actor: str,
+                            details: Mapping[str, str] | None = None) -> dict:
+    """Change a line's quantity (0 removes it), keeping the typed ``details``. Raises
+    ``ValidationFailed``, ``NotFound``."""
+    await _keep_typed(draft_id, details, actor)
+    return await _edit(draft_id, lambda data: with_quantity(data, index, quantity), actor)
 
 
 async def save_details(draft_id: int, form: Mapping[str, str], *, actor: str) -> dict:
     """Keep what the agent typed (checked only when placing, so nothing typed is lost)."""
-    draft = await load_draft(draft_id)
-    return await _save(draft_id, with_details(draft["data"], form), actor)
+    return await _edit(draft_id, lambda data: with_details(data, form), actor)
 
 
 async def use_address(draft_id: int, address_id: int, kind: str, *, actor: str) -> dict:
@@ -219,7 +247,7 @@ async def place(draft_id: int, *, actor: str) -> PlacedOrder:
     stock reserved or the order refused), then mark the draft placed. Raises ``ValidationFailed``, ``InsufficientStock``, ``NotChangeable``."""
     draft = await load_draft(draft_id)
     if draft["status"] != OPEN:
-        raise NotChangeable("This phone order has already been placed.")
+        raise NotChangeable(ALREADY_PLACED)
     order_draft = to_order_draft(draft["data"])
 
     async def mark_placed(placed: PlacedOrder) -> None:  # in the intake's transaction

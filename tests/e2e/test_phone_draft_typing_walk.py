@@ -1,0 +1,55 @@
+"""In a real browser, in French: a call-centre agent takes a new caller's order, types the
+name and address, THEN adds a product: nothing typed is lost, the draft says "saved" only
+once the server has it, and a reload (the call dropped) shows everything again."""
+
+import re
+
+import pytest
+
+from dashboard.services.staff.auth import create_user
+from tests.e2e.conftest import DESKTOP, PASSWORD, open_signed_in
+from tests.e2e.e2e_shots import screenshot
+from tests.factories import add_product
+
+pytestmark = pytest.mark.e2e
+
+
+def field(page, name: str):
+    return page.locator(f'[id="f-{name}"]')
+
+
+async def test_typing_survives_adding_products_and_a_dropped_call(browser, server_url):
+    await add_product("BOL-TYPE", 8, price=1450, name="Bol en grès")
+    await create_user("drafts-fr", "call_centre", PASSWORD, locale="fr", display_name="Léa Appel")
+    context, page = await open_signed_in(browser, server_url, "drafts-fr", viewport=DESKTOP)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        await page.goto(f"{server_url}/orders/new")
+        await page.get_by_role("button", name="Nouveau client").click()
+        await page.wait_for_url(re.compile(r".*/orders/new/\d+$"))
+        await field(page, "customer.first_name").fill("Margaux")
+        await field(page, "customer.last_name").fill("Tapefort")
+        await field(page, "shipping_address.line1").fill("8 rue des Tanneurs")
+        await field(page, "shipping_address.postal_code").fill("67000")
+        state = page.locator("#draft-save-state")
+        assert await state.inner_text() == "Pas encore enregistré…"
+        # Straight on to the product, before the autosave had time to run.
+        await page.fill("#draft-q", "bol")
+        await page.locator("#draft-hits").get_by_text("Bol en grès").wait_for()
+        await page.press("#draft-q", "Enter")
+        await page.locator("#draft-lines tbody").get_by_text("Bol en grès").wait_for()
+        assert await field(page, "customer.first_name").input_value() == "Margaux"
+        assert await field(page, "shipping_address.line1").input_value() == "8 rue des Tanneurs"
+        await field(page, "shipping_address.city").fill("Strasbourg")
+        assert await state.inner_text() == "Pas encore enregistré…"
+        await page.wait_for_function(
+            "document.getElementById('draft-save-state').textContent.startsWith('Brouillon enregistré à')")
+        await screenshot(page, "phone-draft-saved-desktop")
+        await page.reload()  # the call dropped; the agent opens the draft again
+        assert await field(page, "customer.last_name").input_value() == "Tapefort"
+        assert await field(page, "shipping_address.city").input_value() == "Strasbourg"
+        assert await page.locator("#draft-lines tbody").get_by_text("Bol en grès").count() == 1
+        assert errors == []
+    finally:
+        await context.close()
