@@ -31,6 +31,7 @@ TEXTS = {
     "order.cancelled": N_("Cancelled: %(reason)s"),
     "order.line_added": N_("%(sku)s added (%(quantity)s)"),
     "order.line_removed": N_("%(sku)s removed (%(quantity)s)"),
+    "order.line_restored": N_("%(sku)s put back (%(quantity)s)"),
     "order.shipping_method_changed": N_("Shipping method: %(before)s → %(after)s"),
     "order.shipping_price_changed": N_("Shipping price: %(price_before)s → %(price_after)s"),
     "invoice.issued": N_("Invoice %(number)s issued"),

@@ -10,6 +10,8 @@ Without htmx a success redirects to the order screen.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -39,15 +41,19 @@ def _int(value: object, default: int = -1) -> int:
 
 
 async def _page(request: Request, number: str, changes: dict, status: int = 200,
-                toast: str | None = None) -> Template | Redirect:
-    if request.method == "POST" and status == 200 and not request.headers.get("hx-request"):
+                toast: str | None = None, changed: bool = True) -> Template | Redirect:
+    """The order screen with the "change the order" panel open. ``changed`` is False for
+    an answer that changed nothing (a question such as "remove this line?")."""
+    if (request.method == "POST" and status == 200 and changed
+            and not request.headers.get("hx-request")):
         return Redirect(f"/orders/{number}", status_code=303)
     try:
         screen = await order_screen(number)
     except NotFound:
         return Template("pages/orders/not_found.html", context={"number": number},
                         status_code=404)
-    headers = hx_trigger(ORDERS_CHANGED, ORDER_CHANGED, toast=toast) if status == 200 else {}
+    headers = (hx_trigger(ORDERS_CHANGED, ORDER_CHANGED, toast=toast)
+               if status == 200 and changed else {})
     return Template("pages/orders/show.html", status_code=status, headers=headers,
                     context={"screen": screen, "order": screen.order,
                              "documents": await documents_panel(number),
@@ -55,25 +61,28 @@ async def _page(request: Request, number: str, changes: dict, status: int = 200,
 
 
 async def _refused(request: Request, number: str, exc: DomainError,
-                   form: dict | None = None) -> Template | Redirect:
-    """The page with a refusal shown in the panel (422)."""
+                   form: dict | None = None, keep_mine: dict | None = None) -> Template | Redirect:
+    """The page with a refusal shown in the panel (422). ``keep_mine`` is the form that
+    applies the agent's value over a colleague's after a stale refusal."""
     if isinstance(exc, ValidationFailed):
         return await _page(request, number, {"errors": exc.fields, "form": form or {}}, 422)
     if isinstance(exc, StaleVersion):
-        return await _page(request, number, {"conflicts": exc.details.get("conflicts", [])}, 422)
+        return await _page(request, number, {"conflicts": exc.details.get("conflicts", []),
+                                             "keep_mine": keep_mine}, 422)
     if isinstance(exc, InsufficientStock):
         return await _page(request, number, {"short": exc.short, "form": form or {}}, 422)
     return await _page(request, number, {"refused": exc.message}, 422)
 
 
-async def _apply(request: Request, number: str, change, done: str, form: dict | None = None):
+async def _apply(request: Request, number: str, change, done: str, form: dict | None = None,
+                 keep_mine: dict | None = None):
     """Run one change and answer the page, with the refusal shown in the panel (422)."""
     try:
         await change()
     except NotFound:
         raise
     except DomainError as exc:
-        return await _refused(request, number, exc, form)
+        return await _refused(request, number, exc, form, keep_mine)
     return await _page(request, number, {"done": done}, toast=done)
 
 
@@ -107,15 +116,28 @@ class OrderChangesController(Controller):
         form = dict(await request.form())
         return await _apply(request, number, lambda: order_changes.change_line_quantity(
             number, line_id, _int(form.get("before__quantity")), form.get("quantity", ""),
-            actor=request.user.actor), _("Quantity changed"))
+            actor=request.user.actor), _("Quantity changed"),
+            keep_mine={"action": f"/orders/{quote(number)}/changes/lines/{line_id}/quantity",
+                       "quantity": str(form.get("quantity", ""))})
 
     @post("/lines/{line_id:int}/remove")
     async def remove(self, request: Request, number: FromPath[str],
                      line_id: FromPath[int]) -> Template | Redirect:
+        """Take a line off; on an order with money paid, the first post asks to confirm."""
         form = dict(await request.form())
+        seen = _int(form.get("before__quantity"))
+        if form.get("confirm") != "1" and await order_changes.removal_needs_confirmation(number):
+            return await _page(request, number, {"confirm_remove": {
+                "line_id": line_id, "before_quantity": seen}}, changed=False)
         return await _apply(request, number, lambda: order_changes.remove_line(
-            number, line_id, _int(form.get("before__quantity")), actor=request.user.actor),
-            _("Line removed"))
+            number, line_id, seen, actor=request.user.actor), _("Line removed"))
+
+    @post("/restore/{event_id:int}")
+    async def restore(self, request: Request, number: FromPath[str],
+                      event_id: FromPath[int]) -> Template | Redirect:
+        """Put a removed line back, from its history entry."""
+        return await _apply(request, number, lambda: order_changes.restore_line(
+            number, event_id, actor=request.user.actor), _("Line put back"))
 
     @post("/lines")
     async def add(self, request: Request, number: FromPath[str]) -> Template | Redirect:

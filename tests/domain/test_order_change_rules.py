@@ -96,3 +96,26 @@ def test_the_difference_is_asked_only_of_a_paid_order_that_owes_and_has_an_email
         "The customer owes nothing on this order.")
     assert pay_difference_refusal(1000, 0, "anne@example.fr").startswith("Nothing has been paid")
     assert pay_difference_refusal(1000, 3000, "") == "This order has no email address."
+
+
+def test_a_removed_line_is_put_back_once_and_only_with_its_price():
+    from dashboard.domain.orders.changes import (
+        RESTORE_DONE, RESTORE_NEEDS_PRICE, removal_needs_confirmation, restorable_removals,
+        restore_refusal,
+    )
+
+    full = {"sku": "BOWL", "quantity": 1, "unit_price": 1450, "vat_rate_bp": 2000}
+    removal = {"id": 7, "kind": "order.line_removed", "data": full}
+    old = {"id": 3, "kind": "order.line_removed", "data": {"sku": "MUG", "quantity": 2}}
+    assert restore_refusal(removal, []) is None
+    assert restore_refusal(removal, [7]) == RESTORE_DONE
+    assert restore_refusal(old, []) == RESTORE_NEEDS_PRICE
+    restored = {"id": 9, "kind": "order.line_restored", "data": {"removal_event": 7}}
+    other = {"id": 8, "kind": "order.line_removed", "data": full}
+    events = [removal, old, other]
+    assert restorable_removals(events, status="open", fulfilment_status="unfulfilled") == {7, 8}
+    assert restorable_removals(events + [restored], status="on_hold",
+                               fulfilment_status="partially_shipped") == {8}
+    assert restorable_removals(events, status="cancelled", fulfilment_status="unfulfilled") == set()
+    assert restorable_removals(events, status="open", fulfilment_status="shipped") == set()
+    assert removal_needs_confirmation(1) and not removal_needs_confirmation(0)

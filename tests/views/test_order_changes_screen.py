@@ -127,3 +127,99 @@ async def test_a_paid_order_that_grows_owes_the_difference_in_the_payment_queue(
     assert "Email the customer the difference (€10.00)" in screen.text
     sent = await http.post(f"/orders/{o['number']}/changes/pay-difference", headers=HX)
     assert sent.status_code == 200 and await OutboxEmail.count() == 1
+
+
+async def test_removing_a_line_of_a_paid_order_asks_first_and_can_be_undone(login_as):
+    from dashboard.db.tables import Order, OrderEvent
+
+    http = await login_as("call_centre", locale="fr")
+    o = await make_order(lines=[("MUG", 2, 1000), ("BOWL", 1, 1450)], paid=True)
+    bowl = await OrderLine.select().where(
+        (OrderLine.order == o["id"]) & (OrderLine.sku == "BOWL")).first()
+    url = f"/orders/{o['number']}/changes/lines/{bowl['id']}/remove"
+    asked = await http.post(url, headers=HX, data={"before__quantity": "1"})
+    assert asked.status_code == 200 and "HX-Trigger" not in asked.headers  # nothing changed
+    assert "Supprimer 1 × " in asked.text and "Oui, supprimer la ligne" in asked.text
+    assert "14,50" in asked.text and "Garder la ligne" in asked.text
+    assert await OrderLine.count().where(OrderLine.order == o["id"]) == 2
+    without_htmx = await http.post(url, data={"before__quantity": "1"}, follow_redirects=False)
+    assert without_htmx.status_code == 200 and "Oui, supprimer la ligne" in without_htmx.text
+
+    removed = await http.post(url, headers=HX, data={"before__quantity": "1", "confirm": "1"})
+    assert removed.status_code == 200 and "orderChanged" in removed.headers["HX-Trigger"]
+    assert await OrderLine.count().where(
+        (OrderLine.order == o["id"]) & (OrderLine.quantity > 0)) == 1
+    owed = await Order.select(Order.balance_due).where(Order.id == o["id"]).first()
+    assert owed["balance_due"] == -1450
+    history = (await http.get(f"/orders/{o['number']}/panels/history", headers=HX)).text
+    removal = await OrderEvent.select(OrderEvent.id).where(
+        (OrderEvent.order == o["id"]) & (OrderEvent.kind == "order.line_removed")).first()
+    restore_url = f"/orders/{o['number']}/changes/restore/{removal['id']}"
+    assert f'hx-post="{restore_url}"' in history and "Remettre la ligne" in history
+
+    back = await http.post(restore_url, headers=HX)
+    assert back.status_code == 200 and "Ligne remise" in back.text
+    line = await OrderLine.select().where(
+        (OrderLine.order == o["id"]) & (OrderLine.sku == "BOWL") & (OrderLine.quantity > 0)).first()
+    assert (line["quantity"], line["unit_price"]) == (1, 1450)  # at the price it was sold at
+    after = await Order.select(Order.balance_due, Order.total).where(Order.id == o["id"]).first()
+    assert after["balance_due"] == 0 and after["total"] == o["total"]
+    history = (await http.get(f"/orders/{o['number']}/panels/history", headers=HX)).text
+    assert "Remettre la ligne" not in history and "BOWL remis (1)" in history
+    again = await http.post(restore_url, headers=HX)
+    assert again.status_code == 422 and "Cette ligne a déjà été remise." in again.text
+
+    unpaid = await make_order(lines=[("MUG", 2, 1000), ("BOWL", 1, 1450)])
+    bowl = await OrderLine.select().where(
+        (OrderLine.order == unpaid["id"]) & (OrderLine.sku == "BOWL")).first()
+    gone = await http.post(f"/orders/{unpaid['number']}/changes/lines/{bowl['id']}/remove",
+                           headers=HX, data={"before__quantity": "1"})
+    assert gone.status_code == 200 and "Oui, supprimer" not in gone.text  # nothing paid: no question
+
+    assert (await http.post(f"/orders/{o['number']}/changes/restore/999999",
+                            headers=HX)).status_code == 404
+    picker = await login_as("picker")
+    assert (await picker.post(restore_url)).status_code == 403
+
+
+async def test_keep_mine_puts_the_agents_quantity_over_a_colleagues(login_as):
+    http = await login_as("call_centre", locale="fr")
+    o = await make_order(lines=[("MUG", 2, 1000)])
+    line = await first_line(o)
+    url = f"/orders/{o['number']}/changes/lines/{line['id']}/quantity"
+    await http.post(url, headers=HX, data={"before__quantity": "2", "quantity": "3"})  # colleague
+    stale = await http.post(url, headers=HX, data={"before__quantity": "2", "quantity": "5"})
+    assert stale.status_code == 422 and "Garder ma saisie (5)" in stale.text
+    keep = stale.text.split('class="conflict"')[1].split("Garder ma saisie (5)")[0]
+    assert 'name="before__quantity" value="3"' in keep and 'name="quantity" value="5"' in keep
+    kept = await http.post(url, headers=HX, data={"before__quantity": "3", "quantity": "5"})
+    assert kept.status_code == 200 and (await first_line(o))["quantity"] == 5
+
+
+async def test_keep_mine_on_a_stale_address_edit_saves_the_agents_values(login_as):
+    from dashboard.db.tables import Order
+
+    http = await login_as("call_centre", locale="fr")
+    o = await make_order()
+    url = f"/orders/{o['number']}/addresses/shipping"
+    form = await http.get(f"{url}/edit", headers=HX)
+    assert form.status_code == 200
+    await Order.update({Order.ship_city: "Villeurbanne", Order.version: Order.version + 1}).where(
+        Order.id == o["id"])  # a colleague, meanwhile
+    import re
+
+    def fields(html: str) -> dict:
+        values = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html))
+        values.update(re.findall(r'<select[^>]*name="([^"]+)"[^>]*>.*?<option value="([^"]*)" selected',
+                                 html, flags=re.S))
+        return values
+
+    typed = fields(form.text) | {"ship_city": "Lyon 3e"}
+    stale = await http.post(url, headers=HX, data=typed)
+    assert stale.status_code == 422 and "Garder ma saisie" in stale.text
+    assert 'name="before__ship_city" value="Villeurbanne"' in stale.text
+    assert 'name="ship_city" value="Lyon 3e"' in stale.text
+    kept = await http.post(url, headers=HX, data=fields(stale.text))  # "Keep mine"
+    assert kept.status_code == 200
+    assert (await Order.select(Order.ship_city).where(Order.id == o["id"]).first()) == {
+        "ship_city": "Lyon 3e"}

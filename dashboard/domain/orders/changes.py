@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from dashboard.domain.orders.edits import Conflict
 from dashboard.domain.errors import DomainError, StaleVersion, ValidationFailed
-from dashboard.domain.numbers import parse_count
+from dashboard.domain.numbers import N_, parse_count
 from dashboard.domain.orders.intake import MAX_QUANTITY
 from dashboard.domain.pricing import OrderTotals, balance_due, line_amounts, order_totals
 from dashboard.domain.statuses import OrderStatus, PaymentStatus, ShippingMethod, payment_status_for
@@ -147,3 +147,42 @@ def payment_link(template: str, number: str, amount: int, currency: str) -> str:
         return template.format(number=number, amount=amount, currency=currency)
     except (KeyError, IndexError, ValueError):
         return ""
+
+
+# --- taking a line off, and putting it back -----------------------------------------------
+
+def removal_needs_confirmation(paid_total: int) -> bool:
+    """Taking a line off an order the customer has paid something on moves money back to
+    them: the agent confirms first. An unpaid order's line goes at once (and can still be
+    put back from the history)."""
+    return paid_total > 0
+
+
+RESTORE_NEEDS_PRICE = N_("This removal is too old to be undone here: add the product again.")
+RESTORE_DONE = N_("This line was already put back.")
+
+
+def restore_refusal(removal: Mapping, restored_removals: Iterable[int]) -> str | None:
+    """Why a removed line cannot be put back from its history entry, or None when it can:
+    once only, and only when the removal kept the price it was sold at (older entries
+    did not)."""
+    data = removal.get("data") or {}
+    if removal["id"] in set(restored_removals):
+        return RESTORE_DONE
+    if not all(key in data for key in ("sku", "quantity", "unit_price", "vat_rate_bp")):
+        return RESTORE_NEEDS_PRICE
+    return None
+
+
+def restorable_removals(events: Iterable[Mapping], *, status: str,
+                        fulfilment_status: str) -> set[int]:
+    """Ids of the "line removed" history entries the order screen offers to put back
+    (``events`` as rows with ``id``, ``kind`` and decoded ``data``): none once the lines
+    can no longer change."""
+    if status not in EDITABLE_STATUSES or fulfilment_status not in LINE_EDIT_FULFILMENT:
+        return set()
+    events = list(events)
+    restored = [(e.get("data") or {}).get("removal_event") for e in events
+                if e["kind"] == "order.line_restored"]
+    return {e["id"] for e in events
+            if e["kind"] == "order.line_removed" and restore_refusal(e, restored) is None}

@@ -12,15 +12,17 @@ the picker's late-edit task. A refused change writes nothing.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
-from dashboard.db.tables import Order, OrderLine, PickListLine, Product, StockMovement
+from dashboard.db.tables import Order, OrderEvent, OrderLine, PickListLine, Product, StockMovement
 from dashboard.db.transaction import retry_on_conflict, write_transaction
 from dashboard.domain.errors import InsufficientStock, NotFound, ValidationFailed
 from dashboard.domain.orders.changes import (
     NotChangeable, check_line_changeable, check_lines_changeable, check_line_not_stale,
     check_order_changeable, money_after_change, parse_quantity, pay_difference_refusal,
-    payment_link, plan_decrease,
+    payment_link, plan_decrease, restore_refusal,
+    removal_needs_confirmation as needs_confirmation,
 )
 from dashboard.domain.orders.shipping_price import (
     PriceChoice, ShippingForm, ShippingPrice, check_method_changeable,
@@ -196,7 +198,69 @@ async def remove_line(number: str, line_id: int, seen_quantity: int, *, actor: s
             await OrderLine.delete().where(OrderLine.id == line_id)
         await record_event(order["id"], "order.line_removed",
                            f"{line['sku']} removed ({line['quantity']})",
-                           {"line_id": line_id, "sku": line["sku"], "quantity": line["quantity"]},
+                           {"line_id": line_id, "sku": line["sku"], "name": line["name"],
+                            "quantity": line["quantity"], "unit_price": line["unit_price"],
+                            "vat_rate_bp": line["vat_rate_bp"]},
+                           actor=actor)
+        return await _settle_totals(order)
+
+
+def _json(value) -> dict:
+    return json.loads(value or "{}") if isinstance(value, str) else (value or {})
+
+
+async def removal_needs_confirmation(number: str) -> bool:
+    """Whether taking a line off this order must be confirmed first (money was paid)."""
+    row = await Order.select(Order.paid_total).where(Order.number == number).first()
+    if row is None:
+        raise NotFound(f"No order {number}")
+    return needs_confirmation(row["paid_total"])
+
+
+@retry_on_conflict
+async def restore_line(number: str, removal_event: int, *, actor: str) -> dict:
+    """Undo a line's removal from its history entry: the same product and quantity at the
+    price it was sold at, its stock reserved again. Once per removal.
+
+    Raises ``NotFound`` (no such removal on this order), ``NotChangeable`` (order closed,
+    already put back, entry too old to know the price) or ``InsufficientStock``.
+    """
+    async with write_transaction():
+        removal = await OrderEvent.select(OrderEvent.id, OrderEvent.data).where(
+            (OrderEvent.id == removal_event) & (OrderEvent.kind == "order.line_removed")
+            & (OrderEvent.order.number == number)).first()
+        if removal is None:
+            raise NotFound(f"No removed line {removal_event} on order {number}")
+        removal["data"] = data = _json(removal["data"])
+        product = await Product.select().where(Product.sku == data.get("sku")).first()
+        await stock.lock_products([product["id"]] if product else [])
+        order = await _take_order(number)
+        check_lines_changeable(order["status"], order["fulfilment_status"])
+        restored = await OrderEvent.select(OrderEvent.data).where(
+            (OrderEvent.order == order["id"]) & (OrderEvent.kind == "order.line_restored"))
+        if refusal := restore_refusal(
+                removal, [_json(e["data"]).get("removal_event") for e in restored]):
+            raise NotChangeable(refusal)
+        if product is None or not product["active"]:
+            raise not_for_sale(data["sku"], known=product is not None)
+        line = await OrderLine.select().where(
+            (OrderLine.id == data.get("line_id")) & (OrderLine.order == order["id"])).first()
+        if line is None:  # deleted when it went: a new line at the price it was sold at
+            last = await OrderLine.select(OrderLine.position).where(
+                OrderLine.order == order["id"]).order_by(OrderLine.position,
+                                                         ascending=False).first()
+            line_id = (await OrderLine.insert(OrderLine(
+                order=order["id"], position=(last["position"] + 1) if last else 1,
+                product=product["id"], sku=product["sku"], name=data.get("name") or product["name"],
+                barcode=product["barcode"], bin_location=product["bin_location"],
+                unit_price=data["unit_price"], vat_rate_bp=data["vat_rate_bp"], quantity=0,
+                line_total=0, tax_amount=0)).returning(OrderLine.id))[0]["id"]
+            line = await _line(order["id"], line_id)
+        await _set_quantity(line, data["quantity"] + line["quantity"], actor)
+        await record_event(order["id"], "order.line_restored",
+                           f"{data['sku']} put back ({data['quantity']})",
+                           {"line_id": line["id"], "sku": data["sku"], "name": line["name"],
+                            "quantity": data["quantity"], "removal_event": removal_event},
                            actor=actor)
         return await _settle_totals(order)
 

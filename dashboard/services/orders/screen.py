@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from dashboard.db.tables import (
@@ -17,7 +18,7 @@ from dashboard.db.tables import (
 from dashboard.domain.orders.addresses import AddressCheck
 from dashboard.domain.errors import NotFound
 from dashboard.domain.fulfilment import may_mark_delivered, may_offer_shipping
-from dashboard.domain.orders.changes import pay_difference_refusal
+from dashboard.domain.orders.changes import pay_difference_refusal, restorable_removals
 from dashboard.domain.orders.shipping_price import ShippingForm, shipping_form
 from dashboard.domain.payments import receipt_refusal
 from dashboard.services.orders.addresses import check_order_address
@@ -44,6 +45,7 @@ class OrderScreen:
     can_mark_delivered: bool  # the "mark delivered" button
     can_send_receipt: bool  # the "email the receipt" button
     shipping: ShippingForm  # the shipping method and price form, agreed price kept
+    restorable: set[int]  # "line removed" history entries that can be put back
 
 
 async def order_row(number: str) -> dict:
@@ -82,6 +84,10 @@ async def order_screen(number: str) -> OrderScreen:
         Order.fulfilment_status, Order.total, Order.currency,
     ).where((Order.customer == order["customer"]) & (Order.id != order_id)).order_by(
         Order.placed_at, ascending=False).limit(PREVIOUS_ORDERS)
+    events = await OrderEvent.select().where(OrderEvent.order == order_id).order_by(
+        OrderEvent.occurred_at, OrderEvent.id, ascending=False).limit(100)
+    decoded = [{**e, "data": json.loads(e["data"] or "{}") if isinstance(e["data"], str)
+                else e["data"]} for e in events]
     return OrderScreen(
         order=order,
         lines=await OrderLine.select().where(OrderLine.order == order_id).order_by(
@@ -90,8 +96,7 @@ async def order_screen(number: str) -> OrderScreen:
         surcharges=await Surcharge.select().where(Surcharge.order == order_id).order_by(
             Surcharge.id),
         shipments=shipments,
-        events=await OrderEvent.select().where(OrderEvent.order == order_id).order_by(
-            OrderEvent.occurred_at, OrderEvent.id, ascending=False).limit(100),
+        events=events,
         notes=await notes_for(order_id),
         customer=customer,
         previous_orders=previous,
@@ -108,4 +113,6 @@ async def order_screen(number: str) -> OrderScreen:
                                price_before=order["shipping_total"],
                                currency=order["currency"], total=order["total"],
                                balance_due=order["balance_due"]),
+        restorable=restorable_removals(decoded, status=order["status"],
+                                       fulfilment_status=order["fulfilment_status"]),
     )
