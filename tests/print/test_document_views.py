@@ -210,3 +210,23 @@ async def test_batch_of_order_forms(login_as, order_factory, pdf_renderer, pdf_t
     refused = await picker.post("/print/batches", data={
         "order_numbers": numbers[0], "kind": "order-form", "format": "a4"})
     assert refused.status_code == 403
+
+
+async def test_the_heartbeat_renews_the_row_and_notices_a_cancel(login_as, order_factory,
+                                                                 monkeypatch):
+    from dashboard.db.tables import PrintBatch
+
+    monkeypatch.setattr(print_batches, "HEARTBEAT_SECONDS", 0.01)
+    monkeypatch.setattr(print_batches, "FLUSH_SECONDS", 3600)  # only the heartbeat writes
+    numbers = [await order_factory() for _ in range(4)]
+    batch_id = await print_batches.start_batch(numbers, "delivery-note", "a4", "tester")
+    started = await PrintBatch.select(PrintBatch.heartbeat_at).where(
+        PrintBatch.batch_id == batch_id).first()
+    await PrintBatch.update({PrintBatch.status: "cancelled"}).where(
+        PrintBatch.batch_id == batch_id)
+    batch = await print_batches.wait_for(batch_id)
+    assert batch.status == "cancelled"
+    row = await PrintBatch.select(PrintBatch.pdf, PrintBatch.heartbeat_at).where(
+        PrintBatch.batch_id == batch_id).first()
+    assert row["pdf"] is None and row["heartbeat_at"] >= started["heartbeat_at"]
+    assert batch_id not in print_batches._tasks  # the run and its heartbeat have ended

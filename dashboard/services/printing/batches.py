@@ -7,7 +7,9 @@ storing the PDF in the row. Progress is written to the row (at most every
 ``FLUSH_SECONDS``, and a heartbeat every ``HEARTBEAT_SECONDS``), so ANY instance shows it
 and serves the file, and a batch whose instance died reads as "interrupted" once its
 heartbeat is ``STALE_AFTER`` old. Cancelling marks the row; the running instance sees it on
-its next write and stops. Finished batches are removed after ``KEEP_FOR``.
+its next write and stops there: nothing cancels a run's task half-way through a query (a
+PostgreSQL connection cancelled mid-transaction may never go back to the pool). Finished
+batches are removed after ``KEEP_FOR``.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ UNKNOWN_BATCH = N_("This print batch does not exist (or it was removed after a d
 NO_FILE = N_("This batch has no file (not finished, cancelled or failed).")
 INTERRUPTED = N_("The server stopped while this batch was printing: start it again.")
 
-# Batches this process runs: id -> task (to cancel it at once when asked here).
+# Batches this process runs: id -> task (``wait_for`` awaits them).
 _tasks: dict[str, asyncio.Task] = {}
 
 
@@ -163,6 +165,8 @@ class _Run:
         self.status = "preparing"
         self._written = (0, 0, "preparing")
         self._written_at = 0.0
+        self._stopped = asyncio.Event()
+        self._cancelled = False
 
     async def run(self) -> None:
         heartbeat = asyncio.create_task(self._heartbeat())
@@ -178,15 +182,12 @@ class _Run:
             await self._finish("done", pdf=data)
         except _CancelledElsewhere:
             pass
-        except asyncio.CancelledError:
-            # Cancelled here by ``cancel_batch`` (the row already says so: nothing is
-            # written) or by the server shutting down (the row says why it stopped).
-            await asyncio.shield(self._finish("interrupted", error=INTERRUPTED))
         except Exception as exc:  # noqa: BLE001 - shown on the batch page, logged with traceback
             log.exception("print batch %s failed", self.batch_id)
             await self._finish("failed", error=str(exc))
         finally:
-            heartbeat.cancel()
+            self._stopped.set()
+            await heartbeat  # let it finish its write, if it is in one
             _tasks.pop(self.batch_id, None)
 
     async def _documents(self) -> list[dict]:
@@ -196,6 +197,8 @@ class _Run:
             return [doc]
         documents = []
         for number in self.numbers:
+            if self._cancelled:
+                raise _CancelledElsewhere
             try:
                 documents.append(await order_document(number, self.kind, actor=self.actor))
             except DomainError as exc:
@@ -219,16 +222,21 @@ class _Run:
 
     async def _heartbeat(self) -> None:
         """Renew the heartbeat while the batch runs (rendering a big PDF writes nothing
-        else for a while), flushing progress held back by the rate limit."""
-        while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+        else for a while), flushing progress held back by the rate limit. A cancel seen
+        here stops the run at its next order (a PDF being rendered is thrown away)."""
+        while not self._stopped.is_set():
+            try:
+                await asyncio.wait_for(self._stopped.wait(), HEARTBEAT_SECONDS)
+                return
+            except TimeoutError:
+                pass
             try:
                 await self._write_progress(force=True)
             except _CancelledElsewhere:
-                task = _tasks.get(self.batch_id)
-                if task is not None:
-                    task.cancel()
+                self._cancelled = True
                 return
+            except Exception:  # noqa: BLE001 - a missed heartbeat is retried at the next one
+                log.warning("print batch %s: heartbeat not written", self.batch_id, exc_info=True)
 
     async def _update(self, values: dict) -> None:
         async with write_transaction():
@@ -266,15 +274,12 @@ def _checked(batch_id: str) -> str:
 
 
 async def cancel_batch(batch_id: str) -> Batch:
-    """Stop a batch that is still running, whichever instance runs it; a finished one is
-    left as it is."""
+    """Stop a batch that is still running, whichever instance runs it (it stops at its next
+    write); a finished one is left as it is."""
     async with write_transaction():
         await PrintBatch.update({PrintBatch.status: "cancelled",
                                  PrintBatch.finished_at: _now()}).where(
             (PrintBatch.batch_id == _checked(batch_id)) & PrintBatch.status.is_in(list(RUNNING)))
-    task = _tasks.get(batch_id)
-    if task is not None:
-        task.cancel()
     return await get_batch(batch_id)
 
 
