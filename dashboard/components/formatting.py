@@ -98,10 +98,15 @@ NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "XA", "XB", "XK", "QO"})
 def country_choices() -> list[tuple[str, str]]:
     """(ISO code, name in the reader's language) of every country, by name: what a country
     picker offers (the code is what is stored)."""
-    names = _territories(current_locale.get())
-    return sorted(((code, name) for code, name in names.items()
-                   if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES),
-                  key=lambda pair: fold(pair[1]))
+    return list(_country_choices(current_locale.get()))
+
+
+@lru_cache(maxsize=8)
+def _country_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    # Sorted once per language: every address form renders the whole list.
+    return tuple(sorted(((code, name) for code, name in _territories(locale).items()
+                         if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES),
+                        key=lambda pair: fold(pair[1])))
 
 
 def amount_input(minor_units: int | None, currency: str = "EUR") -> str:
