@@ -66,3 +66,33 @@ def test_shipping_without_picking_needs_a_reason(role):
         assert "unpicked_reason" in refused.value.fields
     with pytest.raises(ValidationFailed):
         check_unpicked_reason(role, "x" * 501)
+
+
+def _refusal(check, *args) -> str:
+    from dashboard.components.i18n import gettext
+    from dashboard.domain.fulfilment.rules import NotAllowed
+
+    with pytest.raises(NotAllowed) as refused:
+        check(*args)
+    return gettext(refused.value.message)
+
+
+def test_workable_refusals_read_in_french():
+    from datetime import datetime, timezone
+
+    from dashboard.components.i18n import current_locale
+    from dashboard.domain.fulfilment.rules import check_not_collected_in_store, check_workable
+
+    now = datetime(2026, 12, 7, tzinfo=timezone.utc)
+    held = {"number": "100002", "status": "on_hold", "hold_reason": "manual", "hold_until": None}
+    token = current_locale.set("fr")
+    try:
+        assert _refusal(check_workable, {"number": "100001", "status": "cancelled"}, "shipped",
+                        now) == "La commande 100001 est annulée : elle ne peut pas aller plus loin."
+        assert _refusal(check_workable, held, "picked", now) == (
+            "La commande 100002 est en attente : levez d'abord l'attente.")
+        assert _refusal(check_not_collected_in_store, {
+            "number": "100003", "shipping_method": "click_and_collect"}) == (
+            "La commande 100003 est retirée en magasin : marquez-la plutôt « prête à retirer ».")
+    finally:
+        current_locale.reset(token)

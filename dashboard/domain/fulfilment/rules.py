@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from enum import StrEnum
 
 from dashboard.domain.errors import DomainError, ValidationFailed
-from dashboard.domain.numbers import Message
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.statuses import (
     FulfilmentStatus, OrderStatus, PaymentMethod, ShippingMethod, check_transition,
 )
@@ -151,12 +151,24 @@ def may_mark_delivered(fulfilment_status: str) -> bool:
     return fulfilment_status in ON_THE_WAY
 
 
+COLLECTED_IN_STORE = N_("Order %(number)s is collected in store: mark it ready for pickup "
+                        "instead.")
+
+
+def check_not_collected_in_store(order: dict) -> None:
+    """A click-and-collect order leaves by the pickup counter, not by the dispatch desk."""
+    if order["shipping_method"] == ShippingMethod.CLICK_AND_COLLECT:
+        raise NotAllowed(Message(COLLECTED_IN_STORE, number=order["number"]))
+
+
 def check_workable(order: dict, step: str, now: datetime | None = None) -> None:
     """Refuse picking or shipping (``step``) an order that is cancelled, closed or held."""
     if order["status"] == OrderStatus.CANCELLED:
-        raise NotAllowed(f"Order {order['number']} is cancelled: it cannot be {step}")
+        raise NotAllowed(Message(N_("Order %(number)s is cancelled: it cannot go further."),
+                                 number=order["number"]))
     if is_held(order["status"], order.get("hold_reason"), order.get("hold_until"), now):
-        raise NotAllowed(f"Order {order['number']} is on hold: it cannot be {step}")
+        raise NotAllowed(Message(N_("Order %(number)s is on hold: release it first."),
+                                 number=order["number"]))
 
 
 # Who may ship an order whose pick is not complete, with a reason.

@@ -36,10 +36,10 @@ from dashboard.db.transaction import savepoint, write_transaction
 from dashboard.domain.fulfilment.carriers import Carrier, validate_tracking
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.fulfilment.rules import (
-    BulkShipRow, NotAllowed, check_picked, check_workable, plan_shipment,
+    BulkShipRow, NotAllowed, check_not_collected_in_store, check_picked, check_workable, plan_shipment,
     status_after_shipping,
 )
-from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod
+from dashboard.domain.statuses import FulfilmentStatus
 from dashboard.services import order_feed, outbox
 from dashboard.services import stock
 from dashboard.services.fulfilment.shipping import (
@@ -105,9 +105,7 @@ async def ship_all(checked: list[tuple[BulkShipRow, Carrier, str]], notify: bool
                 # Shipped by an earlier row spelled differently: what is left is nothing.
                 plan_shipment([], None)
             check_workable(order, "shipped")
-            if order["shipping_method"] == ShippingMethod.CLICK_AND_COLLECT:
-                raise NotAllowed(f"Order {order['number']} is collected in store: mark it "
-                                 f"ready for pickup instead")
+            check_not_collected_in_store(order)
             if order["id"] in pending:
                 raise NotAllowed(PENDING_TASK)
             lines = lines_by_order.get(order["id"], [])

@@ -16,6 +16,7 @@ from datetime import datetime
 from dashboard.db.tables import Order
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import InvalidTransition, ValidationFailed
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.statuses import OrderStatus, check_transition
 from dashboard.domain.fulfilment.rules import NotAllowed, check_hold, check_hold_note
 from dashboard.services.bulk_writes import orders_by_id, record_same_event, touch_orders
@@ -97,7 +98,7 @@ async def release_hold(number: str, actor: str, note: str = "") -> None:
     async with write_transaction():
         order = await load_order(number)
         if order["status"] != OrderStatus.ON_HOLD:
-            raise NotAllowed(f"Order {number} is not on hold")
+            raise NotAllowed(Message(N_("Order %(number)s is not on hold."), number=number))
         check_transition("status", order["status"], OrderStatus.OPEN)
         await bump_version(order, {Order.status: OrderStatus.OPEN.value, Order.hold_reason: None,
                                    Order.hold_until: None})

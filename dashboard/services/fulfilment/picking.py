@@ -25,6 +25,7 @@ from dashboard.db.tables import (
 )
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import NotFound, ValidationFailed
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.fulfilment.rules import NotAllowed, check_workable
 from dashboard.domain.fulfilment.picking import (
     PickLine, ScanResult, is_complete, parse_scan, pick_list_number, plan_late_edit, plan_scan,
@@ -68,7 +69,8 @@ async def create_pick_list(numbers: list[str], *, actor: str) -> str:
                 raise NotFound(f"No order {number}")
             check_workable(order, "picked")
             if await _open_pick_list_of(order["id"]):
-                raise NotAllowed(f"Order {number} is already on an open pick list")
+                raise NotAllowed(Message(N_("Order %(number)s is already on an open pick list."),
+                                         number=number))
             orders.append(order)
         lines = await OrderLine.select(
             OrderLine.id, OrderLine.product, OrderLine.bin_location, OrderLine.reserved,

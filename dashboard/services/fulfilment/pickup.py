@@ -9,6 +9,7 @@ from __future__ import annotations
 from dashboard.db.tables import Order, OrderLine, StockMovement
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.fulfilment.rules import NotAllowed, check_workable
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod, check_transition
 from dashboard.services import outbox
 from dashboard.services import stock
@@ -21,13 +22,15 @@ from dashboard.settings import get_settings
 async def _collectable(number: str, step: str) -> tuple[dict, list[dict]]:
     order = await load_order(number)
     if order["shipping_method"] != ShippingMethod.CLICK_AND_COLLECT:
-        raise NotAllowed(f"Order {number} is shipped by carrier, not collected in store")
+        raise NotAllowed(Message(N_("Order %(number)s is shipped by carrier, not collected "
+                                    "in store."), number=number))
     check_workable(order, step)
     lines = await order_lines(order["id"])
     waiting = [line["sku"] for line in lines
                if line["backordered"] or line["reserved"] + line["shipped"] < line["quantity"]]
     if waiting:
-        raise NotAllowed(f"Not everything is in store yet: {', '.join(waiting)}")
+        raise NotAllowed(Message(N_("Not everything is in store yet: %(items)s."),
+                                 items=", ".join(waiting)))
     return order, lines
 
 

@@ -32,9 +32,9 @@ from dashboard.domain.fulfilment.carriers import (
 from dashboard.domain.errors import NotFound, StaleVersion
 from dashboard.domain.fulfilment.rules import (
     LineState, NotAllowed, check_picked, check_tracking_status, check_undo,
-    check_unpicked_reason, check_workable, plan_shipment, status_after_shipping, status_from_lines,
+    check_not_collected_in_store, check_unpicked_reason, check_workable, plan_shipment, status_after_shipping, status_from_lines,
 )
-from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod, check_transition
+from dashboard.domain.statuses import FulfilmentStatus, check_transition
 from dashboard.domain.numbers import Message
 from dashboard.services import outbox
 from dashboard.services import stock
@@ -136,9 +136,7 @@ async def check_may_leave(order: dict, lines: list[dict], unpicked: "WithoutPick
     """Refuse a shipment of this order (its ``order_lines``) whatever its contents: held,
     cancelled, collected in store, a late-edit task, units nobody picked."""
     check_workable(order, "shipped")
-    if order["shipping_method"] == ShippingMethod.CLICK_AND_COLLECT:
-        raise NotAllowed(f"Order {order['number']} is collected in store: mark it ready "
-                         f"for pickup instead")
+    check_not_collected_in_store(order)
     await check_no_pending_task(order["id"])
     if not unpicked.applies:
         check_picked(order["number"], [line_state(line) for line in lines])
