@@ -1,8 +1,8 @@
 """Batch printing: many orders' documents as ONE PDF, built in the background.
 
-A batch runs as a task of this process: it prepares each order's document (issuing
-invoices as needed, one transaction each), skipping with a reason the orders that cannot
-have it, then renders the whole set with the warm Chromium and writes the file under
+A batch runs as a task of this process: it prepares each order's document (only reading:
+an invoice is printed as it was issued, and an order without one is skipped with when it
+will be issued), skipping with a reason the orders that cannot have it, then renders the whole set with the warm Chromium and writes the file under
 ``var/print-batches/``. Progress is read by the batch page (server-sent events); a batch
 can be cancelled until its file is written. The registry is per process: the file, not
 the progress, survives a restart.
