@@ -1,4 +1,4 @@
-"""The ``dashboard`` command: migrate, demo data, users, API keys, serve."""
+"""The ``dashboard`` command: migrate, demo data, missing invoices, users, API keys, serve."""
 
 from __future__ import annotations
 
@@ -35,6 +35,14 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
     summary = asyncio.run(_with_db(lambda: load_demo_data(orders=args.orders, seed=args.seed)))
     print(summary)
+    return 0
+
+
+def cmd_issue_missing_invoices(_: argparse.Namespace) -> int:
+    from dashboard.services.printing import issue_missing_invoices
+
+    issued = asyncio.run(_with_db(lambda: issue_missing_invoices("cli")))
+    print(f"{issued} missing invoice(s) issued.")
     return 0
 
 
@@ -116,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--orders", type=int, default=2000)
     demo.add_argument("--seed", type=int, default=42)
     demo.set_defaults(func=cmd_demo_data)
+
+    sub.add_parser("issue-missing-invoices",
+                   help="issue the invoices of orders already paid (or shipped, per "
+                        "DASHBOARD_INVOICE_AT) that have none, in that order"
+                   ).set_defaults(func=cmd_issue_missing_invoices)
 
     user = sub.add_parser("create-user", help="create a staff account")
     user.add_argument("--username", required=True)

@@ -107,7 +107,7 @@ class Settings:
     cheque_payment_days: int = 10
     payment_reminder_hours: int = 24
     shop: ShopIdentity = field(default_factory=lambda: ShopIdentity())
-    invoice_at: str = "payment"  # payment | order: when an order may get its invoice
+    invoice_at: str = "payment"  # payment | shipment: the event that issues an order's invoice
     printers: str = ""  # "zebra1=cups:ZebraQueue,zebra2=tcp:10.0.0.5:9100"
     label_printer: str | None = None  # default printer name for labels
     shipstation_notify_customer: bool = False  # email the customer on a ShipStation notice
@@ -132,6 +132,20 @@ class Settings:
         if self.is_postgres:
             raise ValueError("DATABASE_URL is not a SQLite URL")
         return Path(self.database_url.removeprefix("sqlite:///"))
+
+
+INVOICE_AT = ("payment", "shipment")
+
+
+def _invoice_at(value: str) -> str:
+    """The event that issues invoices. The former ``order`` (an invoice whenever someone
+    first printed it) is refused rather than guessed: the shop chooses again."""
+    value = (value or "").strip().lower()
+    if value not in INVOICE_AT:
+        raise SystemExit(f"DASHBOARD_INVOICE_AT must be payment or shipment, got {value!r}"
+                         + (" (\"order\" was replaced: invoices are now issued by the payment"
+                            " or the shipment, never by printing)" if value == "order" else ""))
+    return value
 
 
 def load_settings() -> Settings:
@@ -165,7 +179,7 @@ def load_settings() -> Settings:
         cheque_payment_days=int(env.get("DASHBOARD_CHEQUE_PAYMENT_DAYS", "10")),
         payment_reminder_hours=int(env.get("DASHBOARD_PAYMENT_REMINDER_HOURS", "24")),
         shop=_shop(env),
-        invoice_at=env.get("DASHBOARD_INVOICE_AT", "payment"),
+        invoice_at=_invoice_at(env.get("DASHBOARD_INVOICE_AT", "payment")),
         printers=env.get("DASHBOARD_PRINTERS", ""),
         label_printer=env.get("DASHBOARD_LABEL_PRINTER") or None,
         shipstation_notify_customer=_flag(env.get("DASHBOARD_SHIPSTATION_NOTIFY_CUSTOMER", "off")),

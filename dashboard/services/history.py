@@ -13,14 +13,15 @@ _INSERT = sql.insert("order_event", ("order", "kind", "summary", "data", "actor"
 
 
 async def record_event(order_id: int, kind: str, summary: str = "", data: dict | None = None,
-                       actor: str = "system") -> None:
-    """Append one event (``kind`` like ``order.placed``, ``payment.recorded``) to an order."""
-    await sql.execute_all([event_statement(order_id, kind, summary, data, actor)])
+                       actor: str = "system", *, at: datetime | None = None) -> None:
+    """Append one event (``kind`` like ``order.placed``, ``payment.recorded``) to an order;
+    ``at`` only for history written after the fact (a demo shop), else now."""
+    await sql.execute_all([event_statement(order_id, kind, summary, data, actor, at=at)])
 
 
 def event_statement(order_id: int, kind: str, summary: str = "", data: dict | None = None,
-                    actor: str = "system") -> sql.Statement:
+                    actor: str = "system", *, at: datetime | None = None) -> sql.Statement:
     """``record_event`` as a statement, to run with others (``sql.execute_all``)."""
     return _INSERT, (order_id, kind, summary, dump_json(data or {}), actor,
-                     datetime.now(timezone.utc))
+                     at or datetime.now(timezone.utc))
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from dashboard.domain.printing.documents import (
-    DocumentRefused, SequenceKind, bin_sort_key, check_credit_note_exists,
-    check_invoice_allowed, check_receipt_allowed, document_kind, document_number, paper,
-    vat_breakdown, vat_rate_label,
+    DocumentRefused, InvoiceEvent, InvoicePolicy, SequenceKind, bin_sort_key,
+    check_credit_note_exists, check_invoice_allowed, check_invoice_issued, check_receipt_allowed,
+    document_kind, document_number, invoice_due, invoice_pending_reason, invoice_policy,
+    issuing_event, paper, vat_breakdown, vat_rate_label,
 )
 from dashboard.domain.errors import ValidationFailed
 
@@ -20,16 +21,54 @@ def test_numbers_are_prefixed_by_kind_and_year_and_zero_padded():
         document_number(SequenceKind.INVOICE, 2026, 0)
 
 
-def test_invoice_at_payment_refuses_an_unpaid_order_with_a_reason():
-    with pytest.raises(DocumentRefused, match="not paid"):
-        check_invoice_allowed("open", "unpaid", "payment")
-    with pytest.raises(DocumentRefused, match="not paid"):
-        check_invoice_allowed("open", "partially_paid", "payment")
-    check_invoice_allowed("open", "paid", "payment")
-    check_invoice_allowed("closed", "refunded", "payment")
-    check_invoice_allowed("open", "unpaid", "order")
+def test_at_payment_the_payment_that_settles_the_order_issues_its_invoice():
+    due = dict(status="open", fulfilment_status="unfulfilled")
+    assert invoice_due("payment", InvoiceEvent.PAID, payment_status="paid", **due)
+    assert not invoice_due("payment", InvoiceEvent.PAID, payment_status="partially_paid", **due)
+    assert not invoice_due("payment", InvoiceEvent.PAID, payment_status="unpaid", **due)
+    # Shipping does not issue it under this policy, even a paid order's last parcel.
+    assert not invoice_due("payment", InvoiceEvent.SHIPPED, status="open",
+                           payment_status="paid", fulfilment_status="shipped")
+
+
+def test_at_shipment_only_the_last_parcel_or_the_collection_issues_it():
+    for left in ("shipped", "collected"):
+        assert invoice_due("shipment", InvoiceEvent.SHIPPED, status="open",
+                           payment_status="unpaid", fulfilment_status=left)
+    assert not invoice_due("shipment", InvoiceEvent.SHIPPED, status="open",
+                           payment_status="paid", fulfilment_status="partially_shipped")
+    assert not invoice_due("shipment", InvoiceEvent.PAID, status="open",
+                           payment_status="paid", fulfilment_status="unfulfilled")
+
+
+def test_a_cancelled_order_never_gets_a_first_invoice():
+    assert not invoice_due("payment", InvoiceEvent.PAID, status="cancelled",
+                           payment_status="paid", fulfilment_status="unfulfilled")
+    assert not invoice_due("shipment", InvoiceEvent.SHIPPED, status="cancelled",
+                           payment_status="paid", fulfilment_status="shipped")
     with pytest.raises(DocumentRefused, match="cancelled"):
-        check_invoice_allowed("cancelled", "unpaid", "order")
+        check_invoice_allowed("cancelled")
+    check_invoice_allowed("open")
+
+
+def test_an_invoice_not_issued_is_refused_saying_when_it_will_be():
+    with pytest.raises(DocumentRefused, match="at payment"):
+        check_invoice_issued(False, "payment", "open")
+    with pytest.raises(DocumentRefused, match="at shipment"):
+        check_invoice_issued(False, "shipment", "open")
+    with pytest.raises(DocumentRefused, match="cancelled"):
+        check_invoice_issued(False, "payment", "cancelled")
+    check_invoice_issued(True, "payment", "open")
+    assert invoice_pending_reason("payment", "open").template == (
+        "Invoice not issued yet: it will be at payment.")
+
+
+def test_the_former_order_policy_and_unknown_policies_are_refused():
+    assert invoice_policy(" Shipment ") is InvoicePolicy.AT_SHIPMENT
+    assert issuing_event("payment") is InvoiceEvent.PAID
+    for value in ("order", "", "later"):
+        with pytest.raises(ValueError, match="payment or shipment"):
+            invoice_policy(value)
 
 
 def test_receipt_needs_money_and_credit_note_needs_a_row():

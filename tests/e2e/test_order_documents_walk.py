@@ -5,7 +5,6 @@ on a configured printer and watch the job's status."""
 import pytest
 
 from dashboard.db.tables import Invoice, PrintJob
-from dashboard.services.printing.documents import issue_invoice
 from tests.e2e.conftest import DESKTOP, PASSWORD, open_signed_in, serving
 from tests.e2e.e2e_shots import screenshot
 from tests.print.conftest import make_print_order
@@ -17,7 +16,8 @@ async def test_documents_panel_preview_pdf_format_and_label_print(browser):
     from dashboard.services.staff.auth import create_user
 
     number = await make_print_order(shipped=True, locale="fr", name="Camille Dubois")
-    await issue_invoice(number)
+    assert await Invoice.count() == 1  # issued by its payment, not by any print
+    unpaid = await make_print_order(paid=False, locale="fr", name="Louis Mercier")
     await create_user("agent-documents", "back_office", PASSWORD, locale="fr",
                       display_name="Agent Documents")
     # The app's own worker is off: the job stays queued, as while a printer is busy.
@@ -69,5 +69,13 @@ async def test_documents_panel_preview_pdf_format_and_label_print(browser):
 
             await panel.scroll_into_view_if_needed()
             await screenshot(page, "order-documents-panel")
+
+            # An unpaid order: no invoice link, the panel says when it will be issued.
+            await page.goto(f"/orders/{unpaid}")
+            await panel.get_by_text("Facture pas encore émise : elle le sera au paiement.").wait_for()
+            assert await panel.get_by_role("link", name="Aperçu : Facture").count() == 0
+            assert await Invoice.count() == 1
+            await panel.scroll_into_view_if_needed()
+            await screenshot(page, "order-documents-panel-unpaid")
         finally:
             await context.close()

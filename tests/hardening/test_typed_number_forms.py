@@ -17,7 +17,7 @@ HX = {"HX-Request": "true"}
 
 @pytest.fixture(autouse=True)
 def _quiet(configure):
-    configure(DASHBOARD_SEND_RECEIPTS="off", DASHBOARD_INVOICE_AT="order")
+    configure(DASHBOARD_SEND_RECEIPTS="off")
 
 
 @pytest.mark.parametrize("amount", HOSTILE)

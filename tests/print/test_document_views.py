@@ -29,7 +29,7 @@ async def test_refusals_and_bad_input_answer_422_or_404(login_as, order_factory)
     unpaid = await order_factory(paid=False)
     refused = await client.get(f"/orders/{unpaid}/documents/invoice.html")
     assert refused.status_code == 422
-    assert "invoices at payment" in refused.text
+    assert "Invoice not issued yet: it will be at payment." in refused.text
     assert (await client.get(f"/orders/{unpaid}/documents/invoice.html?format=a3")).status_code == 422
     assert (await client.get(f"/orders/{unpaid}/documents/passport.pdf")).status_code == 422
     assert (await client.get(f"/orders/{unpaid}/documents/invoice.docx")).status_code == 404
@@ -72,9 +72,9 @@ async def test_batch_of_invoices_as_one_pdf_with_progress_and_download(
 
     batch = await print_batches.wait_for(batch_id)
     assert batch.status == "done"
-    assert batch.skipped == {unpaid: "The shop invoices at payment: this order is not paid yet."}
+    assert batch.skipped == {unpaid: "Invoice not issued yet: it will be at payment."}
     page = await client.get(f"/print/batches/{batch_id}")
-    assert "invoices at payment" in page.text
+    assert "Invoice not issued yet" in page.text
     download = await client.get(f"/print/batches/{batch_id}/download")
     assert download.status_code == 200
     assert len(pdf_pages(download.content)) == 3

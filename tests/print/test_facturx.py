@@ -150,8 +150,8 @@ async def test_a_paid_business_invoice_is_a_valid_facturx(order_factory, pdf_ren
 
 async def test_an_unpaid_bank_transfer_invoice_asks_for_a_sepa_transfer(
         order_factory, pdf_renderer, monkeypatch):
-    _settings(monkeypatch, invoice_at="order")
-    number = await order_factory(paid=False, payment_method="bank_transfer")
+    _settings(monkeypatch, invoice_at="shipment")  # shipped before the transfer arrives
+    number = await order_factory(paid=False, shipped=True, payment_method="bank_transfer")
     root = checked(await render_document_pdf(number, "invoice"))
     assert_sums(root)
     settlement = root.find(".//ram:ApplicableHeaderTradeSettlement", NS)
@@ -173,8 +173,8 @@ async def test_an_unpaid_bank_transfer_invoice_asks_for_a_sepa_transfer(
 
 async def test_a_cheque_invoice_and_a_card_invoice_name_their_means(order_factory, pdf_renderer,
                                                                      monkeypatch):
-    _settings(monkeypatch, invoice_at="order")
-    number = await order_factory(paid=False, payment_method="cheque")
+    _settings(monkeypatch, invoice_at="shipment")
+    number = await order_factory(paid=False, shipped=True, payment_method="cheque")
     root = checked(await render_document_pdf(number, "invoice"))
     assert text(root, ".//ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode") == "20"
 

@@ -14,6 +14,7 @@ from dashboard.services.printing import documents
 from dashboard.services.printing.documents import issue_credit_note, issue_invoice, order_document
 from dashboard.domain.printing.documents import DocumentKind
 from dashboard.domain.printing.numbering import ORDER_SEQUENCE_KIND
+from dashboard.services.payments.money import record_payment
 from dashboard.settings import get_settings
 
 
@@ -30,10 +31,14 @@ def _settings(monkeypatch, **changes):
     return changed
 
 
-async def test_thirty_simultaneous_issues_get_1_to_30_without_gap_or_duplicate(order_factory):
-    numbers = [await order_factory(lines=[("SKU-1", 1, 1000)])
+async def test_thirty_simultaneous_payments_get_invoices_1_to_30_without_gap(order_factory):
+    numbers = [await order_factory(lines=[("SKU-1", 1, 1000)], paid=False)
                for _ in range(30)]
-    issued = await asyncio.gather(*(issue_invoice(n, "tester") for n in numbers))
+    await asyncio.gather(*(record_payment(
+        n, 1490, "EUR", f"pay-{n}", method=None, source="webhook", received_on=None,
+        actor="tester", send_receipt=False) for n in numbers))
+    issued = await Invoice.select(Invoice.number)
+    assert len(issued) == 30
     values = sorted(int(i["number"].split("-")[1]) for i in issued)
     assert values == list(range(1, 31))
     assert all(i["number"].startswith(f"F{_year()}-") for i in issued)
@@ -43,14 +48,14 @@ async def test_thirty_simultaneous_issues_get_1_to_30_without_gap_or_duplicate(o
 
 @pytest.mark.postgres_only
 async def test_fifty_simultaneous_issues_on_postgresql(order_factory):
-    numbers = [await order_factory(lines=[("SKU-1", 1, 1000)])
+    numbers = [await order_factory(lines=[("SKU-1", 1, 1000)], paid=False)
                for _ in range(50)]
     issued = await asyncio.gather(*(issue_invoice(n) for n in numbers))
     assert sorted(int(i["number"].split("-")[1]) for i in issued) == list(range(1, 51))
 
 
-async def test_an_order_is_invoiced_once_even_when_printed_concurrently(order_factory):
-    number = await order_factory()
+async def test_an_order_is_invoiced_once_even_when_issued_concurrently(order_factory):
+    number = await order_factory(paid=False)
     issued = await asyncio.gather(*(issue_invoice(number) for _ in range(8)))
     assert {i["number"] for i in issued} == {f"F{_year()}-00001"}
     assert await Invoice.count() == 1
@@ -68,7 +73,7 @@ async def test_a_reprint_shows_the_invoice_as_issued(order_factory, monkeypatch)
 
 
 async def test_a_rolled_back_issue_gives_its_number_back(order_factory, monkeypatch):
-    number = await order_factory()
+    number = await order_factory(paid=False)
     real = document_context.invoice_snapshot
 
     async def broken(*args):
@@ -94,8 +99,8 @@ async def test_invoice_and_credit_note_series_are_separate(order_factory):
 
 async def test_refusals_say_why(order_factory, monkeypatch):
     unpaid = await order_factory(paid=False, payment_method="bank_transfer")
-    with pytest.raises(DocumentRefused, match="invoices at payment"):
-        await issue_invoice(unpaid)
+    with pytest.raises(DocumentRefused, match="not issued yet: it will be at payment"):
+        await order_document(unpaid, DocumentKind.INVOICE)
     with pytest.raises(DocumentRefused, match="No payment"):
         await order_document(unpaid, DocumentKind.RECEIPT)
     with pytest.raises(DocumentRefused, match="no credit note"):
@@ -105,8 +110,9 @@ async def test_refusals_say_why(order_factory, monkeypatch):
     assert await DocumentSequence.count().where(
         DocumentSequence.kind != ORDER_SEQUENCE_KIND) == 0
 
-    _settings(monkeypatch, invoice_at="order")
-    assert (await issue_invoice(unpaid))["number"] == f"F{_year()}-00001"
+    _settings(monkeypatch, invoice_at="shipment")
+    with pytest.raises(DocumentRefused, match="not issued yet: it will be at shipment"):
+        await order_document(unpaid, DocumentKind.INVOICE)
 
     cancelled = await order_factory(paid=False, status="cancelled")
     with pytest.raises(DocumentRefused, match="cancelled"):

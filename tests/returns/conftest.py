@@ -33,4 +33,4 @@ async def make_product(sku: str, price: int, on_hand: int, backorder: bool = Fal
 
 @pytest.fixture(autouse=True)
 def _no_receipts(configure):
-    configure(DASHBOARD_SEND_RECEIPTS="off", DASHBOARD_INVOICE_AT="order")
+    configure(DASHBOARD_SEND_RECEIPTS="off")

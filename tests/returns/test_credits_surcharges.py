@@ -1,5 +1,7 @@
 """Credit limits, surcharges on payment status and documents, and the one balance."""
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +16,8 @@ from dashboard.services.returns import surcharges
 from dashboard.services.printing.documents import issue_invoice, order_document
 from dashboard.domain.printing.documents import DocumentKind
 from dashboard.services.payments.money import record_payment, record_refund
+from dashboard.services.fulfilment.shipping import ship_order
+from tests.factories import TRACKING, make_order, mark_picked
 from tests.returns.conftest import make_shipped_order
 
 
@@ -58,8 +62,10 @@ async def test_unpaid_order_has_nothing_to_credit():
                                    actor="agent")
 
 
-async def test_surcharge_puts_a_paid_order_back_in_the_payment_queue_and_on_the_invoice():
-    order = await make_shipped_order()
+async def test_surcharge_puts_a_paid_order_back_in_the_payment_queue_and_on_the_invoice(
+        configure):
+    configure(DASHBOARD_INVOICE_AT="shipment")  # paid, not shipped yet: no invoice so far
+    order = await make_order(lines=[("TSHIRT-BLUE-M", 2, 1990)], paid=True)
     assert order["payment_status"] == "paid"
     outcome = await surcharges.add_surcharge(order["number"], kind="shipping_change",
                                              amount=900, reason="Express delivery",
@@ -68,12 +74,18 @@ async def test_surcharge_puts_a_paid_order_back_in_the_payment_queue_and_on_the_
     assert outcome.supplementary_invoice is None  # no invoice yet: it goes on the invoice
     assert (after["surcharge_total"], after["balance_due"], after["payment_status"]) == (
         900, 900, "partially_paid")
-    invoice = await issue_invoice(order["number"])
+    await mark_picked(order["number"])
+    await ship_order(order["number"], carrier=TRACKING[0], tracking_number=TRACKING[1],
+                     actor="agent")
+    invoice = await Invoice.select().where(Invoice.order == order["id"]).first()
     assert invoice["total"] == order["total"] + 900
-    assert any(s["reason"] == "Express delivery" for s in invoice["snapshot"]["surcharges"])
+    snapshot = invoice["snapshot"]
+    snapshot = json.loads(snapshot) if isinstance(snapshot, str) else snapshot
+    assert any(s["reason"] == "Express delivery" for s in snapshot["surcharges"])
     await record_payment(order["number"], 900, "EUR", "PSP-extra", method="card",
                          source="webhook", received_on=None, actor="test", send_receipt=False)
     assert (await _reload(order))["payment_status"] == "paid"
+    assert await Invoice.count() == 1  # paid again: the shipment's invoice stays the one
 
 
 async def test_surcharge_after_the_invoice_gets_a_supplementary_invoice_numbered_in_series():

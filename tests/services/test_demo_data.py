@@ -10,6 +10,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from tests.conftest import truncate_all
 
@@ -42,6 +43,7 @@ from dashboard.services.demo.shop import load_demo_data
 from dashboard.services.printing.sequences import last_order_value
 
 NOW = datetime(2026, 3, 16, 10, tzinfo=timezone.utc)
+PARIS = ZoneInfo("Europe/Paris")
 ORDERS = 300
 
 
@@ -260,7 +262,20 @@ async def test_history_notes_and_numbers():
     assert per_year
     for year, values in per_year.items():
         assert sorted(values) == list(range(1, sequences[("credit_note", year)] + 1)), year
-    assert await Invoice.count() == 0  # issued on demand by services/documents, with their snapshot
+    # Invoices: issued through printing's issue path for every settled order, dated at
+    # payment, one gap-free series per year in the order of those dates.
+    settled = {o["id"]: o for o in orders if o["status"] != "cancelled"
+               and o["payment_status"] in ("paid", "partially_refunded", "refunded")}
+    invoices = await Invoice.select().order_by(Invoice.issued_at, Invoice.id)
+    assert {i["order"] for i in invoices} == set(settled) and len(invoices) == len(settled)
+    series: dict[int, list[int]] = defaultdict(list)
+    for invoice in invoices:
+        assert invoice["issued_at"] == settled[invoice["order"]]["paid_at"]
+        prefix, year, value = re.fullmatch(r"([FA])(\d{4})-(\d{5,})", invoice["number"]).groups()
+        assert prefix == "F" and int(year) == invoice["issued_at"].astimezone(PARIS).year
+        series[int(year)].append(int(value))
+    for year, values in series.items():
+        assert values == list(range(1, sequences[("invoice", year)] + 1)), year
 
 
 async def _fingerprint() -> list:

@@ -34,7 +34,8 @@ async def test_partial_then_full_payment_updates_status_balance_and_history():
     row = await order(placed["number"])
     assert row["paid_total"] == 3980 and row["paid_at"] is not None and row["version"] == 3
     kinds = [e["kind"] for e in await OrderEvent.select(OrderEvent.kind)]
-    assert kinds == ["order.placed", "payment.recorded", "payment.recorded"]
+    # The payment that settles the order issues its invoice (DASHBOARD_INVOICE_AT=payment).
+    assert kinds == ["order.placed", "payment.recorded", "payment.recorded", "invoice.issued"]
     hooks = await OutboxWebhook.select(OutboxWebhook.event_type, OutboxWebhook.payload).output(
         load_json=True)
     assert [h["event_type"] for h in hooks] == ["order.paid"]

@@ -259,8 +259,9 @@ async def test_overpayment_is_recorded_flagged_and_held_for_review(provider):
     row = await order(number)
     assert (row["paid_total"], row["balance_due"], row["payment_status"]) == (5000, -1020, "paid")
     assert (row["status"], row["hold_reason"]) == ("on_hold", "payment_review")
-    assert (await _kinds(number))[-3:] == ["payment.recorded", "payment.overpayment",
-                                           "order.held"]
+    # Settled (over): the payment issues the invoice, then the excess is flagged and held.
+    assert (await _kinds(number))[-4:] == ["payment.recorded", "invoice.issued",
+                                           "payment.overpayment", "order.held"]
 
 
 async def test_second_payment_under_another_reference_is_an_overpayment(provider):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dashboard.domain.errors import DomainError, ValidationFailed
+from dashboard.domain.numbers import Message, N_
 
 
 class DocumentKind(StrEnum):
@@ -121,23 +122,82 @@ def document_number(kind: SequenceKind, year: int, value: int) -> str:
 # --- Who may have which document ---------------------------------------------------------
 
 class InvoicePolicy(StrEnum):
-    AT_PAYMENT = "payment"  # the invoice exists once the order is paid (card shops)
-    AT_ORDER = "order"  # invoice first, payment after (bank transfer, business customers)
+    """When an order's invoice is issued (``DASHBOARD_INVOICE_AT``)."""
+
+    AT_PAYMENT = "payment"  # when the order becomes fully paid (card shops)
+    AT_SHIPMENT = "shipment"  # when the goods leave: shipped, or collected in store
+
+
+class InvoiceEvent(StrEnum):
+    """What happened to an order that may be the moment of its invoice."""
+
+    PAID = "paid"  # the order became fully paid
+    SHIPPED = "shipped"  # goods left (a parcel, or collected in store)
 
 
 SETTLED = frozenset({"paid", "partially_refunded", "refunded"})
+# Fulfilment statuses once every unit has left (returns come after leaving).
+GOODS_LEFT = frozenset({"shipped", "collected", "delivered", "partially_returned", "returned"})
+_ISSUING_EVENT = {InvoicePolicy.AT_PAYMENT: InvoiceEvent.PAID,
+                  InvoicePolicy.AT_SHIPMENT: InvoiceEvent.SHIPPED}
 
 
-def check_invoice_allowed(status: str, payment_status: str, policy: str) -> None:
-    """Refuse to issue an invoice the shop's policy does not allow yet.
+def invoice_policy(value: str) -> InvoicePolicy:
+    """The policy a setting names. Raises ``ValueError`` saying what is accepted, also for
+    the former ``order`` value (issuing at placement was replaced by ``shipment``)."""
+    try:
+        return InvoicePolicy((value or "").strip().lower())
+    except ValueError:
+        raise ValueError(f"DASHBOARD_INVOICE_AT must be payment or shipment, got {value!r}"
+                         ) from None
 
-    A cancelled order never gets a first invoice. Under the "at payment" policy an order
-    is invoiced once fully paid; under "at order" any order still alive can be.
+
+def issuing_event(policy: str) -> InvoiceEvent:
+    """The one event that issues invoices under ``policy``."""
+    return _ISSUING_EVENT[invoice_policy(policy)]
+
+
+def invoice_due(policy: str, event: InvoiceEvent, *, status: str, payment_status: str,
+                fulfilment_status: str) -> bool:
+    """Whether ``event`` (just written, in the same transaction) issues the order's invoice.
+
+    Only the policy's own event does: at payment, the order must now be fully paid; at
+    shipment, every unit must have left (a partial parcel waits for the last one, so the
+    invoice bills what was delivered). A cancelled order never gets a first invoice. An
+    order that already has its invoice keeps it: the caller issues only once.
     """
+    if status == "cancelled" or issuing_event(policy) is not event:
+        return False
+    if event is InvoiceEvent.PAID:
+        return payment_status in SETTLED
+    return fulfilment_status in GOODS_LEFT
+
+
+NOT_ISSUED_YET = {
+    InvoicePolicy.AT_PAYMENT: N_("Invoice not issued yet: it will be at payment."),
+    InvoicePolicy.AT_SHIPMENT: N_("Invoice not issued yet: it will be at shipment."),
+}
+CANCELLED_NO_INVOICE = N_("A cancelled order gets no invoice.")
+
+
+def invoice_pending_reason(policy: str, status: str) -> Message:
+    """Why an order has no invoice to open: it is issued by payment or shipment, never by
+    whoever opens the document first."""
     if status == "cancelled":
-        raise DocumentRefused("A cancelled order gets no invoice.")
-    if InvoicePolicy(policy) is InvoicePolicy.AT_PAYMENT and payment_status not in SETTLED:
-        raise DocumentRefused("The shop invoices at payment: this order is not paid yet.")
+        return Message(CANCELLED_NO_INVOICE)
+    return Message(NOT_ISSUED_YET[invoice_policy(policy)])
+
+
+def check_invoice_issued(has_invoice: bool, policy: str, status: str) -> None:
+    """Refuse to show an invoice that was never issued (opening one never issues it)."""
+    if not has_invoice:
+        raise DocumentRefused(invoice_pending_reason(policy, status))
+
+
+def check_invoice_allowed(status: str) -> None:
+    """Refuse to issue a first invoice for a cancelled order."""
+    if status == "cancelled":
+        raise DocumentRefused(Message(CANCELLED_NO_INVOICE))
 
 
 def check_receipt_allowed(paid_total: int) -> None:

@@ -25,12 +25,17 @@ from dashboard.services.demo.orders import OrderFactory
 from dashboard.services.demo.rows import COLUMNS, ID_TABLES, Ids, Rows, Sequences
 from dashboard.services.demo.scenarios import DAY, HISTORY_DAYS, PlacementCalendar, ScenarioPicker
 from dashboard.services.demo.writer import BulkWriter
-from dashboard.services.printing import last_order_value, set_last_order_value
+from dashboard.services.printing import (
+    issue_missing_invoices, last_order_value, set_last_order_value,
+)
 
 CHUNK = 10_000
 # From this many orders on, indexes are dropped during the load and built once at the end.
 REBUILD_INDEXES_FROM = 50_000
 MAX_CUSTOMERS = 50_000
+# Invoices go one by one through printing's issue path (~10 queries each): up to this many
+# orders; a bigger (benchmark) shop is left to ``dashboard issue-missing-invoices``.
+INVOICES_UP_TO = 20_000
 
 STOCK_COLUMNS = ("id", "product", "on_hand", "reserved", "backordered", "updated_at")
 MOVEMENT_COLUMNS = ("id", "product", "on_hand_delta", "reserved_delta", "reason", "note", "order_id", "actor",
@@ -120,13 +125,18 @@ async def load_demo_data(orders: int = 2000, seed: int = 42, *, now: datetime | 
         if orders:
             await set_last_order_value(first_number + orders - 1)
         await writer.realign_id_sequences(ID_TABLES)
+        invoices = 0
+        if orders <= INVOICES_UP_TO:
+            # The same path as a real payment or shipment, dated at that moment.
+            invoices = await issue_missing_invoices("demo-data", dated_at_moment=True)
     # After the commit: the statistics must describe the loaded rows, and ANALYZE of a
     # million orders should not hold the write lock longer than the load itself.
     await refresh_statistics()
     seconds = time.perf_counter() - started
     return (f"Demo shop loaded in {seconds:.1f} s: {len(catalogue.products)} products, {customer_count} customers, "
             f"{orders} orders ({counts.get('order_line', 0)} lines, {counts.get('payment', 0)} payments, "
-            f"{counts.get('shipment', 0)} shipments, {counts.get('return_request', 0)} returns), seed {seed}.")
+            f"{counts.get('shipment', 0)} shipments, {counts.get('return_request', 0)} returns, "
+            f"{invoices} invoices), seed {seed}.")
 
 
 def _stock(rng: random.Random, factory: OrderFactory, catalogue, ids: Ids, now: datetime):

@@ -39,8 +39,9 @@ from dashboard.domain.fulfilment.rules import (
     BulkShipRow, NotAllowed, check_not_collected_in_store, check_picked, check_workable, plan_shipment,
     status_after_shipping,
 )
+from dashboard.domain.printing import InvoiceEvent
 from dashboard.domain.statuses import FulfilmentStatus
-from dashboard.services import order_feed, outbox
+from dashboard.services import order_feed, outbox, printing
 from dashboard.services import stock
 from dashboard.services.fulfilment.shipping import (
     ORDER_COLUMNS, line_state, mark_pick_coverage, ship_within,
@@ -147,6 +148,8 @@ async def ship_all(checked: list[tuple[BulkShipRow, Carrier, str]], notify: bool
             result.skip(plan.row.number, "This order changed meanwhile: reload it and try again.")
     batch = [p for p in batch if p.order["id"] not in stale]
     await _queue_messages(batch, notify, actor)
+    for p in batch:  # the invoices of the orders whose last parcel left, under "shipment"
+        await printing.issue_invoice_if_due(p.order["number"], InvoiceEvent.SHIPPED, actor)
     for plan in sorted(fallback, key=lambda p: checked.index((p.row, p.carrier, p.tracking))):
         await _ship_one(plan, notify, actor, result)
 

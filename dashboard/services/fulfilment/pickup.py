@@ -10,8 +10,9 @@ from dashboard.db.tables import Order, OrderLine, StockMovement
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.fulfilment.rules import NotAllowed, check_workable
 from dashboard.domain.numbers import N_, Message
+from dashboard.domain.printing import InvoiceEvent
 from dashboard.domain.statuses import FulfilmentStatus, ShippingMethod, check_transition
-from dashboard.services import outbox
+from dashboard.services import outbox, printing
 from dashboard.services import stock
 from dashboard.services.fulfilment.shipping import bump_version, load_order, order_lines
 from dashboard.services.history import record_event
@@ -78,6 +79,7 @@ async def collected(number: str, actor: str) -> None:
         if moves:
             await StockMovement.insert(*moves)
         await record_event(order["id"], "order.collected", "Collected in store", actor=actor)
+        await printing.issue_invoice_if_due(order["number"], InvoiceEvent.SHIPPED, actor)
         # The goods reached the customer: for the shop's other systems that is a delivery.
         await outbox.queue_webhook("order.delivered", {**await get_order(order["number"]),
                                                        "collected_in_store": True})

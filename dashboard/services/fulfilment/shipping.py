@@ -4,8 +4,9 @@
 form, the bulk CSV, scan-to-ship, the ShipStation shipnotify endpoint). In one write
 transaction it writes the shipment and what is in it, takes the goods off the shelf
 (on hand and reserved both go down), moves the order's fulfilment status, and queues the
-history event, the ``order.shipped`` webhook (when everything has left) and, if asked,
-the customer's shipping notification in their language. The rules are in
+history event, the ``order.shipped`` webhook (when everything has left), the invoice
+when the shop invoices at shipment and the last parcel left (``DASHBOARD_INVOICE_AT``)
+and, if asked, the customer's shipping notification in their language. The rules are in
 ``domain.fulfilment`` (what may leave) and ``domain.carriers`` (tracking formats).
 """
 
@@ -36,7 +37,8 @@ from dashboard.domain.fulfilment.rules import (
 )
 from dashboard.domain.statuses import FulfilmentStatus, check_transition
 from dashboard.domain.numbers import Message
-from dashboard.services import outbox
+from dashboard.domain.printing import InvoiceEvent
+from dashboard.services import outbox, printing
 from dashboard.services import stock
 from dashboard.services.fulfilment.picking import check_no_pending_task
 from dashboard.services.history import record_event
@@ -233,6 +235,7 @@ async def ship_within(number: str, carrier: Carrier, tracking: str, service: str
     if status == FulfilmentStatus.SHIPPED:
         await outbox.queue_webhook("order.shipped", {**await get_order(order["number"]),
                                                      "shipment": shipment})
+    await printing.issue_invoice_if_due(order["number"], InvoiceEvent.SHIPPED, actor)
     if notify and order["customer_email"]:
         await outbox.queue_email("shipping_notification", order["customer_email"],
                                  {"order": order, "shipment": shipment,

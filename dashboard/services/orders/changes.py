@@ -30,9 +30,10 @@ from dashboard.domain.orders.shipping_price import (
 )
 from dashboard.domain.fulfilment import status_from_lines
 from dashboard.domain.pricing import line_amounts
-from dashboard.domain.statuses import FulfilmentStatus
+from dashboard.domain.printing import InvoiceEvent
+from dashboard.domain.statuses import FulfilmentStatus, PaymentMethod, ShippingMethod
 from dashboard.domain.stock import not_for_sale
-from dashboard.services import outbox
+from dashboard.services import outbox, printing
 from dashboard.services import stock
 from dashboard.services.history import record_event
 from dashboard.services.fulfilment import note_order_changed
@@ -94,6 +95,12 @@ async def _settle_totals(order: dict) -> dict:
         Order.balance_due: money.balance_due, Order.payment_status: money.payment_status.value,
         Order.backordered_quantity: sum(ln["backordered"] for ln in lines),
     }).where(Order.id == order["id"])
+    # A change can settle the order (a line taken off a part-paid order) or leave it with
+    # every unit gone: that is the moment of its invoice, as a payment or a parcel is.
+    if money.payment_status.value == "paid" and order["payment_status"] != "paid":
+        await printing.issue_invoice_if_due(order["number"], InvoiceEvent.PAID)
+    if fulfilment != order["fulfilment_status"]:
+        await printing.issue_invoice_if_due(order["number"], InvoiceEvent.SHIPPED)
     return await Order.select().where(Order.id == order["id"]).first()
 
 

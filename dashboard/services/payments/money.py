@@ -41,8 +41,10 @@ from dashboard.domain.payments import (
     same_transaction,
 )
 from dashboard.domain.pricing import balance_due
+from dashboard.domain.printing import InvoiceEvent
 from dashboard.domain.statuses import OrderStatus, PaymentMethod, PaymentStatus, payment_status_for
 from dashboard.domain.numbers import Message
+from dashboard.services import printing
 from dashboard.services.history import record_event
 from dashboard.services.outbox import queue_email, queue_webhook
 from dashboard.services.results import BulkResult
@@ -109,14 +111,16 @@ async def _reference_known(order_id: int, kind: str, transaction_ref: str) -> bo
 
 async def write_money(order: dict, *, paid_delta: int = 0, refunded_delta: int = 0,
                        credited_delta: int = 0, surcharge_delta: int = 0,
-                       total_delta: int = 0) -> dict:
+                       total_delta: int = 0, actor: str = "system") -> dict:
     """Apply a money movement to the order with a version check; the new values.
 
     Every posting to the balance goes through here (payments, refunds, credit notes,
     surcharges, an exchange's replacement lines), so balance and payment status always
     follow ``domain.pricing.balance_due`` from the totals.
-    Raises ``StaleVersion`` when someone else wrote the order since it was read (nothing is
-    written then).
+    An order that becomes fully paid here gets its invoice in the same transaction when
+    the shop invoices at payment (``printing.issue_invoice_if_due``), whichever posting
+    settled it. Raises ``StaleVersion`` when someone else wrote the order since it was read
+    (nothing is written then).
     """
     paid = order["paid_total"] + paid_delta
     refunded = order["refunded_total"] + refunded_delta
@@ -142,6 +146,8 @@ async def write_money(order: dict, *, paid_delta: int = 0, refunded_delta: int =
     ).returning(Order.id)
     if not rows:
         raise StaleVersion(f"Order {order['number']} changed meanwhile", number=order["number"])
+    if became_paid:
+        await printing.issue_invoice_if_due(order["number"], InvoiceEvent.PAID, actor)
     return {**order, "paid_total": paid, "refunded_total": refunded, "balance_due": balance,
             "credited_total": credited, "surcharge_total": surcharges, "total": total,
             "payment_status": status.value, "version": order["version"] + 1,
@@ -191,7 +197,6 @@ async def apply_payment(order: dict, amount: int, currency: str, transaction_ref
     cancelled = order["status"] == OrderStatus.CANCELLED
     if cancelled and source == "manual":
         raise DomainError(f"Order {order['number']} is cancelled: no payment can be recorded")
-    after = await write_money(order, paid_delta=amount)
     payment = {"amount": amount, "currency": order["currency"], "transaction_ref": transaction_ref,
                "method": method, "source": source,
                "received_on": received_on.isoformat() if received_on else None}
@@ -205,6 +210,9 @@ async def apply_payment(order: dict, amount: int, currency: str, transaction_ref
         summary += " on a cancelled order: refund it or reinstate the order"
         log.warning("payment received on cancelled order %s", order["number"])
     await record_event(order["id"], "payment.recorded", summary, payment, actor=actor)
+    # After the payment's own rows, so the history reads "payment, then invoice"; a stale
+    # order raises here and the caller's transaction (or savepoint) drops those rows.
+    after = await write_money(order, paid_delta=amount, actor=actor)
     receipt = False
     if after["became_paid"]:
         await queue_webhook("order.paid", order_payload(after))
@@ -256,7 +264,7 @@ async def record_refund(number: str, amount: int, currency: str, transaction_ref
             return PaymentOutcome(order["number"], order["payment_status"], order["balance_due"],
                                   duplicate=True)
         check_refund(amount, order["paid_total"], order["refunded_total"], order["number"])
-        after = await write_money(order, refunded_delta=amount)
+        after = await write_money(order, refunded_delta=amount, actor=actor)
         refund = {"amount": amount, "currency": order["currency"], "transaction_ref": ref,
                   "source": source}
         await Payment.insert(Payment(

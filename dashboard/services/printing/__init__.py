@@ -3,11 +3,13 @@
 The public module: other areas import only these names, from here.
 """
 
+from dashboard.services.printing.backfill import issue_missing_invoices
 from dashboard.services.printing.batches import start_batch
 from dashboard.services.printing.document_context import load_order
 from dashboard.services.printing.documents import (
     fiscal_year,
     issue_credit_note,
+    issue_invoice_if_due,
     issue_supplementary_invoice,
 )
 from dashboard.services.printing.sequences import (
@@ -20,6 +22,8 @@ from dashboard.services.printing.sequences import (
 __all__ = [
     "fiscal_year",
     "issue_credit_note",
+    "issue_invoice_if_due",
+    "issue_missing_invoices",
     "issue_supplementary_invoice",
     "last_order_value",
     "load_order",

@@ -1,9 +1,10 @@
 """Batch printing: many orders' documents as ONE PDF, built in the background.
 
 A batch is a row of ``print_batch``: the instance that starts it runs it as a task of its
-process, preparing each order's document (one transaction each), skipping with a reason
-the orders that cannot have it, then rendering the whole set with the warm Chromium and
-storing the PDF in the row. Progress is written to the row (at most every
+process, preparing each order's document (only reading: an invoice is printed as it was
+issued), skipping with a reason the orders that cannot have it (an order without an
+invoice yet says when it will get one), then rendering the whole set with the warm
+Chromium and storing the PDF in the row. Progress is written to the row (at most every
 ``FLUSH_SECONDS``, and a heartbeat every ``HEARTBEAT_SECONDS``), so ANY instance shows it
 and serves the file, and a batch whose instance died reads as "interrupted" once its
 heartbeat is ``STALE_AFTER`` old. Cancelling marks the row; the running instance sees it on

@@ -21,8 +21,9 @@ from dashboard.db.tables import CreditNote, Invoice, Order, Surcharge
 from dashboard.db.transaction import is_sqlite, write_transaction
 from dashboard.domain.printing.documents import (
     EMAILED_DOCUMENTS, DocumentKind, Paper, SequenceKind, check_credit_note_exists,
-    check_delivery_note_allowed, check_invoice_allowed, check_order_form_allowed,
-    check_receipt_allowed, document_kind, document_number, paper,
+    InvoiceEvent, check_delivery_note_allowed, check_invoice_allowed, check_invoice_issued,
+    check_order_form_allowed, check_receipt_allowed, document_kind, document_number,
+    invoice_due, issuing_event, paper,
 )
 from dashboard.domain.printing import einvoice
 from dashboard.domain.errors import NotFound, ValidationFailed
@@ -67,37 +68,72 @@ def _snapshot(value) -> dict:
     return json.loads(value) if isinstance(value, str) else value
 
 
-async def issue_invoice(order_number: str, actor: str = "system") -> dict:
+async def issue_invoice(order_number: str, actor: str = "system", *,
+                        issued_at: datetime | None = None) -> dict:
     """The order's invoice: issued now if it has none (next F-number of the year), else the
     one already issued, unchanged. Returns the Invoice row with its snapshot as a dict.
 
-    Refused (``DocumentRefused``) for a cancelled order, or an unpaid one when the shop
-    invoices at payment (``DASHBOARD_INVOICE_AT``). Safe to call concurrently.
+    Joins the caller's transaction: call it from the use-case whose event issues the
+    invoice (``issue_invoice_if_due``), or from ``issue_missing_invoices``. Refused
+    (``DocumentRefused``) for a cancelled order. Safe to call concurrently. ``issued_at``
+    dates a demo shop's history; real invoices are dated when they are issued.
     """
     async with write_transaction():
         order = await _lock_order(order_number)
-        existing = await Invoice.select().where(
-            (Invoice.order == order["id"]) & (Invoice.kind == "invoice")).first()
-        if existing:
-            return existing | {"snapshot": _snapshot(existing["snapshot"])}
-        check_invoice_allowed(order["status"], order["payment_status"], get_settings().invoice_at)
-        surcharges = await Surcharge.select().where(
-            (Surcharge.order == order["id"]) & Surcharge.invoice_id.is_null())
-        extra = _surcharge_lines(surcharges)
-        issued_at = _now()
-        number = await take_number(SequenceKind.INVOICE, fiscal_year(issued_at))
-        snapshot = await ctx.invoice_snapshot(order, extra)
-        snapshot["invoice"] = {"number": number, "issued_at": issued_at.isoformat()}
-        rows = await Invoice.insert(Invoice(
-            order=order["id"], number=number, kind="invoice", issued_at=issued_at,
-            total=snapshot["money"]["total"], tax_total=snapshot["money"]["tax_total"],
-            currency=order["currency"], snapshot=snapshot,
-        )).returning(*Invoice.all_columns())
-        if surcharges:
-            await Surcharge.update({Surcharge.invoice_id: rows[0]["id"]}).where(
-                Surcharge.id.is_in([s["id"] for s in surcharges]))
-        await record_event(order["id"], "invoice.issued", f"Invoice {number} issued",
-                           {"number": number, "total": snapshot["money"]["total"]}, actor)
+        return await _issue(order, actor, issued_at)
+
+
+async def issue_invoice_if_due(order_number: str, event: InvoiceEvent,
+                               actor: str = "system") -> dict | None:
+    """Issue the order's invoice if ``event`` is the shop's moment of invoicing
+    (``DASHBOARD_INVOICE_AT``, ``domain.printing.invoice_due``); the invoice, or None.
+
+    Call it right after writing the event, inside the same write transaction (it joins
+    it): the invoice commits or rolls back with the payment or shipment. An order already
+    invoiced keeps its invoice.
+    """
+    policy = get_settings().invoice_at
+    if issuing_event(policy) is not event:
+        return None  # the other policy's event: not even a read
+    async with write_transaction():
+        order = await _lock_order(order_number)
+        if not invoice_due(policy, event, status=order["status"],
+                           payment_status=order["payment_status"],
+                           fulfilment_status=order["fulfilment_status"]):
+            return None
+        return await _issue(order, actor)
+
+
+async def _issued(order_id: int) -> dict | None:
+    row = await Invoice.select().where(
+        (Invoice.order == order_id) & (Invoice.kind == "invoice")).first()
+    return row | {"snapshot": _snapshot(row["snapshot"])} if row else None
+
+
+async def _issue(order: dict, actor: str, issued_at: datetime | None = None) -> dict:
+    """Issue the invoice of a locked order, or give back the one it has."""
+    existing = await _issued(order["id"])
+    if existing:
+        return existing
+    check_invoice_allowed(order["status"])
+    surcharges = await Surcharge.select().where(
+        (Surcharge.order == order["id"]) & Surcharge.invoice_id.is_null())
+    extra = _surcharge_lines(surcharges)
+    issued_at = issued_at or _now()
+    number = await take_number(SequenceKind.INVOICE, fiscal_year(issued_at))
+    snapshot = await ctx.invoice_snapshot(order, extra)
+    snapshot["invoice"] = {"number": number, "issued_at": issued_at.isoformat()}
+    rows = await Invoice.insert(Invoice(
+        order=order["id"], number=number, kind="invoice", issued_at=issued_at,
+        total=snapshot["money"]["total"], tax_total=snapshot["money"]["tax_total"],
+        currency=order["currency"], snapshot=snapshot,
+    )).returning(*Invoice.all_columns())
+    if surcharges:
+        await Surcharge.update({Surcharge.invoice_id: rows[0]["id"]}).where(
+            Surcharge.id.is_in([s["id"] for s in surcharges]))
+    await record_event(order["id"], "invoice.issued", f"Invoice {number} issued",
+                       {"number": number, "total": snapshot["money"]["total"]}, actor,
+                       at=issued_at)
     return rows[0] | {"snapshot": snapshot}
 
 
@@ -221,7 +257,8 @@ async def _credit_note(order: dict, number: str | None) -> dict:
 async def order_document(order_number: str, kind: DocumentKind, *, actor: str = "system",
                          credit_note: str | None = None, invoice: str | None = None,
                          rma: str | None = None) -> dict:
-    """What ``kind`` shows for this order, issuing the invoice on first print if allowed.
+    """What ``kind`` shows for this order. Only reads: an invoice is shown as it was
+    issued (by payment or shipment, ``issue_invoice_if_due``), never issued by opening it.
 
     ``invoice`` names an issued invoice (a supplementary one), ``rma`` the return
     authorisation a return slip is for. Raises ``NotFound`` for an unknown order and
@@ -231,10 +268,11 @@ async def order_document(order_number: str, kind: DocumentKind, *, actor: str = 
         return await _issued_invoice(order_number, invoice)
     if kind is DocumentKind.RETURN_SLIP:
         return await ctx.return_slip(order_number, rma or "")
-    if kind is DocumentKind.INVOICE:
-        invoice = await issue_invoice(order_number, actor)
-        return invoice["snapshot"]
     order = await ctx.load_order(order_number)
+    if kind is DocumentKind.INVOICE:
+        issued = await _issued(order["id"])
+        check_invoice_issued(issued is not None, get_settings().invoice_at, order["status"])
+        return issued["snapshot"]
     if kind is DocumentKind.ORDER_CONFIRMATION:
         return await ctx.order_confirmation(order)
     if kind is DocumentKind.ORDER_FORM:

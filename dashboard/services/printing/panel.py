@@ -1,8 +1,7 @@
 """The documents and labels panel of the order screen: which documents the order has.
 
-Only reads. An invoice is listed once issued (opening ``invoice.pdf`` of an order without
-one would issue it, taking the next number of the legal series: that stays a deliberate
-act, from a batch or the invoice URL, never a side effect of showing the order screen).
+Only reads. An invoice is listed once issued (by the order's payment or shipment, per
+``DASHBOARD_INVOICE_AT``); before that the panel says when it will be, instead of a link.
 """
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ from urllib.parse import quote, urlencode
 from dashboard.db.tables import CreditNote, Invoice, PrintJob
 from dashboard.domain.errors import DomainError, NotFound
 from dashboard.domain.printing.documents import (
-    PAPERS, DocumentKind, check_delivery_note_allowed, check_invoice_allowed,
-    check_order_form_allowed, check_receipt_allowed, paper,
+    PAPERS, DocumentKind, check_delivery_note_allowed, check_order_form_allowed,
+    check_receipt_allowed, invoice_pending_reason, paper,
 )
 from dashboard.services.printing.document_context import load_order
 from dashboard.services.printing.labels import printers
@@ -46,7 +45,6 @@ class DocumentsPanel:
     formats: tuple[str, ...]
     documents: list[PanelDocument]
     invoice_pending: str  # why there is no invoice yet ("" when there is one)
-    invoice_issuable: bool  # the order may be invoiced now (it has no invoice yet)
     printers: list[str]
     default_printer: str
     label_job: dict | None  # the last shipping-label print job of this order
@@ -84,20 +82,13 @@ async def documents_panel(order_number: str, format: str | None = None) -> Docum
     docs += [PanelDocument(DocumentKind.CREDIT_NOTE.value, note["number"],
                            query={"credit_note": note["number"]}) for note in notes]
     has_invoice = any(i["kind"] == "invoice" for i in invoices)
-    reason, issuable = "", False
-    if not has_invoice:
-        try:
-            check_invoice_allowed(order["status"], order["payment_status"], settings.invoice_at)
-            issuable = True
-        except DomainError as exc:
-            reason = exc.message
+    reason = "" if has_invoice else invoice_pending_reason(settings.invoice_at, order["status"])
     configured = list(printers())
     default = settings.label_printer if settings.label_printer in configured else (
         configured[0] if configured else "")
     return DocumentsPanel(
         order_number=order["number"], format=sheet.name, formats=tuple(PAPERS),
-        documents=docs, invoice_pending="" if has_invoice else reason,
-        invoice_issuable=issuable, printers=configured, default_printer=default,
+        documents=docs, invoice_pending=reason, printers=configured, default_printer=default,
         label_job=await last_label_job(order["id"]))
 
 

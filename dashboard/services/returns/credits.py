@@ -65,7 +65,7 @@ async def issue_credit(number: str, *, amount: int, lines: list[dict] | None = N
             number, amount=amount, lines=lines or amount_lines(amount, reason or "Credit"),
             reason=reason, return_request_id=return_request_id, refund_method=method,
             refund_ref=refund_ref, actor=actor)
-        after = await payments.write_money(order, credited_delta=amount)
+        after = await payments.write_money(order, credited_delta=amount, actor=actor)
         if method in MONEY_BACK:
             outcome = await payments.record_refund(
                 number, amount, order["currency"], refund_ref, method=method, source="manual",

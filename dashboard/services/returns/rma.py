@@ -291,7 +291,7 @@ async def _post_exchange(order: dict, items: list[ReturnItem], lines: dict[int, 
     added = [line_amounts(products[i.order_line_id]["price"], i.replacement_quantity,
                           products[i.order_line_id]["vat_rate_bp"]) for i in items]
     order = await payments.load_order(order["number"])
-    await payments.write_money(order, total_delta=sum(a.line_total for a in added))
+    await payments.write_money(order, total_delta=sum(a.line_total for a in added), actor=actor)
     await Order.update({
         Order.subtotal: Order.subtotal + sum(a.line_total for a in added),
         Order.tax_total: Order.tax_total + sum(a.tax_amount for a in added),

@@ -53,7 +53,7 @@ async def add_surcharge(number: str, *, kind: str, amount: int, reason: str,
             order=order["id"], kind=kind, reason=reason, amount=amount,
             vat_rate_bp=vat_rate_bp, actor=actor)).returning(Surcharge.id)
         surcharge_id = rows[0]["id"]
-        after = await payments.write_money(order, surcharge_delta=amount)
+        after = await payments.write_money(order, surcharge_delta=amount, actor=actor)
         supplementary = None
         if await Invoice.exists().where((Invoice.order == order["id"])
                                         & (Invoice.kind == "invoice")):
