@@ -113,6 +113,36 @@ LABELS: dict[str, dict[str, str]] = {
         "printed": N_("Label printed"),
         "failed": N_("Print failed"),
     },
+    "payment_state": {
+        "succeeded": N_("Succeeded"),
+        "failed": N_("Failed"),
+        "pending": N_("Pending"),
+    },
+    "shipment_status": {
+        "shipped": N_("Shipped"),
+        "in_transit": N_("In transit"),
+        "delivered": N_("Delivered"),
+        "exception": N_("Delivery problem"),
+    },
+    "print_kind": {
+        "shipping_label": N_("Shipping label"),
+        "product_label": N_("Product label"),
+    },
+    # Order fields as the history names them (address parts without their ship_/bill_).
+    "order_field": {
+        "name": N_("Name"),
+        "company": N_("Company"),
+        "line1": N_("Address"),
+        "line2": N_("Address (line 2)"),
+        "postal_code": N_("Postcode"),
+        "city": N_("City"),
+        "region": N_("Region"),
+        "country": N_("Country"),
+        "phone": N_("Phone"),
+        "customer_name": N_("Name"),
+        "customer_email": N_("Email"),
+        "customer_phone": N_("Phone"),
+    },
     "delivery_status": {
         "pending": N_("Pending"),
         "delivered": N_("Delivered"),

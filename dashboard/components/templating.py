@@ -64,6 +64,7 @@ def build_environment() -> Environment:
         may_enter=may_enter,
         country_choices=formatting.country_choices,
         event_text=history_text.event_text,
+        carrier_name=history_text.carrier_name,
         current_locale=i18n.current_locale.get,
         locales=i18n.LOCALES,
         htmx_version=HTMX_VERSION,

@@ -65,8 +65,9 @@ async def test_updates_reach_the_parcel_and_the_timeline(carrier, login_as):
     assert event["actor"] == "carrier webhook"
     screen = await (await login_as("back_office")).get(f"/orders/{placed['number']}")
     assert screen.status_code == 200
-    assert f"Colissimo {TRACKING}: in transit" in screen.text  # on the order's timeline
-    assert f"Colissimo {TRACKING}: delivered" in screen.text
+    # On the order's timeline, the carrier by name and the status by its label.
+    assert f"Parcel La Poste / Colissimo {TRACKING}: In transit" in screen.text
+    assert f"Parcel La Poste / Colissimo {TRACKING}: Delivered" in screen.text
 
 
 async def test_a_replayed_webhook_id_is_acknowledged_and_ignored(carrier):

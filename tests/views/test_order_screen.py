@@ -194,7 +194,7 @@ async def test_the_history_speaks_the_readers_language(login_as):
     page = (await http.get("/orders/WS-9")).text
     assert "Commande passée (39,80\u00a0€)" in page
     assert "Paiement de 39,80\u00a0€ par " in page and "(PSP-8F2K1)" in page
-    assert "2 article(s) expédié(s) avec La Poste / Colissimo 6A12345678901" in page
+    assert "Expédié avec La Poste / Colissimo 6A12345678901 : 2 × " in page
     assert "En attente : Adresse à vérifier (à vérifier)" in page
     assert "On hold:" not in page and "unit(s) shipped" not in page
     english = await login_as("back_office", username="bo-en", locale="en")

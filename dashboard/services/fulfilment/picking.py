@@ -279,7 +279,8 @@ async def mark_short(number: str, line_id: int, *, actor: str) -> bool:
         line = await PickListLine.select(PickListLine.id, PickListLine.quantity,
                                          PickListLine.picked, PickListLine.short,
                                          PickListLine.order_line.order.as_alias("order_id"),
-                                         PickListLine.order_line.sku.as_alias("sku")).where(
+                                         PickListLine.order_line.sku.as_alias("sku"),
+                                         PickListLine.order_line.name.as_alias("name")).where(
             (PickListLine.id == line_id) & (PickListLine.pick_list == pick_list["id"])).first()
         if line is None:
             raise NotFound("No such line on this pick list")
@@ -290,7 +291,8 @@ async def mark_short(number: str, line_id: int, *, actor: str) -> bool:
             PickListLine.id == line_id)
         await record_event(line["order_id"], "picking.short",
                            f"{missing} x {line['sku']} not found on the shelf",
-                           {"pick_list": number, "units": missing}, actor=actor)
+                           {"pick_list": number, "units": missing, "sku": line["sku"],
+                            "name": line["name"]}, actor=actor)
         return await _complete_if_done(pick_list, actor)
 
 
@@ -310,6 +312,8 @@ async def note_order_changed(order_id: int, line_changes: dict[int, int], *,
             PickListLine.id, PickListLine.pick_list, PickListLine.quantity, PickListLine.picked,
             PickListLine.short, PickListLine.order_line,
             PickListLine.order_line.shipped.as_alias("shipped"),
+            PickListLine.order_line.sku.as_alias("sku"),
+            PickListLine.order_line.name.as_alias("name"),
         ).where(PickListLine.order_line.is_in(list(line_changes) or [0])
                 & (PickListLine.pick_list.status != "cancelled")
                 & (PickListLine.order_line.order == order_id))
@@ -334,7 +338,8 @@ async def note_order_changed(order_id: int, line_changes: dict[int, int], *,
             created.append(rows_[0]["id"])
             await record_event(order_id, f"picking.{kind}",
                                f"Order changed while picked: {kind.replace('_', ' ')} {units}",
-                               {"pick_list_line": row["id"], "units": units}, actor=actor)
+                               {"pick_list_line": row["id"], "units": units, "sku": row["sku"],
+                                "name": row["name"]}, actor=actor)
     return created
 
 
@@ -357,9 +362,15 @@ async def acknowledge_task(task_id: int, *, actor: str) -> None:
                 OrderLine.id == line["order_line"])
         await PickTask.update({PickTask.acknowledged_at: _now(),
                                PickTask.acknowledged_by: actor}).where(PickTask.id == task_id)
+        product = await PickListLine.select(
+            PickListLine.order_line.sku.as_alias("sku"),
+            PickListLine.order_line.name.as_alias("name"),
+        ).where(PickListLine.id == task["pick_list_line"]).first() or {}
         await record_event(task["order"], "picking.task_acknowledged",
                            f"{task['kind'].replace('_', ' ')} {task['quantity']} done",
-                           {"task_id": task_id}, actor=actor)
+                           {"task_id": task_id, "kind": task["kind"],
+                            "quantity": task["quantity"], "sku": product.get("sku"),
+                            "name": product.get("name")}, actor=actor)
 
 
 async def check_no_pending_task(order_id: int) -> None:

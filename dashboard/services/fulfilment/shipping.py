@@ -296,7 +296,8 @@ async def undo_shipment(shipment_id: int, *, actor: str, now: datetime | None = 
             }, locale=order["locale"], order_id=order["id"])
         await record_event(order["id"], "shipment.undone",
                            f"Shipment {shipment['carrier']} {shipment['tracking_number']} undone",
-                           {"shipment_id": shipment_id}, actor=actor)
+                           {"shipment_id": shipment_id, "carrier": shipment["carrier"],
+                            "tracking_number": shipment["tracking_number"]}, actor=actor)
     return order["number"]
 
 
@@ -377,6 +378,8 @@ async def _apply_tracking(order: dict, shipment: dict, status: str, when: dateti
     await record_event(order["id"], "shipment.tracking",
                        f"{name} {shipment['tracking_number']}: {status.replace('_', ' ')}",
                        {"shipment_id": shipment["id"], "status": status,
+                        "carrier": shipment["carrier"],
+                        "tracking_number": shipment["tracking_number"],
                         "occurred_at": when.isoformat()}, actor=actor)
     if status != "delivered" or order["fulfilment_status"] != FulfilmentStatus.SHIPPED:
         return order["fulfilment_status"]

@@ -178,7 +178,8 @@ async def change_line_quantity(number: str, line_id: int, seen_quantity: int, qu
         await _set_quantity(line, wanted, actor)
         await record_event(order["id"], "order.line_quantity_changed",
                            f"{line['sku']}: quantity {line['quantity']} → {wanted}",
-                           {"line_id": line_id, "before": line["quantity"], "after": wanted},
+                           {"line_id": line_id, "sku": line["sku"], "name": line["name"],
+                            "before": line["quantity"], "after": wanted},
                            actor=actor)
         return await _settle_totals(order)
 
@@ -301,7 +302,8 @@ async def add_line(number: str, code: str, quantity: object, *, actor: str) -> d
             line_total=0, tax_amount=0)).returning(OrderLine.id))[0]["id"]
         await _set_quantity(await _line(order["id"], line_id), wanted, actor)
         await record_event(order["id"], "order.line_added", f"{product['sku']} added ({wanted})",
-                           {"line_id": line_id, "sku": product["sku"], "quantity": wanted,
+                           {"line_id": line_id, "sku": product["sku"], "name": product["name"],
+                            "quantity": wanted,
                             "unit_price": product["price"]}, actor=actor)
         return await _settle_totals(order)
 

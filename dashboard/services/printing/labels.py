@@ -133,7 +133,7 @@ async def queue_print_job(payload: str, kind: str, printer: str | None = None, *
                                               payload=payload)).returning(PrintJob.id)
         if order_id is not None:
             await record_event(order_id, "label.queued", f"{kind} queued for {name}",
-                               {"print_job": rows[0]["id"], "printer": name}, actor)
+                               {"print_job": rows[0]["id"], "printer": name, "kind": kind}, actor)
     return rows[0]["id"]
 
 

@@ -265,7 +265,8 @@ async def authorise_return(number: str, kind: str, items: list[ReturnItem], *,
         summary = ", ".join(f"{i.quantity} x {lines[i.order_line_id]['sku']}" for i in items)
         await record_event(order["id"], f"{kind}.authorised", f"{rma} authorised: {summary}",
                            {"rma": rma, "kind": kind, "lines": [
-                               {"sku": lines[i.order_line_id]["sku"], "quantity": i.quantity,
+                               {"sku": lines[i.order_line_id]["sku"],
+                                "name": lines[i.order_line_id]["name"], "quantity": i.quantity,
                                 "reason": i.reason} for i in items]}, actor=actor)
 
         credit_number = None
@@ -374,7 +375,8 @@ async def receive_return(number: str, rma: str, receipts: list[Receipt], *,
         await record_event(order["id"], "return.received",
                            f"{rma} received: {restocked} back in stock, {written_off} written off",
                            {"rma": rma, "restocked": restocked, "written_off": written_off,
-                            "lines": [{"sku": ln["sku"], "restocked": got[ln["id"]].restocked,
+                            "lines": [{"sku": ln["sku"], "name": ln["name"],
+                                       "restocked": got[ln["id"]].restocked,
                                        "written_off": got[ln["id"]].written_off,
                                        "write_off_reason": got[ln["id"]].write_off_reason}
                                       for ln in lines]}, actor=actor)
