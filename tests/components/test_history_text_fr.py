@@ -26,6 +26,8 @@ FRENCH = {
                           "unit_price": 500}, "Thé vert ajouté (2)"),
     "order.line_removed": ({"line_id": 8, "sku": "TEE-M", "name": "T-shirt rayé M",
                             "quantity": 1}, "T-shirt rayé M retiré (1)"),
+    "order.line_restored": ({"line_id": 8, "sku": "TEE-M", "name": "T-shirt rayé M",
+                             "quantity": 1, "removal_event": 41}, "T-shirt rayé M remis (1)"),
     "order.line_quantity_changed": ({"line_id": 7, "sku": "MUG-HAVRE", "name": "Mug Le Havre",
                                      "before": 1, "after": 2},
                                     "Mug Le Havre : quantité 1 → 2"),

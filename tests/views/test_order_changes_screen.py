@@ -165,7 +165,7 @@ async def test_removing_a_line_of_a_paid_order_asks_first_and_can_be_undone(logi
     after = await Order.select(Order.balance_due, Order.total).where(Order.id == o["id"]).first()
     assert after["balance_due"] == 0 and after["total"] == o["total"]
     history = (await http.get(f"/orders/{o['number']}/panels/history", headers=HX)).text
-    assert "Remettre la ligne" not in history and "BOWL remis (1)" in history
+    assert "Remettre la ligne" not in history and "Bowl remis (1)" in history
     again = await http.post(restore_url, headers=HX)
     assert again.status_code == 422 and "Cette ligne a déjà été remise." in again.text
 
