@@ -114,7 +114,7 @@ async def test_ship_form_refuses_then_ships(login_as):
     assert "Not fully picked" not in form
     bad = await client.post(f"/dispatch/orders/{order['number']}/ship", headers=HX, data={
         "carrier": "ups", "tracking_number": "12", f"line_{lines['MUG-RED']['id']}": "1"})
-    assert bad.status_code == 422 and "not a UPS tracking number" in bad.text
+    assert bad.status_code == 422 and "Not a UPS tracking number (expected like" in bad.text
     ok = await client.post(f"/dispatch/orders/{order['number']}/ship", data={
         "carrier": "ups", "tracking_number": "1Z999AA10123456784", "notify": "1",
         f"line_{lines['MUG-RED']['id']}": "1", f"line_{lines['TSHIRT-BLUE-M']['id']}": "0"})
@@ -192,3 +192,25 @@ async def test_collected_asks_for_confirmation_first(login_as):
     form = page.split(f'/dispatch/orders/{order["number"]}/collected"')[1].split(">")[0]
     assert 'onsubmit="return confirm(this.dataset.confirm)"' in form
     assert f"a-t-il bien retiré la commande {order['number']}" in form
+
+
+async def test_ship_form_refusals_read_in_french_under_their_field(login_as):
+    order = await barcoded_order(paid=True)
+    await mark_picked(order["number"])
+    lines = await lines_of(order["number"])
+    client = await login_as("dispatch", username="dispatch-fr", locale="fr")
+    url = f"/dispatch/orders/{order['number']}/ship"
+    shirt, mug = lines["TSHIRT-BLUE-M"]["id"], lines["MUG-RED"]["id"]
+    empty = await client.post(url, headers=HX, data={"carrier": "ups", "tracking_number": ""})
+    assert empty.status_code == 422 and "Saisissez le numéro de suivi." in empty.text
+    bad = await client.post(url, headers=HX, data={"carrier": "ups", "tracking_number": "12"})
+    assert "Ce n’est pas un numéro de suivi UPS (attendu : comme 1Z999AA10123456784)." in bad.text
+    unknown = await client.post(url, headers=HX, data={"carrier": "pigeon",
+                                                       "tracking_number": "ABC-1"})
+    assert "Choisissez un transporteur dans la liste." in unknown.text
+    nothing = await client.post(url, headers=HX, data={
+        "carrier": "other", "tracking_number": "ABC-1", f"line_{shirt}": "0", f"line_{mug}": "0"})
+    assert "Choisissez au moins un article à expédier." in nothing.text
+    for refused in (empty, bad, unknown, nothing):
+        assert "required" not in refused.text and "tracking number" not in refused.text
+    assert not await Shipment.exists()

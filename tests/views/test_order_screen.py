@@ -130,7 +130,7 @@ async def test_notes_add_and_pin_keep_note_count_in_step(login_as):
     http = await login_as("back_office")
     await make_order(number="WS-1")
     empty = await http.post("/orders/WS-1/notes", headers=HX, data={"body": "   "})
-    assert empty.status_code == 422 and "required" in empty.text
+    assert empty.status_code == 422 and "Write the note first." in empty.text
     for body in ("Customer called about delivery", "Leave with the neighbour"):
         response = await http.post("/orders/WS-1/notes", headers=HX, data={"body": body})
         assert response.status_code == 200

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from dashboard.domain.errors import ValidationFailed
+from dashboard.domain.numbers import N_, Message
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ def get_carrier(code: str | None) -> Carrier:
     code = (code or "").strip().lower()
     carrier = CARRIERS.get(ALIASES.get(code, code))
     if carrier is None:
-        raise ValidationFailed({"carrier": "unknown carrier"}, "Unknown carrier")
+        raise ValidationFailed({"carrier": Message(N_("Choose a carrier from the list."))},
+                               Message(N_("Unknown carrier")))
     return carrier
 
 
@@ -94,12 +96,14 @@ def validate_tracking(carrier_code: str | None, tracking_number: str | None) -> 
     carrier = get_carrier(carrier_code)
     number = normalise_tracking(tracking_number)
     if not number:
-        raise ValidationFailed({"tracking_number": "required"}, "Tracking number required")
+        raise ValidationFailed({"tracking_number": Message(N_("Enter the tracking number."))},
+                               Message(N_("Tracking number required")))
     if not carrier.pattern.fullmatch(number):
         raise ValidationFailed(
-            {"tracking_number": f"not a {carrier.name} tracking number "
-                                f"(expected like {carrier.example})"},
-            f"Tracking number does not fit {carrier.name}")
+            {"tracking_number": Message(
+                N_("Not a %(carrier)s tracking number (expected like %(example)s)."),
+                carrier=carrier.name, example=carrier.example)},
+            Message(N_("Tracking number does not fit %(carrier)s"), carrier=carrier.name))
     return carrier, number
 
 

@@ -263,17 +263,17 @@ def plan_shipment(lines: list[LineState], requested: dict[int, int] | None,
         plan = {line.id: line.shippable_now(without_picking) for line in lines
                 if line.shippable_now(without_picking) > 0}
         if not plan:
-            raise ValidationFailed({"lines": "nothing left that can be shipped"},
-                                   "Nothing left that can be shipped")
+            raise ValidationFailed({"lines": Message(N_("Nothing left that can be shipped."))},
+                                   Message(N_("Nothing left that can be shipped")))
         return plan
     errors: dict[str, str] = {}
     plan = {}
     for line_id, quantity in requested.items():
         line = by_id.get(line_id)
         if line is None:
-            errors[f"line_{line_id}"] = "not a line of this order"
+            errors[f"line_{line_id}"] = Message(N_("Not a line of this order."))
         elif not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
-            errors[f"line_{line_id}"] = "a whole number of 0 or more"
+            errors[f"line_{line_id}"] = Message(N_("A whole number of 0 or more."))
         elif quantity > line.shippable_now(without_picking):
             template = ("at most %(units)s (held for it)" if without_picking
                         else "at most %(units)s (picked and not yet shipped)")
@@ -282,10 +282,10 @@ def plan_shipment(lines: list[LineState], requested: dict[int, int] | None,
         elif quantity:
             plan[line_id] = quantity
     if errors:
-        raise ValidationFailed(errors, "Some quantities cannot be shipped")
+        raise ValidationFailed(errors, Message(N_("Some quantities cannot be shipped")))
     if not plan:
-        raise ValidationFailed({"lines": "choose at least one unit to ship"},
-                               "Choose at least one unit to ship")
+        raise ValidationFailed({"lines": Message(N_("Choose at least one unit to ship."))},
+                               Message(N_("Choose at least one unit to ship")))
     return plan
 
 

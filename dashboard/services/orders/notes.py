@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from dashboard.db.tables import Order, OrderNote
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import NotFound, ValidationFailed
+from dashboard.domain.numbers import N_, Message
 from dashboard.services.bulk_writes import (
     insert_for_each_order,
     orders_by_id,
@@ -23,9 +24,10 @@ MAX_NOTE_LENGTH = 5000
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise ValidationFailed({"body": "required"})
+        raise ValidationFailed({"body": Message(N_("Write the note first."))})
     if len(body) > MAX_NOTE_LENGTH:
-        raise ValidationFailed({"body": f"at most {MAX_NOTE_LENGTH} characters"})
+        raise ValidationFailed({"body": Message(N_("At most %(maximum)s characters."),
+                                                maximum=MAX_NOTE_LENGTH)})
     return body
 
 
