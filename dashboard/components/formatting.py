@@ -12,6 +12,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, get_currency_precision
 
 from dashboard.components.i18n import current_locale
+from dashboard.domain.numbers import currency_decimals, major_units
 from dashboard.domain.phones import readable as phone
 from dashboard.domain.search import fold
 from dashboard.settings import get_settings
@@ -88,8 +89,16 @@ def country_choices() -> list[tuple[str, str]]:
                   key=lambda pair: fold(pair[1]))
 
 
+def amount_input(minor_units: int | None, currency: str = "EUR") -> str:
+    """An amount as the reader would type it back into a form: 590 -> "5,90" in French."""
+    if minor_units is None:
+        return ""
+    return major_units(minor_units, currency_decimals(currency), current_locale.get())
+
+
 FILTERS = {
     "money": money,
+    "amount_input": amount_input,
     "datetime_short": datetime_short,
     "datetime_medium": datetime_medium,
     "date_short": date_short,

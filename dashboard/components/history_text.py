@@ -32,6 +32,7 @@ TEXTS = {
     "order.line_added": N_("%(sku)s added (%(quantity)s)"),
     "order.line_removed": N_("%(sku)s removed (%(quantity)s)"),
     "order.shipping_method_changed": N_("Shipping method: %(before)s → %(after)s"),
+    "order.shipping_price_changed": N_("Shipping price: %(price_before)s → %(price_after)s"),
     "invoice.issued": N_("Invoice %(number)s issued"),
     "order.ready_for_pickup": N_("Ready for pickup in store"),
     "order.collected": N_("Collected in store"),
@@ -62,6 +63,33 @@ def _values(kind: str, data: dict, currency: str) -> dict:
     return dict(data)
 
 
+# How the shipping price went with a shipping change (events from before the agreed price
+# was kept have no price in their data and read as above).
+SHIPPING_PRICE_TEXTS = {
+    "keep": N_("agreed shipping price kept (%(price_after)s)"),
+    "changed": N_("shipping price %(price_before)s → %(price_after)s"),
+    "reason": N_("reason: %(reason)s"),
+}
+
+
+def _shipping_text(kind: str, data: dict, currency: str) -> str:
+    """A shipping change told in parts: the method if it changed, the price (kept or old →
+    new), the reason if any."""
+    values = {"before": label("shipping_method", data["before"]),
+              "after": label("shipping_method", data["after"]),
+              "price_before": money(data["price_before"], currency),
+              "price_after": money(data["price_after"], currency),
+              "reason": data.get("reason") or ""}
+    price = "keep" if data["price_before"] == data["price_after"] else "changed"
+    if kind == "order.shipping_price_changed":
+        parts = [_(TEXTS[kind]) % values]
+    else:
+        parts = [_(TEXTS[kind]) % values, _(SHIPPING_PRICE_TEXTS[price]) % values]
+    if values["reason"]:
+        parts.append(_(SHIPPING_PRICE_TEXTS["reason"]) % values)
+    return " · ".join(parts)
+
+
 def event_text(event: dict, currency: str = "EUR") -> str:
     """The event as the reader reads it; its stored summary when it cannot be retold."""
     template = TEXTS.get(event.get("kind") or "")
@@ -75,6 +103,8 @@ def event_text(event: dict, currency: str = "EUR") -> str:
         except ValueError:
             return fallback
     try:
+        if event["kind"].startswith("order.shipping_") and "price_after" in data:
+            return _shipping_text(event["kind"], data, currency)
         return _(template) % _values(event["kind"], data, currency)
     except (KeyError, TypeError, ValueError):
         return fallback

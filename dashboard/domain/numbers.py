@@ -75,6 +75,26 @@ class Message(str):
             return translated
         return translated % {name: render(value) for name, value in self.values.items()}
 
+    def to_data(self) -> dict:
+        """The message as JSON-ready data, to be stored and translated when shown later."""
+        return {"template": self.template,
+                "values": {name: ({"minor": value.minor, "currency": value.currency}
+                                  if isinstance(value, Amount) else value)
+                           for name, value in self.values.items()}}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Message":
+        """Back from ``to_data`` (amounts become ``Amount`` again)."""
+        values = {name: (Amount(value["minor"], value["currency"])
+                         if isinstance(value, dict) else value)
+                  for name, value in (data.get("values") or {}).items()}
+        return cls(data.get("template", ""), **values)
+
+    @classmethod
+    def of(cls, text: str) -> "Message":
+        """``text`` as a message: a ``Message`` stays itself, plain text has no values."""
+        return text if isinstance(text, Message) else cls(text)
+
 
 NOT_AN_AMOUNT = {
     "fr": N_("Type an amount in digits, such as 12,50."),
@@ -170,6 +190,7 @@ MAX_PAYMENT = 1_000_000_00
 MAX_CREDIT = 100_000_00
 MAX_SURCHARGE = 10_000_00
 MAX_SHIPPING_CREDIT = 1_000_00
+MAX_SHIPPING_PRICE = 1_000_00
 
 
 def currency_decimals(currency: str) -> int:

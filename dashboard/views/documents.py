@@ -15,7 +15,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery
-from litestar.response import File, Redirect, ServerSentEvent, Template
+from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 
 from dashboard.components.i18n import DEFAULT_LOCALE
@@ -107,7 +107,7 @@ class PickListController(Controller):
         """A pick list for the given orders (comma separated), grouped by bin."""
         _, suffix = split_name(filename, ("pdf", "html"))
         sheet = paper(format)
-        numbers = print_batches._clean_numbers([orders])
+        numbers = print_batches.clean_numbers([orders])
         doc = await document_context.pick_list(numbers)
         locale = DEFAULT_LOCALE
         if suffix == "html":
@@ -137,39 +137,41 @@ class PrintController(Controller):
 
     @get("/batches/{batch_id:str}")
     async def batch_page(self, batch_id: FromPath[str]) -> Template:
-        batch = print_batches.get_batch(batch_id)
+        batch = await print_batches.get_batch(batch_id)
         return Template("pages/print/batch.html", context={"batch": batch})
 
     @get("/batches/{batch_id:str}/events")
     async def batch_events(self, batch_id: FromPath[str]) -> ServerSentEvent:
-        batch = print_batches.get_batch(batch_id)
+        batch = await print_batches.get_batch(batch_id)
 
         async def events() -> AsyncIterator[ServerSentEventMessage]:
-            last = None
+            # The batch may run on another instance: its row is the progress.
+            current, last = batch, None
             while True:
-                state = (batch.status, batch.done)
+                state = (current.status, current.done, len(current.skipped))
                 if state != last:
                     last = state
-                    yield ServerSentEventMessage(event="progress", data=_progress_html(batch))
-                if batch.finished:
-                    yield ServerSentEventMessage(event="done", data=_progress_html(batch))
+                    yield ServerSentEventMessage(event="progress", data=_progress_html(current))
+                if current.finished:
+                    yield ServerSentEventMessage(event="done", data=_progress_html(current))
                     return
-                await asyncio.sleep(0.25)
+                await asyncio.sleep(print_batches.FLUSH_SECONDS)
+                current = await print_batches.get_batch(batch_id)
 
         return ServerSentEvent(events(), headers={"Cache-Control": "no-store"})
 
     @post("/batches/{batch_id:str}/cancel", status_code=200)
     async def cancel(self, request: Request, batch_id: FromPath[str]) -> Response:
-        batch = print_batches.cancel_batch(batch_id)
+        batch = await print_batches.cancel_batch(batch_id)
         if is_htmx(request):
             return html_response(_progress_html(batch))
         return Redirect(f"/print/batches/{batch_id}", status_code=303)
 
     @get("/batches/{batch_id:str}/download")
-    async def download(self, batch_id: FromPath[str]) -> File:
-        path = print_batches.batch_file(batch_id)
-        return File(path=path, filename=f"print-batch-{batch_id}.pdf", media_type="application/pdf",
-                    content_disposition_type="attachment")
+    async def download(self, batch_id: FromPath[str]) -> Response:
+        data = await print_batches.batch_file(batch_id)
+        return Response(data, media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="print-batch-{batch_id}.pdf"'})
 
     @get("/new-batch")
     async def batch_form(self, orders: FromQuery[str] = "") -> Template:

@@ -1,5 +1,5 @@
-"""Money-moving edits on the order screen: quantities, lines, shipping method, and the
-"pay the difference" email.
+"""Money-moving edits on the order screen: quantities, lines, shipping method and price,
+and the "pay the difference" email.
 
 After a POST the order screen is re-read and re-rendered whole ("view restart"): the
 "change the order" panel selects itself from it and the lines, totals and history follow
@@ -14,7 +14,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from dashboard.components.events import ORDERS_CHANGED, hx_trigger
-from dashboard.components.i18n import gettext as _
+from dashboard.components.i18n import current_locale, gettext as _
 from dashboard.domain.errors import (
     DomainError,
     InsufficientStock,
@@ -53,21 +53,37 @@ async def _page(request: Request, number: str, changes: dict, status: int = 200,
                              "changes": {"open": True, **changes}})
 
 
+async def _refused(request: Request, number: str, exc: DomainError,
+                   form: dict | None = None) -> Template | Redirect:
+    """The page with a refusal shown in the panel (422)."""
+    if isinstance(exc, ValidationFailed):
+        return await _page(request, number, {"errors": exc.fields, "form": form or {}}, 422)
+    if isinstance(exc, StaleVersion):
+        return await _page(request, number, {"conflicts": exc.details.get("conflicts", [])}, 422)
+    if isinstance(exc, InsufficientStock):
+        return await _page(request, number, {"short": exc.short, "form": form or {}}, 422)
+    return await _page(request, number, {"refused": exc.message}, 422)
+
+
 async def _apply(request: Request, number: str, change, done: str, form: dict | None = None):
     """Run one change and answer the page, with the refusal shown in the panel (422)."""
     try:
         await change()
-    except ValidationFailed as exc:
-        return await _page(request, number, {"errors": exc.fields, "form": form or {}}, 422)
-    except StaleVersion as exc:
-        return await _page(request, number, {"conflicts": exc.details.get("conflicts", [])}, 422)
-    except InsufficientStock as exc:
-        return await _page(request, number, {"short": exc.short, "form": form or {}}, 422)
     except NotFound:
         raise
     except DomainError as exc:
-        return await _page(request, number, {"refused": exc.message}, 422)
+        return await _refused(request, number, exc, form)
     return await _page(request, number, {"done": done}, toast=done)
+
+
+def _shipping_values(values) -> dict:
+    """What the agent picked in the shipping form; a missing price stays None (the form
+    then offers the agreed price)."""
+    manual = values.get("shipping_price")
+    return {"method": str(values.get("shipping_method") or ""),
+            "choice": str(values.get("price_choice") or ""),
+            "manual_price": None if manual is None else str(manual),
+            "reason": str(values.get("shipping_reason") or "")}
 
 
 class OrderChangesController(Controller):
@@ -108,13 +124,37 @@ class OrderChangesController(Controller):
             number, code, form.get("quantity", "1") or "1", actor=request.user.actor),
             _("Line added"), form)
 
-    @post("/shipping-method")
-    async def shipping_method(self, request: Request, number: FromPath[str]) -> Template | Redirect:
+    @get("/shipping")
+    async def shipping_preview(self, request: Request, number: FromPath[str]) -> Template:
+        """The shipping form again for the values picked so far: what the price would
+        become, before saving."""
+        return Template("partials/orders/_shipping_price.html", context={
+            "number": number,
+            "shipping": await order_changes.shipping_preview(
+                number, **_shipping_values(request.query_params), locale=current_locale.get())})
+
+    @post("/shipping")
+    async def shipping(self, request: Request, number: FromPath[str]) -> Template | Redirect:
+        """Change the shipping method and/or price: the agreed price unless the agent chose
+        the list price or a price by hand (with a reason). A refused field comes back next
+        to it, with what the agent typed."""
         form = dict(await request.form())
-        return await _apply(request, number, lambda: order_changes.change_shipping_method(
-            number, str(form.get("before__shipping_method", "")),
-            str(form.get("shipping_method", "")), actor=request.user.actor),
-            _("Shipping method changed"))
+        values = _shipping_values(form)
+        try:
+            await order_changes.change_shipping(
+                number, seen_method=str(form.get("before__shipping_method", "")),
+                seen_price=_int(form.get("before__shipping_total")), **values,
+                actor=request.user.actor, locale=current_locale.get())
+        except ValidationFailed as exc:
+            shipping = await order_changes.shipping_preview(
+                number, **values, locale=current_locale.get(), errors=exc.fields)
+            return await _page(request, number, {"shipping": shipping}, 422)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            return await _refused(request, number, exc)
+        return await _page(request, number, {"done": _("Shipping changed")},
+                           toast=_("Shipping changed"))
 
     @post("/pay-difference")
     async def pay_difference(self, request: Request, number: FromPath[str]) -> Template | Redirect:

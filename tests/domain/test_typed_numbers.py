@@ -105,3 +105,18 @@ def test_bank_statement_amounts_still_read_bank_formats():
 
     assert parse_amount("1 234,56") == 123456 and parse_amount("-12,00 €") == -1200
     assert parse_amount("1,234.56") == 123456
+
+
+def test_a_message_survives_storage_with_its_amounts():
+    from dashboard.domain.numbers import Amount, Message
+
+    message = Message("At most %(amount)s for %(number)s.", amount=Amount(29800, "EUR"),
+                      number="CMD-1")
+    data = message.to_data()
+    assert data == {"template": "At most %(amount)s for %(number)s.",
+                    "values": {"amount": {"minor": 29800, "currency": "EUR"}, "number": "CMD-1"}}
+    again = Message.from_data(data)
+    assert again == message == "At most 298.00 EUR for CMD-1."
+    assert again.values["amount"] == Amount(29800, "EUR")
+    assert Message.of("plain").to_data() == {"template": "plain", "values": {}}
+    assert Message.of(message) is message

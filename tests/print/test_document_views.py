@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 
 from dashboard.services.printing import batches as print_batches
 
@@ -91,10 +90,71 @@ async def test_a_batch_can_be_cancelled(login_as, order_factory):
                                  headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "/cancel" not in response.text  # the fragment no longer offers to cancel
-    await asyncio.sleep(0.05)
-    batch = print_batches.get_batch(batch_id)
+    batch = await print_batches.wait_for(batch_id)  # the task has stopped
     assert batch.status == "cancelled"
     assert (await client.get(f"/print/batches/{batch_id}/download")).status_code == 404
+
+
+async def test_a_batch_cancelled_from_another_instance_stops_here(login_as, order_factory):
+    from dashboard.db.tables import PrintBatch
+
+    client = await login_as("back_office", locale="fr")
+    numbers = [await order_factory() for _ in range(5)]
+    batch_id = await print_batches.start_batch(numbers, "delivery-note", "a4", "tester")
+    # Another instance's cancel only writes the row; this process's run must notice it.
+    await PrintBatch.update({PrintBatch.status: "cancelled"}).where(
+        PrintBatch.batch_id == batch_id)
+    batch = await print_batches.wait_for(batch_id)
+    assert batch.status == "cancelled"
+    row = await PrintBatch.select(PrintBatch.pdf, PrintBatch.status).where(
+        PrintBatch.batch_id == batch_id).first()
+    assert row == {"pdf": None, "status": "cancelled"}
+    page = await client.get(f"/print/batches/{batch_id}")
+    assert "Annulé" in page.text and "Télécharger" not in page.text
+
+
+async def test_any_instance_serves_a_batch_from_the_database(login_as):
+    """A batch made by another instance (no task here): its progress, its PDF, and an
+    interrupted one (its instance died: the heartbeat is old) offered to start again."""
+    from datetime import datetime, timedelta, timezone
+
+    from dashboard.db.tables import PrintBatch
+
+    client = await login_as("back_office", locale="fr")
+    now = datetime.now(timezone.utc)
+    await PrintBatch.insert(
+        PrintBatch(batch_id="elsewhere-done", kind="invoice", paper="a4", actor="x",
+                   order_numbers=["CMD-1", "CMD-2"], status="done", done=2, pdf=b"%PDF-1.7 test",
+                   skipped=[{"number": "CMD-2", "template": "Order %(number)s is cancelled.",
+                             "values": {"number": "CMD-2"}}], finished_at=now),
+        PrintBatch(batch_id="elsewhere-running", kind="delivery-note", paper="a4", actor="x",
+                   order_numbers=["CMD-3", "CMD-4"], status="preparing", done=1,
+                   heartbeat_at=now),
+        PrintBatch(batch_id="elsewhere-dead", kind="delivery-note", paper="letter", actor="x",
+                   order_numbers=["CMD-5", "CMD-6"], status="rendering", done=2,
+                   heartbeat_at=now - timedelta(minutes=5)),
+    )
+    download = await client.get("/print/batches/elsewhere-done/download")
+    assert download.status_code == 200 and download.content == b"%PDF-1.7 test"
+    assert download.headers["content-type"] == "application/pdf"
+    done = await client.get("/print/batches/elsewhere-done")
+    assert "Prêt" in done.text and "CMD-2" in done.text
+
+    running = await client.get("/print/batches/elsewhere-running")
+    assert "Préparation des documents" in running.text and "1 / 2" in running.text
+    assert "/print/batches/elsewhere-running/cancel" in running.text
+    assert (await client.get("/print/batches/elsewhere-running/download")).status_code == 404
+
+    dead = await client.get("/print/batches/elsewhere-dead")
+    assert "Interrompu" in dead.text and "relancez-le" in dead.text
+    assert "Relancer" in dead.text and "CMD-5 CMD-6" in dead.text
+    assert (await print_batches.get_batch("elsewhere-dead")).status == "interrupted"
+
+    cancelled = await client.post("/print/batches/elsewhere-running/cancel",
+                                  headers={"HX-Request": "true"})
+    assert "Annulé" in cancelled.text
+    assert (await client.get("/print/batches/no-such-batch")).status_code == 404
+    assert (await client.get("/print/batches/x/download")).status_code == 404
 
 
 async def test_batch_refuses_thermal_rolls_and_empty_selections(login_as):

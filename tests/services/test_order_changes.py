@@ -97,22 +97,6 @@ async def test_add_line_by_barcode_and_remove_a_line():
         await order_changes.add_line(o["number"], "NOPE", 1, actor=ACTOR)
 
 
-async def test_shipping_method_change_moves_the_shipping_price():
-    o = await make_order(lines=[("MUG", 1, 1000)])
-    after = await order_changes.change_shipping_method(o["number"], "carrier", "click_and_collect",
-                                                       actor=ACTOR)
-    assert (after["shipping_method"], after["shipping_total"], after["total"]) == (
-        "click_and_collect", 0, 1000)
-    after = await order_changes.change_shipping_method(o["number"], "click_and_collect",
-                                                       "carrier", actor=ACTOR)
-    assert (after["shipping_total"], after["total"], after["balance_due"]) == (590, 1590, 1590)
-    with pytest.raises(StaleVersion):
-        await order_changes.change_shipping_method(o["number"], "click_and_collect", "carrier",
-                                                   actor=ACTOR)
-    with pytest.raises(ValidationFailed):
-        await order_changes.change_shipping_method(o["number"], "carrier", "drone", actor=ACTOR)
-
-
 async def test_balance_on_a_paid_order_follows_every_change():
     o = await make_order(lines=[("MUG", 2, 1000)])
     await pay(o["number"], 2000)

@@ -98,8 +98,9 @@ async def test_shipping_method_and_pay_difference_buttons(login_as):
     http = await login_as("back_office")
     o = await make_order(lines=[("MUG", 1, 1000)], payment_method="card")
     base = f"/orders/{o['number']}/changes"
-    changed = await http.post(f"{base}/shipping-method", headers=HX,
+    changed = await http.post(f"{base}/shipping", headers=HX,
                               data={"before__shipping_method": "carrier",
+                                    "before__shipping_total": "0",
                                     "shipping_method": "click_and_collect"})
     assert changed.status_code == 200
     refused = await http.post(f"{base}/pay-difference", headers=HX)

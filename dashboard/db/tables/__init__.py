@@ -7,7 +7,7 @@ must never go negative have a ``Check`` as the last guard behind the services' r
 
 from dashboard.db.tables.catalogue import Product, Stock, StockMovement
 from dashboard.db.tables.customers import Address, Customer
-from dashboard.db.tables.documents import CreditNote, DocumentSequence, Invoice
+from dashboard.db.tables.documents import CreditNote, DocumentSequence, Invoice, PrintBatch
 from dashboard.db.tables.fulfilment import (
     PickList,
     PickListLine,
@@ -60,7 +60,7 @@ __all__ = [
     "Address", "ApiKey", "BankStatement", "BankStatementLine", "CreditNote", "Customer",
     "DocumentSequence", "ExternalIdentity", "Invoice", "SignInThrottle", "Order", "OrderEvent", "OrderLine",
     "OrderNote", "OutboxEmail", "OutboxWebhook", "Payment", "PhoneDraft", "PickList", "PickListLine", "PickTask",
-    "PrintJob", "Product", "ReceivedWebhook", "ReturnLine", "ReturnRequest", "SavedView",
+    "PrintBatch", "PrintJob", "Product", "ReceivedWebhook", "ReturnLine", "ReturnRequest", "SavedView",
     "Scan", "Shipment", "ShipmentLine", "StaffSession", "StaffUser", "Stock",
     "StockMovement", "Surcharge", "WebhookEndpoint", "TABLE_MODULES",
 ]

@@ -1,6 +1,8 @@
 """Numbered documents and the gap-free yearly sequences that number them."""
 
-from piccolo.columns import JSON, BigInt, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON, BigInt, Bytea, ForeignKey, Integer, Text, Timestamptz, Varchar,
+)
 from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.constraints import Unique
@@ -44,3 +46,25 @@ class CreditNote(Table, tablename="credit_note"):
     refund_ref = Varchar(length=120, default="")
     lines = JSON(default="[]")
     actor = Varchar(length=200, default="")
+
+
+class PrintBatch(Table, tablename="print_batch"):
+    """One batch of documents printed as ONE PDF, with its progress, so any instance shows
+    the progress and serves the file, and a restart leaves an honest "interrupted" state.
+
+    ``heartbeat_at`` is renewed by the running instance; a running batch whose heartbeat is
+    old was interrupted (the process that ran it is gone)."""
+
+    batch_id = Varchar(length=64, unique=True)
+    kind = Varchar(length=30)
+    paper = Varchar(length=10)
+    actor = Varchar(length=200, default="")
+    order_numbers = JSON(default="[]")
+    status = Varchar(length=20, default="preparing")  # preparing | rendering | done | cancelled | failed
+    done = Integer(default=0)
+    skipped = JSON(default="[]")  # [{"number", "template", "values"}], translated at display
+    error = Text(default="")
+    pdf = Bytea(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    heartbeat_at = Timestamptz(default=TimestamptzNow())
+    finished_at = Timestamptz(null=True, default=None)

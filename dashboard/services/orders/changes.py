@@ -1,5 +1,5 @@
 """Money-moving edits of a placed order: a line's quantity, a new line, a removed line,
-the shipping method, and the "please pay the difference" email.
+the shipping method and price, and the "please pay the difference" email.
 
 Each change is one write transaction: the stock row of the line's product is taken first,
 then the order row (its version bumped, which also serialises two editors of one order on
@@ -20,12 +20,16 @@ from dashboard.domain.errors import InsufficientStock, NotFound, ValidationFaile
 from dashboard.domain.orders.changes import (
     NotChangeable, check_line_changeable, check_lines_changeable, check_line_not_stale,
     check_order_changeable, money_after_change, parse_quantity, pay_difference_refusal,
-    payment_link, plan_decrease, shipping_price,
+    payment_link, plan_decrease,
+)
+from dashboard.domain.orders.shipping_price import (
+    PriceChoice, ShippingForm, ShippingPrice, check_method_changeable,
+    check_shipping_not_stale, decide_shipping_price, price_text, shipping_form,
 )
 from dashboard.domain.fulfilment import status_from_lines
 from dashboard.domain.pricing import line_amounts
 from dashboard.domain.printing import InvoiceEvent
-from dashboard.domain.statuses import FulfilmentStatus, PaymentMethod, ShippingMethod
+from dashboard.domain.statuses import FulfilmentStatus
 from dashboard.domain.stock import not_for_sale
 from dashboard.services import outbox, printing
 from dashboard.services import stock
@@ -238,33 +242,84 @@ async def add_line(number: str, code: str, quantity: object, *, actor: str) -> d
         return await _settle_totals(order)
 
 
-async def change_shipping_method(number: str, seen_method: str, method: str, *,
-                                 actor: str) -> dict:
-    """Carrier <-> click and collect, with the shipping price of the new method.
+@retry_on_conflict
+async def change_shipping(number: str, *, seen_method: str, seen_price: int, method: str,
+                          choice: object = PriceChoice.KEEP, manual_price: object = "",
+                          reason: object = "", actor: str, locale: str = "fr") -> dict:
+    """Change the shipping method and/or price of an order, the agreed price kept unless the
+    agent chose the new method's list price or a manual price with a reason (see
+    ``domain/orders/shipping_price``). Totals, balance and payment status follow; the
+    history tells the old and new method and price, and the reason.
 
-    Raises ``ValidationFailed`` (unknown method, cash on pickup sent by carrier),
-    ``NotChangeable`` (something already left or is ready in store), ``StaleVersion``.
+    ``seen_method`` and ``seen_price`` are what the form showed. Returns the order as it is
+    now. Raises ``ValidationFailed`` (unknown method or choice, bad manual price, missing
+    reason, cash on pickup sent by carrier), ``NotFound``, ``NotChangeable`` (order closed,
+    or the method changing after something left or is ready in store), ``StaleVersion``
+    (someone changed the method or price meanwhile, with ``conflicts``).
     """
-    price = shipping_price(method)
+    currency = await _currency(number)
+    change = decide_shipping_price(method_before=seen_method, price_before=seen_price,
+                                   method=method, choice=choice, manual_price=manual_price,
+                                   reason=reason, currency=currency, locale=locale)
     async with write_transaction():
         order = await _take_order(number)
         check_order_changeable(order["status"])
-        check_line_not_stale("shipping_method", seen_method, order["shipping_method"], method)
-        if method == order["shipping_method"]:
+        check_shipping_not_stale(change, method_now=order["shipping_method"],
+                                 price_now=order["shipping_total"], currency=order["currency"],
+                                 locale=locale)
+        if not change.changed:
             return order
-        if order["fulfilment_status"] != FulfilmentStatus.UNFULFILLED.value:
-            raise NotChangeable("Goods have already left or wait in store: the shipping "
-                                "method can no longer change.")
-        if (order["payment_method"] == PaymentMethod.CASH_ON_PICKUP.value
-                and method != ShippingMethod.CLICK_AND_COLLECT.value):
-            raise ValidationFailed({"shipping_method": "cash on pickup needs click_and_collect"})
-        await Order.update({Order.shipping_method: method, Order.shipping_total: price}).where(
-            Order.id == order["id"])
-        await record_event(order["id"], "order.shipping_method_changed",
-                           f"Shipping method {order['shipping_method']} → {method}",
-                           {"before": order["shipping_method"], "after": method,
-                            "shipping_total": price}, actor=actor)
-        return await _settle_totals({**order, "shipping_total": price})
+        if change.method_changed:
+            check_method_changeable(order["fulfilment_status"], order["payment_method"],
+                                    change.method)
+        await Order.update({Order.shipping_method: change.method,
+                            Order.shipping_total: change.price}).where(Order.id == order["id"])
+        await _record_shipping_change(order, change, actor)
+        return await _settle_totals({**order, "shipping_total": change.price})
+
+
+async def shipping_preview(number: str, *, method: str = "", choice: object = "",
+                           manual_price: object = None, reason: object = "",
+                           locale: str = "fr",
+                           errors: dict[str, str] | None = None) -> ShippingForm:
+    """The shipping form for what the agent has picked so far: the agreed price, the list
+    price of the method picked and the price their choice gives, before anything is saved.
+    ``errors`` are a refused save's, shown instead of those of the values so far.
+    Reads only. Raises ``NotFound``."""
+    order = await Order.select(Order.shipping_method, Order.shipping_total, Order.currency,
+                               Order.total, Order.balance_due).where(
+        Order.number == number).first()
+    if order is None:
+        raise NotFound(f"No order {number}")
+    return shipping_form(method_before=order["shipping_method"],
+                         price_before=order["shipping_total"], method=method, choice=choice,
+                         manual_price=manual_price, reason=reason, currency=order["currency"],
+                         locale=locale, total=order["total"],
+                         balance_due=order["balance_due"], errors=errors)
+
+
+async def _currency(number: str) -> str:
+    row = await Order.select(Order.currency).where(Order.number == number).first()
+    if row is None:
+        raise NotFound(f"No order {number}")
+    return row["currency"]
+
+
+async def _record_shipping_change(order: dict, change: ShippingPrice, actor: str) -> None:
+    cur = order["currency"]
+    summary = (f"Shipping price {price_text(change.price_before, cur, 'en')} → "
+               f"{price_text(change.price, cur, 'en')} ({change.choice.value})")
+    if change.method_changed:
+        summary = f"Shipping method {change.method_before} → {change.method}; " + summary
+    if change.reason:
+        summary += f"; reason: {change.reason}"
+    kind = ("order.shipping_method_changed" if change.method_changed
+            else "order.shipping_price_changed")
+    await record_event(order["id"], kind, summary, {
+        "before": change.method_before, "after": change.method,
+        "price_before": change.price_before, "price_after": change.price,
+        "choice": change.choice.value, "reason": change.reason,
+        "shipping_total": change.price}, actor=actor)
 
 
 async def email_pay_difference(number: str, *, actor: str) -> dict:

@@ -18,6 +18,7 @@ from dashboard.domain.orders.addresses import AddressCheck
 from dashboard.domain.errors import NotFound
 from dashboard.domain.fulfilment import may_mark_delivered, may_offer_shipping
 from dashboard.domain.orders.changes import pay_difference_refusal
+from dashboard.domain.orders.shipping_price import ShippingForm, shipping_form
 from dashboard.domain.payments import receipt_refusal
 from dashboard.services.orders.addresses import check_order_address
 from dashboard.services.orders.notes import notes_for
@@ -42,6 +43,7 @@ class OrderScreen:
     can_ship: bool  # the "ship" link (to the ship form, for those who may dispatch)
     can_mark_delivered: bool  # the "mark delivered" button
     can_send_receipt: bool  # the "email the receipt" button
+    shipping: ShippingForm  # the shipping method and price form, agreed price kept
 
 
 async def order_row(number: str) -> dict:
@@ -102,4 +104,8 @@ async def order_screen(number: str) -> OrderScreen:
         can_mark_delivered=may_mark_delivered(order["fulfilment_status"]),
         can_send_receipt=receipt_refusal(order["number"], order["paid_total"],
                                          order["customer_email"]) is None,
+        shipping=shipping_form(method_before=order["shipping_method"],
+                               price_before=order["shipping_total"],
+                               currency=order["currency"], total=order["total"],
+                               balance_due=order["balance_due"]),
     )

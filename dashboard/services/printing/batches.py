@@ -1,53 +1,78 @@
 """Batch printing: many orders' documents as ONE PDF, built in the background.
 
-A batch runs as a task of this process: it prepares each order's document (only reading:
-an invoice is printed as it was issued, and an order without one is skipped with when it
-will be issued), skipping with a reason the orders that cannot have it, then renders the whole set with the warm Chromium and writes the file under
-``var/print-batches/``. Progress is read by the batch page (server-sent events); a batch
-can be cancelled until its file is written. The registry is per process: the file, not
-the progress, survives a restart.
+A batch is a row of ``print_batch``: the instance that starts it runs it as a task of its
+process, preparing each order's document (only reading: an invoice is printed as it was
+issued, and an order without one is skipped saying when it will be), skipping with a
+reason the orders that cannot have it, then rendering the whole set with the warm Chromium and
+storing the PDF in the row. Progress is written to the row (at most every
+``FLUSH_SECONDS``, and a heartbeat every ``HEARTBEAT_SECONDS``), so ANY instance shows it
+and serves the file, and a batch whose instance died reads as "interrupted" once its
+heartbeat is ``STALE_AFTER`` old. Cancelling marks the row; the running instance sees it on
+its next write and stops. Finished batches are removed after ``KEEP_FOR``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import secrets
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from pathlib import Path
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from dashboard.components.i18n import DEFAULT_LOCALE
 from dashboard.components.pdf import renderer
+from dashboard.db.tables import PrintBatch
+from dashboard.db.transaction import write_transaction
+from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
+from dashboard.domain.numbers import Message, N_
 from dashboard.domain.printing.documents import (
     BATCH_DOCUMENTS, BATCH_PAPERS, DocumentKind, document_kind, paper,
 )
-from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
 from dashboard.services.printing import document_context
 from dashboard.services.printing.documents import order_document, render_html
-from dashboard.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 MAX_ORDERS = 1000
+FLUSH_SECONDS = 0.25
+HEARTBEAT_SECONDS = 5.0
+STALE_AFTER = timedelta(seconds=30)
+KEEP_FOR = timedelta(days=1)
+RUNNING = ("preparing", "rendering")
+FINISHED = ("done", "cancelled", "failed", "interrupted")
 _ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
+NO_DOCUMENT = N_("No order could have this document.")
+UNKNOWN_BATCH = N_("This print batch does not exist (or it was removed after a day).")
+NO_FILE = N_("This batch has no file (not finished, cancelled or failed).")
+INTERRUPTED = N_("The server stopped while this batch was printing: start it again.")
 
-@dataclass
+# Batches this process runs: id -> task (to cancel it at once when asked here).
+_tasks: dict[str, asyncio.Task] = {}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
 class Batch:
+    """A batch as its page shows it, read from the database."""
+
     id: str
     kind: str
     format: str
     actor: str
     order_numbers: list[str]
-    status: str = "preparing"  # preparing | rendering | done | cancelled | failed
-    done: int = 0
-    skipped: dict[str, str] = field(default_factory=dict)
-    error: str = ""
-    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-    finished_at: datetime | None = None
-    task: asyncio.Task | None = None
+    status: str  # preparing | rendering | done | cancelled | failed | interrupted
+    done: int
+    skipped: dict[str, Message]
+    error: str
+    created_at: datetime
+    finished_at: datetime | None
 
     @property
     def total(self) -> int:
@@ -55,7 +80,7 @@ class Batch:
 
     @property
     def finished(self) -> bool:
-        return self.status in ("done", "cancelled", "failed")
+        return self.status in FINISHED
 
     @property
     def percent(self) -> int:
@@ -64,21 +89,31 @@ class Batch:
         # Preparing is most of a batch's time; rendering the PDF the last stretch.
         return min(95, int(90 * self.done / self.total)) if self.total else 0
 
-    @property
-    def path(self) -> Path:
-        return batch_dir() / f"{self.id}.pdf"
+
+_SUMMARY = (PrintBatch.batch_id, PrintBatch.kind, PrintBatch.paper, PrintBatch.actor,
+            PrintBatch.order_numbers, PrintBatch.status, PrintBatch.done, PrintBatch.skipped,
+            PrintBatch.error, PrintBatch.created_at, PrintBatch.heartbeat_at,
+            PrintBatch.finished_at)
 
 
-_batches: dict[str, Batch] = {}
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
 
 
-def batch_dir() -> Path:
-    path = get_settings().var_dir / "print-batches"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _batch(row: dict, now: datetime) -> Batch:
+    status, error = row["status"], row["error"]
+    if status in RUNNING and row["heartbeat_at"] < now - STALE_AFTER:
+        status, error = "interrupted", INTERRUPTED
+    return Batch(
+        id=row["batch_id"], kind=row["kind"], format=row["paper"], actor=row["actor"],
+        order_numbers=_json(row["order_numbers"]), status=status, done=row["done"],
+        skipped={item["number"]: Message.from_data(item) for item in _json(row["skipped"])},
+        error=error, created_at=row["created_at"], finished_at=row["finished_at"])
 
 
-def _clean_numbers(order_numbers: list[str]) -> list[str]:
+def clean_numbers(order_numbers: list[str]) -> list[str]:
+    """Order numbers typed or sent in any grouping (spaces, commas, semicolons), each once,
+    in the order given."""
     seen: dict[str, None] = {}
     for raw in order_numbers:
         for number in re.split(r"[\s,;]+", raw or ""):
@@ -94,97 +129,168 @@ async def start_batch(order_numbers: list[str], kind: str, format: str = "a4",
     Refused (``ValidationFailed``) for no order, too many, a kind that is not batch
     printable, or a thermal format (a roll has no pages to put documents on).
     """
-    numbers = _clean_numbers(order_numbers)
+    numbers = clean_numbers(order_numbers)
     if not numbers:
-        raise ValidationFailed({"order_numbers": "choose at least one order"})
+        raise ValidationFailed({"order_numbers": Message(N_("Choose at least one order."))})
     if len(numbers) > MAX_ORDERS:
-        raise ValidationFailed({"order_numbers": f"at most {MAX_ORDERS} orders per batch"})
+        raise ValidationFailed({"order_numbers": Message(
+            N_("At most %(maximum)s orders per batch."), maximum=MAX_ORDERS)})
     kind = document_kind(kind, BATCH_DOCUMENTS)
     sheet = paper(format, BATCH_PAPERS)
-    batch = Batch(id=secrets.token_urlsafe(12), kind=kind.value, format=sheet.name,
-                  actor=actor, order_numbers=numbers)
-    _batches[batch.id] = batch
-    batch.task = asyncio.create_task(_run(batch), name=f"print-batch-{batch.id}")
-    log.info("print batch %s: %s x%d for %s", batch.id, batch.kind, batch.total, actor)
-    return batch.id
+    batch_id = secrets.token_urlsafe(12)
+    async with write_transaction():
+        await PrintBatch.delete().where(
+            PrintBatch.status.is_in(list(FINISHED)) & (PrintBatch.finished_at < _now() - KEEP_FOR))
+        await PrintBatch.delete().where(
+            PrintBatch.status.is_in(list(RUNNING)) & (PrintBatch.heartbeat_at < _now() - KEEP_FOR))
+        await PrintBatch.insert(PrintBatch(
+            batch_id=batch_id, kind=kind.value, paper=sheet.name, actor=actor,
+            order_numbers=numbers, status="preparing", skipped=[]))
+    run = _Run(batch_id, kind, sheet.name, actor, numbers)
+    _tasks[batch_id] = asyncio.create_task(run.run(), name=f"print-batch-{batch_id}")
+    log.info("print batch %s: %s x%d for %s", batch_id, kind.value, len(numbers), actor)
+    return batch_id
 
 
-async def _documents(batch: Batch) -> list[dict]:
-    kind = DocumentKind(batch.kind)
-    if kind is DocumentKind.PICK_LIST:
-        doc = await document_context.pick_list(batch.order_numbers)
-        batch.done = batch.total
-        return [doc]
-    documents = []
-    for number in batch.order_numbers:
-        if batch.status == "cancelled":
-            return []
+class _Run:
+    """One batch being made by this process, writing its progress to its row."""
+
+    def __init__(self, batch_id: str, kind: DocumentKind, sheet: str, actor: str,
+                 numbers: list[str]) -> None:
+        self.batch_id, self.kind, self.sheet, self.actor = batch_id, kind, sheet, actor
+        self.numbers = numbers
+        self.done = 0
+        self.skipped: list[dict] = []
+        self.status = "preparing"
+        self._written = (0, 0, "preparing")
+        self._written_at = 0.0
+
+    async def run(self) -> None:
+        heartbeat = asyncio.create_task(self._heartbeat())
         try:
-            documents.append(await order_document(number, kind, actor=batch.actor))
-        except DomainError as exc:
-            batch.skipped[number] = exc.message
-        batch.done += 1
-        await asyncio.sleep(0)  # let progress readers and other requests in
-    return documents
+            documents = await self._documents()
+            if not documents:
+                await self._finish("failed", error=NO_DOCUMENT)
+                return
+            self.status = "rendering"
+            await self._write_progress(force=True)
+            sheet = paper(self.sheet)
+            data = await renderer().pdf(render_html(documents, sheet, DEFAULT_LOCALE), sheet)
+            await self._finish("done", pdf=data)
+        except _CancelledElsewhere:
+            pass
+        except asyncio.CancelledError:
+            # Cancelled here by ``cancel_batch`` (the row already says so: nothing is
+            # written) or by the server shutting down (the row says why it stopped).
+            await asyncio.shield(self._finish("interrupted", error=INTERRUPTED))
+        except Exception as exc:  # noqa: BLE001 - shown on the batch page, logged with traceback
+            log.exception("print batch %s failed", self.batch_id)
+            await self._finish("failed", error=str(exc))
+        finally:
+            heartbeat.cancel()
+            _tasks.pop(self.batch_id, None)
 
+    async def _documents(self) -> list[dict]:
+        if self.kind is DocumentKind.PICK_LIST:
+            doc = await document_context.pick_list(self.numbers)
+            self.done = len(self.numbers)
+            return [doc]
+        documents = []
+        for number in self.numbers:
+            try:
+                documents.append(await order_document(number, self.kind, actor=self.actor))
+            except DomainError as exc:
+                self.skipped.append({"number": number} | Message.of(exc.message).to_data())
+            self.done += 1
+            await self._write_progress()
+        return documents
 
-async def _run(batch: Batch) -> None:
-    try:
-        documents = await _documents(batch)
-        if batch.status == "cancelled":
+    async def _write_progress(self, force: bool = False) -> None:
+        """Write what changed, at most every ``FLUSH_SECONDS`` (always when ``force``);
+        stop if the row says the batch was cancelled meanwhile (from any instance)."""
+        state = (self.done, len(self.skipped), self.status)
+        clock = time.monotonic()
+        if state == self._written and not force:
             return
-        if not documents:
-            batch.status, batch.error = "failed", "No order could have this document."
+        if not force and clock - self._written_at < FLUSH_SECONDS:
             return
-        batch.status = "rendering"
-        sheet = paper(batch.format)
-        html = render_html(documents, sheet, DEFAULT_LOCALE)
-        data = await renderer().pdf(html, sheet)
-        if batch.status == "cancelled":
-            return
-        tmp = batch.path.with_suffix(".part")
-        await asyncio.to_thread(tmp.write_bytes, data)
-        tmp.replace(batch.path)
-        batch.status = "done"
-    except asyncio.CancelledError:
-        batch.status = "cancelled"
-    except Exception as exc:  # noqa: BLE001 - shown on the batch page, logged with traceback
-        log.exception("print batch %s failed", batch.id)
-        batch.status, batch.error = "failed", str(exc)
-    finally:
-        batch.finished_at = datetime.now(timezone.utc)
+        await self._update({PrintBatch.done: self.done, PrintBatch.skipped: self.skipped,
+                            PrintBatch.status: self.status})
+        self._written, self._written_at = state, clock
+
+    async def _heartbeat(self) -> None:
+        """Renew the heartbeat while the batch runs (rendering a big PDF writes nothing
+        else for a while), flushing progress held back by the rate limit."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                await self._write_progress(force=True)
+            except _CancelledElsewhere:
+                task = _tasks.get(self.batch_id)
+                if task is not None:
+                    task.cancel()
+                return
+
+    async def _update(self, values: dict) -> None:
+        async with write_transaction():
+            changed = await PrintBatch.update(values | {PrintBatch.heartbeat_at: _now()}).where(
+                (PrintBatch.batch_id == self.batch_id) & PrintBatch.status.is_in(list(RUNNING))
+            ).returning(PrintBatch.id)
+        if not changed:
+            raise _CancelledElsewhere
+
+    async def _finish(self, status: str, *, error: str = "", pdf: bytes | None = None) -> None:
+        try:
+            await self._update({PrintBatch.status: status, PrintBatch.done: self.done,
+                                PrintBatch.skipped: self.skipped, PrintBatch.error: error,
+                                PrintBatch.pdf: pdf, PrintBatch.finished_at: _now()})
+        except _CancelledElsewhere:
+            pass  # cancelled meanwhile: the row already says so
 
 
-def get_batch(batch_id: str) -> Batch:
-    batch = _batches.get(batch_id)
-    if batch is None:
-        raise NotFound("This print batch does not exist (or the server restarted).")
-    return batch
+class _CancelledElsewhere(Exception):
+    """The batch's row is no longer running: someone cancelled it."""
 
 
-def cancel_batch(batch_id: str) -> Batch:
-    """Stop a batch that is still running; a finished one is left as it is."""
-    batch = get_batch(batch_id)
-    if not batch.finished:
-        batch.status = "cancelled"
-        if batch.task is not None:
-            batch.task.cancel()
-    return batch
+async def get_batch(batch_id: str) -> Batch:
+    row = await PrintBatch.select(*_SUMMARY).where(
+        PrintBatch.batch_id == _checked(batch_id)).first()
+    if row is None:
+        raise NotFound(UNKNOWN_BATCH)
+    return _batch(row, _now())
 
 
-def batch_file(batch_id: str) -> Path:
-    """The finished PDF; also after a restart, as long as the file is there."""
+def _checked(batch_id: str) -> str:
     if not _ID.match(batch_id or ""):
-        raise NotFound("No such print batch")
-    path = batch_dir() / f"{batch_id}.pdf"
-    if not path.is_file():
-        raise NotFound("This batch has no file (not finished, cancelled or failed).")
-    return path
+        raise NotFound(UNKNOWN_BATCH)
+    return batch_id
+
+
+async def cancel_batch(batch_id: str) -> Batch:
+    """Stop a batch that is still running, whichever instance runs it; a finished one is
+    left as it is."""
+    async with write_transaction():
+        await PrintBatch.update({PrintBatch.status: "cancelled",
+                                 PrintBatch.finished_at: _now()}).where(
+            (PrintBatch.batch_id == _checked(batch_id)) & PrintBatch.status.is_in(list(RUNNING)))
+    task = _tasks.get(batch_id)
+    if task is not None:
+        task.cancel()
+    return await get_batch(batch_id)
+
+
+async def batch_file(batch_id: str) -> bytes:
+    """The finished PDF, from whichever instance made it."""
+    row = await PrintBatch.select(PrintBatch.pdf).where(
+        (PrintBatch.batch_id == _checked(batch_id)) & (PrintBatch.status == "done")).first()
+    if row is None or row["pdf"] is None:
+        raise NotFound(NO_FILE)
+    return bytes(row["pdf"])
 
 
 async def wait_for(batch_id: str, timeout: float = 60) -> Batch:
-    """Until the batch is finished (tests, CLI)."""
-    batch = get_batch(batch_id)
-    if batch.task is not None:
-        await asyncio.wait_for(asyncio.shield(batch.task), timeout)
-    return batch
+    """Until the batch is finished (tests, CLI, bench)."""
+    task = _tasks.get(batch_id)
+    if task is not None:
+        await asyncio.wait_for(asyncio.shield(task), timeout)
+    return await get_batch(batch_id)
