@@ -31,7 +31,7 @@ from dashboard.domain.orders.shipping_price import (
 from dashboard.domain.fulfilment import status_from_lines
 from dashboard.domain.pricing import line_amounts
 from dashboard.domain.printing import InvoiceEvent
-from dashboard.domain.statuses import FulfilmentStatus, PaymentMethod, ShippingMethod
+from dashboard.domain.statuses import FulfilmentStatus
 from dashboard.domain.stock import not_for_sale
 from dashboard.services import outbox, printing
 from dashboard.services import stock
