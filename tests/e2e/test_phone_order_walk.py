@@ -63,5 +63,5 @@ async def test_phone_order_from_first_search_to_placed(staff_page):
     await quantity.press("Enter")
     await page.locator("#order-changes").get_by_text("Quantity changed").wait_for()
     await page.locator("#lines .totals .owed").get_by_text("172.90").wait_for()  # 135+32+5.90
-    await page.locator("#history").get_by_text("LAMP-BRASS: quantity 2 → 3").wait_for()
+    await page.locator("#history").get_by_text("Brass table lamp: quantity 2 → 3").wait_for()
     await screenshot(page, "order-changes-desktop")
