@@ -127,6 +127,18 @@ async def test_a_stale_form_is_refused_with_what_changed(login_as):
     assert "Frais de port : vous aviez « 0,00 EUR », c'est maintenant « 5,90 EUR »" in words
 
 
+async def test_a_method_changed_meanwhile_is_named_not_coded(login_as):
+    http = await login_as("call_centre", locale="fr")
+    o = await make_order(lines=[("MUG", 1, 1000)], shipping_total=0)
+    await Order.update({Order.shipping_method: "click_and_collect"}).where(Order.id == o["id"])
+    stale = await http.post(f"/orders/{o['number']}/changes/shipping", headers=HX,
+                            data=form(o, shipping_method="click_and_collect"))
+    assert stale.status_code == 422
+    words = text(stale.text)
+    assert ("vous aviez « Transporteur », c'est maintenant « Retrait en magasin »" in words), words
+    assert "click_and_collect" not in words.split("Quelqu'un d'autre")[1].split("Recharger")[0]
+
+
 async def test_without_htmx_a_save_redirects_and_a_refusal_is_the_whole_page(login_as):
     http = await login_as("back_office")
     o = await make_order(lines=[("MUG", 1, 1000)], shipping_total=0)
