@@ -32,8 +32,13 @@ async def test_typing_survives_adding_products_and_a_dropped_call(browser, serve
         await field(page, "customer.last_name").fill("Tapefort")
         await field(page, "shipping_address.line1").fill("8 rue des Tanneurs")
         await field(page, "shipping_address.postal_code").fill("67000")
-        state = page.locator("#draft-save-state")
-        assert await state.inner_text() == "Pas encore enregistré…"
+        # Each keystroke says "not saved yet" at once (checked in one synchronous step: an
+        # autosave answer may land any time after).
+        assert await page.evaluate("""() => {
+            const field = document.getElementById('f-customer.last_name');
+            field.dispatchEvent(new Event('input', {bubbles: true}));
+            return document.getElementById('draft-save-state').textContent; }""") == \
+            "Pas encore enregistré…"
         # Straight on to the product, before the autosave had time to run.
         await page.fill("#draft-q", "bol")
         await page.locator("#draft-hits").get_by_text("Bol en grès").wait_for()
@@ -41,9 +46,10 @@ async def test_typing_survives_adding_products_and_a_dropped_call(browser, serve
         await page.locator("#draft-lines tbody").get_by_text("Bol en grès").wait_for()
         assert await field(page, "customer.first_name").input_value() == "Margaux"
         assert await field(page, "shipping_address.line1").input_value() == "8 rue des Tanneurs"
-        await field(page, "shipping_address.city").fill("Strasbourg")
-        assert await state.inner_text() == "Pas encore enregistré…"
-        await page.wait_for_function(
+        async with page.expect_response(lambda r: "/autosave" in r.url
+                                        and "Strasbourg" in (r.request.post_data or "")):
+            await field(page, "shipping_address.city").fill("Strasbourg")
+        await page.wait_for_function(  # saved, city included
             "document.getElementById('draft-save-state').textContent.startsWith('Brouillon enregistré à')")
         await screenshot(page, "phone-draft-saved-desktop")
         await page.reload()  # the call dropped; the agent opens the draft again
