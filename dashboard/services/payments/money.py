@@ -28,7 +28,7 @@ from decimal import Decimal
 from babel.numbers import get_currency_precision
 
 from dashboard.db.tables import Order, Payment
-from dashboard.db.transaction import savepoint, write_transaction
+from dashboard.db.transaction import is_sqlite, savepoint, write_transaction
 from dashboard.db.tables import OrderEvent
 from dashboard.domain.errors import DomainError, NotFound, StaleVersion, ValidationFailed
 from dashboard.domain.fulfilment import HoldReason
@@ -81,6 +81,13 @@ def format_minor(amount: int, currency: str) -> str:
     """"3980 EUR" -> "39.80 EUR": for history summaries (screens format with babel)."""
     digits = get_currency_precision(currency)
     return f"{Decimal(amount).scaleb(-digits):.{digits}f} {currency}"
+
+
+async def _lock_order_row(order_id: int) -> None:
+    """Lock the order's row until the transaction ends (SQLite's writer lock already
+    serialises every writer)."""
+    if not is_sqlite():
+        await Order.select(Order.id).where(Order.id == order_id).lock_rows()
 
 
 async def load_order(number: str) -> dict:
@@ -197,6 +204,9 @@ async def apply_payment(order: dict, amount: int, currency: str, transaction_ref
     cancelled = order["status"] == OrderStatus.CANCELLED
     if cancelled and source == "manual":
         raise DomainError(f"Order {order['number']} is cancelled: no payment can be recorded")
+    # Take the order's row lock before writing the payment row: concurrent payers of one
+    # order then queue on the order instead of deadlocking on each other's payment rows.
+    await _lock_order_row(order["id"])
     payment = {"amount": amount, "currency": order["currency"], "transaction_ref": transaction_ref,
                "method": method, "source": source,
                "received_on": received_on.isoformat() if received_on else None}
