@@ -237,6 +237,13 @@ def _stock(d, c, allocated: bool):
     return _("%(units)s × %(product)s no longer on the shelf, now backordered") % values
 
 
+def _refund_requested(d, c):
+    values = {"amount": c.money(d["amount"], d), "route": label("refund_route", d["route"])}
+    if d.get("route") == "card" and d.get("status") == "pending":
+        return _("Refund of %(amount)s to the card sent to the payment provider") % values
+    return _("Refund of %(amount)s to make (%(route)s)") % values
+
+
 def _fixed(text: str) -> Callable[[Mapping, Context], str]:
     return lambda d, c: _(text)
 
@@ -292,6 +299,14 @@ RETELLINGS: dict[str, Callable[[Mapping, Context], str]] = {
     "credit.store_credit": lambda d, c: _(
         "Credit note %(number)s of %(amount)s kept as store credit") % {
         "number": d["number"], "amount": c.money(d["amount"])},
+    "refund.requested": _refund_requested,
+    "refund.retried": lambda d, c: _(
+        "Refund of %(amount)s sent to the payment provider again") % {
+        "amount": c.money(d["amount"], d)},
+    "refund.by_hand": lambda d, c: _("Refund of %(amount)s to make by hand") % {
+        "amount": c.money(d["amount"], d)},
+    "refund.cancelled": lambda d, c: _("Refund of %(amount)s cancelled") % {
+        "amount": c.money(d["amount"], d)},
     "credit_note.issued": lambda d, c: _("Credit note %(number)s of %(amount)s issued") % {
         "number": d["number"], "amount": c.money(d["amount"])},
     "invoice.issued": _invoice,

@@ -65,6 +65,17 @@ LABELS: dict[str, dict[str, str]] = {
         "bank_transfer": N_("Bank transfer"),
         "store_credit": N_("Store credit"),
     },
+    "refund_route": {
+        "card": N_("To the card"),
+        "bank_transfer": N_("By bank transfer"),
+    },
+    "refund_status": {
+        "pending": N_("Sent to the payment provider"),
+        "to_make": N_("To make by hand"),
+        "failed": N_("Refused by the payment provider"),
+        "done": N_("Refunded"),
+        "cancelled": N_("Cancelled"),
+    },
     "surcharge_kind": {
         "labour": N_("Extra labour"),
         "shipping_change": N_("Change of shipping method"),

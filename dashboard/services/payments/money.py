@@ -57,7 +57,7 @@ ORDER_COLUMNS = (
     Order.id, Order.number, Order.status, Order.payment_status, Order.payment_method,
     Order.currency, Order.total, Order.surcharge_total, Order.paid_total, Order.refunded_total,
     Order.credited_total, Order.balance_due, Order.version, Order.paid_at, Order.placed_at,
-    Order.customer_email, Order.customer_name, Order.locale,
+    Order.customer_email, Order.customer_name, Order.locale, Order.shipping_total,
 )
 
 
@@ -83,7 +83,7 @@ def format_minor(amount: int, currency: str) -> str:
     return f"{Decimal(amount).scaleb(-digits):.{digits}f} {currency}"
 
 
-async def _lock_order_row(order_id: int) -> None:
+async def lock_order_row(order_id: int) -> None:
     """Lock the order's row until the transaction ends (SQLite's writer lock already
     serialises every writer)."""
     if not is_sqlite():
@@ -206,7 +206,7 @@ async def apply_payment(order: dict, amount: int, currency: str, transaction_ref
         raise DomainError(f"Order {order['number']} is cancelled: no payment can be recorded")
     # Take the order's row lock before writing the payment row: concurrent payers of one
     # order then queue on the order instead of deadlocking on each other's payment rows.
-    await _lock_order_row(order["id"])
+    await lock_order_row(order["id"])
     payment = {"amount": amount, "currency": order["currency"], "transaction_ref": transaction_ref,
                "method": method, "source": source,
                "received_on": received_on.isoformat() if received_on else None}

@@ -110,6 +110,27 @@ async def _issued(order_id: int) -> dict | None:
     return row | {"snapshot": _snapshot(row["snapshot"])} if row else None
 
 
+async def invoiced(order_id: int) -> dict | None:
+    """What the order's documents charge, for the credit note a refund comes with: the
+    invoices' total (supplementary ones included), the credit notes' total, and the lines
+    and shipping the invoice shows. None when the order has no invoice."""
+    invoice = await _issued(order_id)
+    if invoice is None:
+        return None
+    totals = await Invoice.select(Invoice.total).where(Invoice.order == order_id)
+    notes = await CreditNote.select(CreditNote.amount).where(CreditNote.order == order_id)
+    snapshot = invoice["snapshot"]
+    return {"total": sum(row["total"] for row in totals),
+            "credit_notes": sum(row["amount"] for row in notes),
+            "lines": snapshot.get("lines", []),
+            "shipping_total": snapshot.get("order", {}).get("shipping_total", 0)}
+
+
+async def current_lines(order_id: int) -> list[dict]:
+    """The order's lines as documents price them now."""
+    return await ctx.order_lines(order_id)
+
+
 async def _issue(order: dict, actor: str, issued_at: datetime | None = None) -> dict:
     """Issue the invoice of a locked order, or give back the one it has."""
     existing = await _issued(order["id"])
