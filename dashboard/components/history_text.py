@@ -274,6 +274,8 @@ RETELLINGS: dict[str, Callable[[Mapping, Context], str]] = {
     "payment.conflict": _payment_conflict,
     "payment.reminder_sent": _reminder,
     "receipt.queued": _fixed(N_("Receipt email queued")),
+    # Notes written before the data held the body fall back to their summary (the body).
+    "note.added": lambda d, c: _("Note: %(body)s") % {"body": d["body"]},
     "shipment.created": _shipped,
     "shipment.unpicked": lambda d, c: _("Shipped without picking: %(reason)s") % {
         "reason": d["reason"]},

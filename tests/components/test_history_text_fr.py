@@ -64,6 +64,7 @@ FRENCH = {
                           "transaction_ref": "CH1"}, None),
     "payment.reminder_sent": ({"cancel_at": "2026-12-09T10:00:00+00:00"}, None),
     "receipt.queued": ({}, None),
+    "note.added": ({"body": "Digicode 4521B"}, "Note : Digicode 4521B"),
     "shipment.created": ({"id": 3, "carrier": "dpd", "tracking_number": "09876543210123",
                           "lines": [{"sku": "MUG-HAVRE", "name": "Mug Le Havre",
                                      "quantity": 2}]},
@@ -179,6 +180,10 @@ def test_unreadable_rows_show_their_summary(french):
     assert tell("payment.recorded", {"amount": "lots"}) == "STORED SUMMARY"
     assert tell("no.such_kind", {}) == "STORED SUMMARY"
     assert spaces(event_text({"kind": "order.placed", "summary": "S", "data": "{not json"})) == "S"
+
+
+def test_notes_written_before_their_body_was_data_read_their_summary(french):
+    assert tell("note.added", {}, summary="Digicode 4521B") == "Digicode 4521B"
 
 
 def test_carriers_read_by_name(french):

@@ -12,8 +12,11 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from tests.components.test_history_text_fr import ENGLISH
+from tests.components.test_shipping_history_text import french, spaces  # noqa: F401 - fixture
 from tests.conftest import truncate_all
 
+from dashboard.components.history_text import RETELLINGS, Context
 from dashboard.db.tables import (
     Address,
     CreditNote,
@@ -276,6 +279,25 @@ async def test_history_notes_and_numbers():
         series[int(year)].append(int(value))
     for year, values in series.items():
         assert values == list(range(1, sequences[("invoice", year)] + 1)), year
+
+
+async def test_the_history_of_demo_orders_reads_in_french(french):
+    """Demo events carry the kinds and data the use-cases write, so the order screen retells
+    every one of them (none falls back to its stored English summary)."""
+    await load()
+    lines = by_order(await OrderLine.select(OrderLine.id, OrderLine.order, OrderLine.sku,
+                                            OrderLine.name))
+    shipments = by_order(await Shipment.select())
+    kinds = Counter()
+    for event in await OrderEvent.select():
+        assert event["kind"] in RETELLINGS, event["kind"]
+        data = json.loads(event["data"]) if isinstance(event["data"], str) else event["data"]
+        context = Context.of("EUR", lines[event["order"]], shipments[event["order"]])
+        text = spaces(RETELLINGS[event["kind"]](data, context))  # raises where data is missing
+        assert text != event["summary"] and not ENGLISH.search(text), (event["kind"], text)
+        kinds[event["kind"]] += 1
+    assert {"payment.refunded", "shipment.tracking", "picking.started", "return.received",
+            "note.added", "order.held", "surcharge.added"} <= set(kinds), kinds
 
 
 async def _fingerprint() -> list:
