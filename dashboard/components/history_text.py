@@ -276,6 +276,8 @@ RETELLINGS: dict[str, Callable[[Mapping, Context], str]] = {
     "receipt.queued": _fixed(N_("Receipt email queued")),
     # Notes written before the data held the body fall back to their summary (the body).
     "note.added": lambda d, c: _("Note: %(body)s") % {"body": d["body"]},
+    "note.pinned": _fixed(N_("Note pinned")),
+    "note.unpinned": _fixed(N_("Note unpinned")),
     "shipment.created": _shipped,
     "shipment.unpicked": lambda d, c: _("Shipped without picking: %(reason)s") % {
         "reason": d["reason"]},

@@ -24,7 +24,7 @@ DYNAMIC_KINDS = {
 }
 # Function -> (position, keyword) of its kind argument; None where it cannot be given so.
 WRITERS = {"record_event": (1, "kind"), "event_statement": (1, "kind"),
-           "OrderEvent": (None, "kind"),
+           "record_same_event": (1, "kind"), "OrderEvent": (None, "kind"),
            "_event": (2, None)}  # demo data: OrderFactory._event(order_id, at, kind, /, **data)
 
 
@@ -102,18 +102,24 @@ def recorded_kinds(under: str = "dashboard") -> dict[str, str]:
     kinds = {}
     for path in sorted(Path(PROJECT_ROOT, under).rglob("*.py")):
         module = ast.parse(path.read_text(), filename=str(path))
-        functions = [n for n in ast.walk(module)
-                     if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        for call in ast.walk(module):
-            if not (isinstance(call, ast.Call) and _name(call.func) in WRITERS):
-                continue
-            position, keyword = WRITERS[_name(call.func)]
-            arg = _argument(call, keyword, position)
-            function = _enclosing(functions, call.lineno)
-            if arg is None or (function is not None and function.name in WRITERS):
-                continue  # the writers themselves pass their parameter on
-            for kind in _resolve(arg, module, function, functions):
-                kinds[kind] = str(path.relative_to(PROJECT_ROOT))
+        for kind in kinds_in(module):
+            kinds[kind] = str(path.relative_to(PROJECT_ROOT))
+    return kinds
+
+
+def kinds_in(module: ast.Module) -> set[str]:
+    functions = [n for n in ast.walk(module)
+                 if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    kinds = set()
+    for call in ast.walk(module):
+        if not (isinstance(call, ast.Call) and _name(call.func) in WRITERS):
+            continue
+        position, keyword = WRITERS[_name(call.func)]
+        arg = _argument(call, keyword, position)
+        function = _enclosing(functions, call.lineno)
+        if arg is None or (function is not None and function.name in WRITERS):
+            continue  # the writers themselves pass their parameter on
+        kinds |= _resolve(arg, module, function, functions)
     return kinds
 
 
@@ -124,6 +130,21 @@ def test_the_walk_finds_the_kinds_services_write():
                  "order.contact_changed", "payment.reminder_sent", "stock.backordered",
                  "shipment.created"):
         assert kind in kinds, kind
+
+
+def test_the_walk_finds_the_kinds_bulk_actions_write():
+    # record_same_event with a literal or a conditional (notes) ...
+    path = Path(PROJECT_ROOT, "dashboard/services/orders/notes.py")
+    assert kinds_in(ast.parse(path.read_text())) == {"note.added", "note.pinned", "note.unpinned"}
+    # ... or a parameter its caller fills (as holds' _move does).
+    module = ast.parse(
+        "async def _move(ids, kind, summary):\n"
+        "    await record_same_event(ids, kind, summary, 'staff')\n"
+        "async def hold(ids):\n"
+        "    await _move(ids, 'order.held', 'On hold')\n"
+        "async def release(ids):\n"
+        "    await _move(ids, summary='Released', kind='order.released')\n")
+    assert kinds_in(module) == {"order.held", "order.released"}
 
 
 def test_the_walk_finds_the_kinds_demo_data_writes():

@@ -65,6 +65,8 @@ FRENCH = {
     "payment.reminder_sent": ({"cancel_at": "2026-12-09T10:00:00+00:00"}, None),
     "receipt.queued": ({}, None),
     "note.added": ({"body": "Digicode 4521B"}, "Note : Digicode 4521B"),
+    "note.pinned": ({}, "Note épinglée"),
+    "note.unpinned": ({}, "Note désépinglée"),
     "shipment.created": ({"id": 3, "carrier": "dpd", "tracking_number": "09876543210123",
                           "lines": [{"sku": "MUG-HAVRE", "name": "Mug Le Havre",
                                      "quantity": 2}]},
