@@ -163,7 +163,7 @@ def test_old_rows_name_products_from_the_order_lines(french):
 
 def test_old_rows_find_the_parcel_from_the_order_shipments(french):
     assert tell("shipment.tracking", {"shipment_id": 3, "status": "delivered"}) == (
-        "Colis Mondial Relay 12345678 : Livrée")
+        "Colis Mondial Relay 12345678 : Livré")
     assert tell("shipment.tracking", {"shipment_id": 404, "status": "exception"}) == (
         "Colis : Incident de livraison")
     assert tell("shipment.undone", {"shipment_id": 404}) == "Expédition annulée"
