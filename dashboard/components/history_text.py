@@ -11,7 +11,6 @@ event that still cannot be told shows its stored summary: never an error.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from dashboard.components.formatting import date_short, money
 from dashboard.components.i18n import gettext as _
 from dashboard.components.labels import N_, label
+from dashboard.db.json_columns import json_value
 from dashboard.domain.fulfilment.carriers import ALIASES, CARRIERS
 
 
@@ -340,12 +340,10 @@ def event_text(event: Mapping, currency: str = "EUR", lines: Iterable[Mapping] =
     fallback = event.get("summary") or kind
     if retell is None:
         return fallback
-    data = event.get("data") or {}
-    if isinstance(data, str):
-        try:
-            data = json.loads(data or "{}")
-        except ValueError:
-            return fallback
+    try:
+        data = json_value(event.get("data"), {})
+    except ValueError:
+        return fallback
     context = Context.of(currency, lines, shipments)
     try:
         if kind.startswith("order.shipping_") and "price_after" in data:

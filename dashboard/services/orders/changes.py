@@ -12,9 +12,9 @@ the picker's late-edit task. A refused change writes nothing.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
+from dashboard.db.json_columns import json_value
 from dashboard.db.tables import Order, OrderEvent, OrderLine, PickListLine, Product, StockMovement
 from dashboard.db.transaction import retry_on_conflict, write_transaction
 from dashboard.domain.errors import InsufficientStock, NotFound, ValidationFailed
@@ -213,10 +213,6 @@ async def remove_line(number: str, line_id: int, seen_quantity: int, *, actor: s
         return await _settle_totals(order)
 
 
-def _json(value) -> dict:
-    return json.loads(value or "{}") if isinstance(value, str) else (value or {})
-
-
 async def removal_needs_confirmation(number: str) -> bool:
     """Whether taking a line off this order must be confirmed first (money was paid)."""
     row = await Order.select(Order.paid_total).where(Order.number == number).first()
@@ -239,7 +235,7 @@ async def restore_line(number: str, removal_event: int, *, actor: str) -> dict:
             & (OrderEvent.order.number == number)).first()
         if removal is None:
             raise NotFound(f"No removed line {removal_event} on order {number}")
-        removal["data"] = data = _json(removal["data"])
+        removal["data"] = data = json_value(removal["data"], {})
         product = await Product.select().where(Product.sku == data.get("sku")).first()
         await stock.lock_products([product["id"]] if product else [])
         order = await _take_order(number)
@@ -247,7 +243,7 @@ async def restore_line(number: str, removal_event: int, *, actor: str) -> dict:
         restored = await OrderEvent.select(OrderEvent.data).where(
             (OrderEvent.order == order["id"]) & (OrderEvent.kind == "order.line_restored"))
         if refusal := restore_refusal(
-                removal, [_json(e["data"]).get("removal_event") for e in restored]):
+                removal, [json_value(e["data"], {}).get("removal_event") for e in restored]):
             raise NotChangeable(refusal)
         if product is None or not product["active"]:
             raise not_for_sale(data["sku"], known=product is not None)
