@@ -28,6 +28,7 @@ from dashboard.db.tables import (
     OrderLine,
     OrderNote,
     Payment,
+    PickList,
     Product,
     ReturnLine,
     ReturnRequest,
@@ -43,6 +44,7 @@ from dashboard.domain.statuses import (
     FulfilmentStatus, OrderStatus, PaymentMethod, PaymentStatus, payment_status_for,
 )
 from dashboard.services.demo.shop import load_demo_data
+from dashboard.services.fulfilment import picking
 from dashboard.services.printing.sequences import last_order_value
 
 NOW = datetime(2026, 3, 16, 10, tzinfo=timezone.utc)
@@ -298,6 +300,22 @@ async def test_the_history_of_demo_orders_reads_in_french(french):
         kinds[event["kind"]] += 1
     assert {"payment.refunded", "shipment.tracking", "picking.started", "return.received",
             "note.added", "order.held", "surcharge.added"} <= set(kinds), kinds
+
+
+async def test_orders_being_picked_are_on_a_pick_list_the_picker_can_open():
+    await load()
+    picking_ids = {e["order"] for e in await OrderEvent.select(OrderEvent.order).where(
+        OrderEvent.kind == "picking.started")}
+    assert picking_ids
+    lists = await PickList.select()
+    assert {"open", "completed"} >= {p["status"] for p in lists} and lists
+    for pick_list in lists:
+        view = await picking.pick_list_view(pick_list["number"])
+        assert view["lines"], pick_list["number"]
+        assert (pick_list["status"] == "completed") == all(
+            ln["picked"] == ln["quantity"] for ln in view["lines"])
+    sequences = {(s["kind"], s["year"]): s["last_value"] for s in await DocumentSequence.select()}
+    assert sequences[("pick_list", 0)] == len(lists)
 
 
 async def _fingerprint() -> list:
