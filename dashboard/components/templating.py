@@ -49,7 +49,8 @@ def base_environment(autoescape) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True,
+                                  pgettext=i18n.pgettext)  # type: ignore[attr-defined]
     env.filters.update(formatting.FILTERS)
     env.globals.update(label=labels.label)
     return env

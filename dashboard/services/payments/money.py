@@ -19,7 +19,6 @@ recorded and flagged in the history (an overpayment also holds the order for rev
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -27,6 +26,7 @@ from decimal import Decimal
 
 from babel.numbers import get_currency_precision
 
+from dashboard.db.json_columns import json_value
 from dashboard.db.tables import Order, Payment
 from dashboard.db.transaction import is_sqlite, savepoint, write_transaction
 from dashboard.db.tables import OrderEvent
@@ -444,8 +444,7 @@ async def _record_conflict(number: str, webhook_id: str, event_type: str, ref: s
         seen = await OrderEvent.select(OrderEvent.data).where(
             (OrderEvent.order == order["id"]) & (OrderEvent.kind == "payment.conflict"))
         for row in seen:
-            data = json.loads(row["data"] or "{}") if isinstance(row["data"], str) else row["data"]
-            if (data or {}).get("webhook_id") == webhook_id:
+            if json_value(row["data"], {}).get("webhook_id") == webhook_id:
                 return
         data = {"webhook_id": webhook_id, "event_type": event_type, "transaction_ref": ref,
                 **exc.details}
