@@ -43,6 +43,7 @@ class Conflict:
     seen: str
     now: str
     wanted: str
+    axis: str = ""  # the values are codes of this label axis (e.g. "shipping_method")
 
 
 def changed_fields(fields: tuple[str, ...], before: Mapping[str, str],
