@@ -110,6 +110,7 @@ class Settings:
     invoice_at: str = "payment"  # payment | shipment: the event that issues an order's invoice
     printers: str = ""  # "zebra1=cups:ZebraQueue,zebra2=tcp:10.0.0.5:9100"
     label_printer: str | None = None  # default printer name for labels
+    document_printer: str | None = None  # default printer name for PDF documents
     shipstation_notify_customer: bool = False  # email the customer on a ShipStation notice
     webhook_endpoints: str = ""  # "URL|whsec_...|order.paid,order.shipped; URL2|whsec_..."
     payment_link_template: str = ""  # "https://pay.example/{number}?amount={amount}"
@@ -186,6 +187,7 @@ def load_settings() -> Settings:
         invoice_at=_invoice_at(env.get("DASHBOARD_INVOICE_AT", "payment")),
         printers=env.get("DASHBOARD_PRINTERS", ""),
         label_printer=env.get("DASHBOARD_LABEL_PRINTER") or None,
+        document_printer=env.get("DASHBOARD_DOCUMENT_PRINTER") or None,
         shipstation_notify_customer=_flag(env.get("DASHBOARD_SHIPSTATION_NOTIFY_CUSTOMER", "off")),
         webhook_endpoints=env.get("DASHBOARD_WEBHOOK_ENDPOINTS", ""),
         payment_link_template=env.get("DASHBOARD_PAYMENT_LINK_TEMPLATE", ""),

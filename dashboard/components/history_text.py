@@ -226,6 +226,8 @@ def _invoice(d, c):
 
 
 def _label_queued(d, c):
+    if d.get("kind") == "document":  # "document" is masculine in French, labels feminine
+        return _("Document sent to printer %(printer)s") % {"printer": d["printer"]}
     what = label("print_kind", d.get("kind") or "shipping_label")
     return _("%(label)s sent to printer %(printer)s") % {"label": what, "printer": d["printer"]}
 

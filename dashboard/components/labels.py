@@ -131,7 +131,7 @@ LABELS: dict[str, dict[str, str | tuple[str, str]]] = {
     "print_job": {
         "pending": N_("Waiting for the printer"),
         "sending": N_("Sending to the printer"),
-        "printed": N_("Label printed"),
+        "printed": P_("print job", "Printed"),
         "failed": N_("Print failed"),
     },
     "payment_state": {
@@ -148,6 +148,7 @@ LABELS: dict[str, dict[str, str | tuple[str, str]]] = {
     "print_kind": {
         "shipping_label": N_("Shipping label"),
         "product_label": N_("Product label"),
+        "document": N_("Document"),  # print jobs list
     },
     # Order fields as the history names them (address parts without their ship_/bill_).
     "order_field": {

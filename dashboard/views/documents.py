@@ -24,9 +24,12 @@ from dashboard.components.pdf import PdfUnavailable, renderer
 from dashboard.components.printing import render_documents_html
 from dashboard.components.templating import build_environment
 from dashboard.domain.printing.documents import BATCH_DOCUMENTS, BATCH_PAPERS, document_kind, paper
-from dashboard.domain.errors import NotFound
+from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
+from dashboard.domain.numbers import N_
 from dashboard.domain.staff.roles import Area, can_access
 from dashboard.services.printing import document_context
+from dashboard.services.printing import labels
+from dashboard.services.printing.panel import label_job
 from dashboard.services.printing import batches as print_batches
 from dashboard.services.printing.documents import document_pdf, order_document, render_html
 from dashboard.views.errors import is_htmx
@@ -93,6 +96,40 @@ class OrderDocumentsController(Controller):
             return html_response(render_documents_html(
                 [doc], sheet, doc["order"]["locale"], screen_bar={"pdf_url": pdf_url}))
         return await pdf_response(None, sheet, f"{name}.pdf", request, doc=doc)
+
+
+    @post("/print", status_code=200)
+    async def print_document(self, request: Request, number: FromPath[str]) -> Template:
+        """Send one document of the order to a printer; answers the panel's #document-job:
+        the job, polling itself until the printer answered, or why it cannot print (422)."""
+        form = {k: str(v) for k, v in (await request.form()).items()}
+        try:
+            job_id = await labels.print_document(
+                number, form.get("kind", ""), form.get("format") or None,
+                form.get("printer") or None, credit_note=form.get("credit_note") or None,
+                invoice=form.get("invoice") or None, actor=request.user.actor)
+        except NotFound:
+            raise
+        except ValidationFailed as exc:
+            field = next(iter(exc.fields), "")
+            return _document_job(number, refused=PRINT_REFUSALS.get(field, PRINT_REFUSALS[""]))
+        except DomainError as exc:
+            return _document_job(number, refused=exc.message)
+        return Template("partials/orders/_print_job.html", context={
+            "number": number, "job": await label_job(number, job_id), "kind": "document"})
+
+
+# What a refused print says, by the field the refusal names.
+PRINT_REFUSALS = {
+    "printer": N_("Choose one of the configured printers."),
+    "format": N_("Choose a paper format from the list."),
+    "": N_("This document cannot be printed for this order."),
+}
+
+
+def _document_job(number: str, *, refused: str) -> Template:
+    return Template("partials/orders/_print_job.html", status_code=422, context={
+        "number": number, "job": None, "kind": "document", "refused": refused})
 
 
 class PickListController(Controller):

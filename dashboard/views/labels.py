@@ -37,7 +37,7 @@ async def _jobs_answer(request: Request) -> Response:
 
 
 async def _job_fragment(number: str, job_id: int) -> Template:
-    return Template("partials/orders/_label_job.html", context={
+    return Template("partials/orders/_print_job.html", context={
         "number": number, "job": await label_job(number, job_id)})
 
 

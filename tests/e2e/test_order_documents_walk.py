@@ -1,6 +1,6 @@
 """In a real browser, in French: the order screen's documents and labels panel. Preview a
 document in a new tab, download its PDF, change the paper format, print the shipping label
-on a configured printer and watch the job's status."""
+and a document on a configured printer and watch each job's status."""
 
 import pytest
 
@@ -64,8 +64,19 @@ async def test_documents_panel_preview_pdf_format_and_label_print(browser):
             assert job["printer"] == "zebra-quai"
             assert await status.get_attribute("hx-trigger") == "every 2s"
             await PrintJob.update({PrintJob.status: "printed"}).where(PrintJob.id == job["id"])
-            await status.get_by_text("Étiquette imprimée").wait_for(timeout=10_000)
+            await status.get_by_text("Imprimé").wait_for(timeout=10_000)
             assert await Invoice.count() == 1  # the panel issued nothing more
+
+            # A document goes to a printer too, as a PDF in the paper chosen above.
+            await panel.get_by_label("Imprimer les documents sur").select_option("zebra-quai")
+            await panel.get_by_role("button", name="Imprimer : Reçu").click()
+            document_job = page.locator("#document-job")
+            await document_job.get_by_text("En attente de l’imprimante").wait_for()
+            job = await PrintJob.select().where(PrintJob.kind == "document").first()
+            assert (job["printer"], job["payload"]) == (
+                "zebra-quai", '{"document": "receipt", "format": "80mm"}')
+            await PrintJob.update({PrintJob.status: "printed"}).where(PrintJob.id == job["id"])
+            await document_job.get_by_text("Imprimé").wait_for(timeout=10_000)
 
             await panel.scroll_into_view_if_needed()
             await screenshot(page, "order-documents-panel")

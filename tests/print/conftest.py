@@ -35,6 +35,24 @@ async def make_print_order(**changes) -> str:
 
 
 @pytest.fixture
+def configure_printers(monkeypatch):
+    """``configure_printers("desk=tcp:127.0.0.1:9100", default="desk", document=None)``:
+    the printers, and the default ones for labels and for documents, for one test."""
+    import dataclasses
+
+    from dashboard.services.printing import labels, panel
+    from dashboard.settings import get_settings
+
+    def configure(spec: str, default: str | None = None, document: str | None = None):
+        changed = dataclasses.replace(get_settings(), printers=spec, label_printer=default,
+                                      document_printer=document)
+        monkeypatch.setattr(labels, "get_settings", lambda: changed)
+        monkeypatch.setattr(panel, "get_settings", lambda: changed)
+
+    return configure
+
+
+@pytest.fixture
 def order_factory():
     """``await order_factory(**make_order_arguments)``: see ``make_print_order``."""
     return make_print_order

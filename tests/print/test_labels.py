@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import shutil
 import socket
@@ -20,7 +19,6 @@ import pytest
 from dashboard.db.tables import OrderEvent, PrintJob
 from dashboard.domain.printing.labels import MAX_ATTEMPTS
 from dashboard.services.printing import labels as printing
-from dashboard.settings import get_settings
 
 
 class _Printer(socketserver.ThreadingTCPServer):
@@ -131,15 +129,6 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture
-def configure_printers(monkeypatch):
-    def configure(spec: str, default: str | None = None):
-        changed = dataclasses.replace(get_settings(), printers=spec, label_printer=default)
-        monkeypatch.setattr(printing, "get_settings", lambda: changed)
-
-    return configure
 
 
 async def test_shipping_label_zpl_download(login_as, order_factory):

@@ -4,6 +4,9 @@ A label to print is a ``PrintJob`` row (the ZPL itself, the printer's name), wri
 transaction and delivered later by the worker through ``deliver_print_job``: the job
 survives a restart, an offline printer makes it retry with a growing wait, and after the
 last try it shows as failed with the reason. A reprint is a new job with the same ZPL.
+An order document sent to a printer is a job of kind ``document`` whose payload names the
+document (JSON); the worker renders its PDF when it prints it, to a printer that takes
+PDF on its raw port or through its CUPS queue.
 
 Printers (``DASHBOARD_PRINTERS``): a raw CUPS queue, sent with ``zebra`` (which ignores
 lpr's exit status, so the queue is checked with lpstat first), or a network printer taking
@@ -13,6 +16,7 @@ raw ZPL on TCP (port 9100).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import subprocess
@@ -22,11 +26,14 @@ from dashboard.components.i18n import DEFAULT_LOCALE, current_locale
 from dashboard.components.printing import is_valid_ean13, label_environment
 from dashboard.db.tables import Order, OrderLine, PrintJob, Product, Shipment
 from dashboard.db.transaction import write_transaction
-from dashboard.domain.errors import NotFound, ValidationFailed
+from dashboard.components.pdf import PdfUnavailable
+from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
+from dashboard.domain.printing.documents import document_kind, paper
 from dashboard.domain.printing.labels import (
     LEASE_SECONDS, LabelGeometry, Printer, after_failure, label_geometry, parse_printers,
 )
 from dashboard.services.printing.document_context import load_order, seller
+from dashboard.services.printing.documents import order_document, render_document_pdf
 from dashboard.services.history import record_event
 from dashboard.settings import get_settings
 
@@ -137,6 +144,29 @@ async def queue_print_job(payload: str, kind: str, printer: str | None = None, *
     return rows[0]["id"]
 
 
+async def print_document(order_number: str, kind: str, format: str | None = None,
+                         printer: str | None = None, *, credit_note: str | None = None,
+                         invoice: str | None = None, actor: str = "system") -> int:
+    """Queue one order document (invoice, delivery note...) for a printer, as a PDF.
+
+    Checked now: a document the order cannot have is refused before anything is queued
+    (``ValidationFailed`` for an unknown kind, paper or printer, ``DocumentRefused``,
+    ``NotFound``). The worker renders the PDF when it prints (``_job_bytes``): an invoice
+    or credit note prints as issued, the other documents as the order is then."""
+    document = document_kind(kind)
+    sheet = paper(format)
+    printer = _printer_name(printer or get_settings().document_printer)  # before reading
+
+    await order_document(order_number, document, actor=actor, credit_note=credit_note,
+                         invoice=invoice)
+    order = await load_order(order_number)
+    spec = {"document": document.value, "format": sheet.name}
+    spec |= {key: value for key, value in (("credit_note", credit_note), ("invoice", invoice))
+             if value}
+    return await queue_print_job(json.dumps(spec), "document", printer, order_id=order["id"],
+                                 actor=actor)
+
+
 async def print_shipping_label(order_number: str, printer: str | None = None, *,
                                size: str | None = None, dpi: int | str | None = None,
                                actor: str = "system") -> int:
@@ -201,6 +231,22 @@ async def send_to_printer(printer: Printer, data: bytes) -> None:
         raise PrinterError(f"{printer.host}:{printer.port}: {reason}") from exc
 
 
+async def _job_bytes(job: dict) -> bytes:
+    """What goes to the printer: a label's ZPL as queued, a document rendered to PDF now."""
+    if job["kind"] != "document":
+        return job["payload"].encode("utf-8")
+    spec = json.loads(job["payload"])
+    order = await Order.select(Order.number).where(Order.id == job["order"]).first()
+    try:
+        return await render_document_pdf(order["number"], spec["document"], spec["format"],
+                                         credit_note=spec.get("credit_note"),
+                                         invoice=spec.get("invoice"))
+    except DomainError as exc:  # the document went away (an order cancelled meanwhile...)
+        raise PrinterError(f"document: {exc.message}", permanent=True) from exc
+    except PdfUnavailable as exc:
+        raise PrinterError(f"PDF: {exc}") from exc
+
+
 async def _claim(job_id: int, now: datetime) -> dict | None:
     """Take the job for this worker (atomic: two workers never print the same job)."""
     from datetime import timedelta
@@ -237,7 +283,7 @@ async def deliver_print_job(job: int | dict | PrintJob, *, now: datetime | None 
         if printer is None:
             raise PrinterError(f"printer {claimed['printer']!r} is not configured "
                                "(DASHBOARD_PRINTERS)", permanent=True)
-        await send_to_printer(printer, claimed["payload"].encode("utf-8"))
+        await send_to_printer(printer, await _job_bytes(claimed))
     except PrinterError as exc:
         status, next_at = after_failure(claimed["attempts"], now)
         if exc.permanent:

@@ -22,8 +22,8 @@ from dashboard.settings import get_settings
 # What the panel polls until the printer answered.
 UNFINISHED_JOBS = frozenset({"pending", "sending"})
 # What the panel shows of a print job.
-JOB_COLUMNS = (PrintJob.id, PrintJob.printer, PrintJob.status, PrintJob.attempts,
-               PrintJob.last_error, PrintJob.created_at, PrintJob.printed_at)
+JOB_COLUMNS = (PrintJob.id, PrintJob.printer, PrintJob.kind, PrintJob.status,
+               PrintJob.attempts, PrintJob.last_error, PrintJob.created_at, PrintJob.printed_at)
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,10 @@ class DocumentsPanel:
     documents: list[PanelDocument]
     invoice_pending: str  # why there is no invoice yet ("" when there is one)
     printers: list[str]
-    default_printer: str
+    default_printer: str  # for labels
+    document_printer: str  # for documents
     label_job: dict | None  # the last shipping-label print job of this order
+    document_job: dict | None  # the last document print job of this order
 
 
 def _allowed(check, *args) -> bool:
@@ -84,17 +86,23 @@ async def documents_panel(order_number: str, format: str | None = None) -> Docum
     has_invoice = any(i["kind"] == "invoice" for i in invoices)
     reason = "" if has_invoice else invoice_pending_reason(settings.invoice_at, order["status"])
     configured = list(printers())
-    default = settings.label_printer if settings.label_printer in configured else (
-        configured[0] if configured else "")
+
+    def default(name: str | None) -> str:
+        return name if name in configured else (configured[0] if configured else "")
+
     return DocumentsPanel(
         order_number=order["number"], format=sheet.name, formats=tuple(PAPERS),
-        documents=docs, invoice_pending=reason, printers=configured, default_printer=default,
-        label_job=await last_label_job(order["id"]))
+        documents=docs, invoice_pending=reason, printers=configured,
+        default_printer=default(settings.label_printer),
+        document_printer=default(settings.document_printer),
+        label_job=await last_job(order["id"], "shipping_label"),
+        document_job=await last_job(order["id"], "document"))
 
 
-async def last_label_job(order_id: int) -> dict | None:
+async def last_job(order_id: int, kind: str) -> dict | None:
+    """The order's last print job of ``kind`` (shipping_label, document)."""
     return await PrintJob.select(*JOB_COLUMNS).where(
-        (PrintJob.order == order_id) & (PrintJob.kind == "shipping_label")).order_by(
+        (PrintJob.order == order_id) & (PrintJob.kind == kind)).order_by(
         PrintJob.id, ascending=False).first()
 
 
