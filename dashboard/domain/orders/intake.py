@@ -22,6 +22,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from dashboard.domain.errors import DomainError, ValidationFailed
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.phones import to_e164
 from dashboard.domain.pricing import LineAmounts, line_amounts
 from dashboard.domain.statuses import (
@@ -338,9 +339,11 @@ def check_cancellable(state: OrderState) -> None:
     return), or ``InvalidTransition`` if the status table forbids it.
     """
     if state.status == OrderStatus.CANCELLED:
-        raise NotCancellable("This order is already cancelled.")
+        raise NotCancellable(Message(N_("This order is already cancelled.")))
     if state.fulfilment_status not in _NOT_YET_SHIPPED or state.shipped_quantity > 0:
-        raise NotCancellable("Goods have already left: record a return instead of cancelling.")
+        raise NotCancellable(Message(N_(
+            "Goods have already left: record a return instead of cancelling.")))
     if state.paid_total - state.refunded_total > 0:
-        raise NotCancellable("This order has been paid: refund the payment first, then cancel.")
+        raise NotCancellable(Message(N_(
+            "This order has been paid: refund the payment first, then cancel.")))
     check_transition("status", state.status, OrderStatus.CANCELLED)
