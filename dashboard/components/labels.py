@@ -114,6 +114,9 @@ LABELS: dict[str, dict[str, str]] = {
         "printed": N_("Label printed"),
         "failed": N_("Print failed"),
     },
+    "print_job_kind": {
+        "shipping_label": N_("Shipping label"),
+    },
     "payment_state": {
         "succeeded": N_("Succeeded"),
         "failed": N_("Failed"),

