@@ -27,9 +27,11 @@ from babel.support import Translations
 from lxml import html as lxml_html
 
 from dashboard.components import i18n
+from tests.conftest import sign_in
 from tests.factories import ADDRESS, TRACKING, add_product, make_customer, make_order
 
 OPEN, CLOSE = "⟦", "⟧"
+HX = {"HX-Request": "true"}
 
 
 # --- the pseudo-locale --------------------------------------------------------------------
@@ -81,8 +83,12 @@ DATA_PATTERNS = [
     r"\b[A-Z]{2,}[0-9][A-Z0-9]*\b",                      # tracking numbers, references
     r"\b[A-Z]{3}\b(?=\s*[\d\s.,]*\d)|(?<=\d)\s*\b[A-Z]{3}\b",  # currency codes by an amount
     r"\+?\d[\d\s.,:/%-]*",                               # numbers, money, dates, times, phones
-    r"\b[a-z_]+-user\b",                                 # the signed-in staff (login_as)
+    r"\b[a-z_]+-(?:user|en)\b",                          # the signed-in staff (login_as)
+    r"\b[a-z]+(?:\.[a-z_]+)+\b",                          # webhook event types (order.paid)
+    r"\bmsg_\w+",                                         # webhook message ids
 ]
+
+AMBIGUOUS_DATE = re.compile(r"(?<![\d/])\d{1,2}/\d{1,2}/\d{2}(?![\d/])")
 
 
 @lru_cache(maxsize=None)
@@ -160,6 +166,8 @@ class Reader:
         # so the marks are removed over the whole page before it is cut back into nodes.
         flowing = _strip_marks("\x00".join(segments)).split("\x00")
         found = [self.leftover(piece) for piece in flowing + attributes]
+        # Dates are data, but not "12/4/26": the day and month are guessed, the year cut.
+        found += [f"ambiguous date {d}" for piece in segments for d in AMBIGUOUS_DATE.findall(piece)]
         return sorted({piece for piece in found if piece})
 
 
@@ -172,8 +180,10 @@ NOT_SCREENS = ("/api/", "/schema", "/static/", "/healthz", "/integrations/", "/l
 FILES = ("{filename:str}", "export.csv", "/events", "/download")
 
 
-async def _world() -> dict:
+async def _world(configure) -> dict:
     """One of each thing a screen shows, with the data the reader will see."""
+    from dashboard.services.integrations.webhook_endpoints import list_endpoints, sync_from_settings
+    from dashboard.services.printing import labels
     from dashboard.domain.returns.rules import ReturnItem
     from dashboard.services.fulfilment import picking
     from dashboard.services.orders import phone
@@ -195,6 +205,10 @@ async def _world() -> dict:
     statement = await reconciliation.import_statement(
         "releve.csv", f"date;libelle;montant\n2026-12-01;VIR {unpaid['number']};25,00\n".encode(),
         actor="agent")
+    configure(DASHBOARD_PRINTERS="zebra1=tcp:127.0.0.1:9", DASHBOARD_LABEL_PRINTER="zebra1",
+              DASHBOARD_WEBHOOK_ENDPOINTS="https://erp.example/hook|whsec_cHNldWRvLWxvY2FsZS1zZWNyZXQtb2YtMzItYnl0ZXMh|*")
+    await sync_from_settings()
+    job_id = await labels.print_shipping_label(unpaid["number"], actor="agent")
     # A batch as its page shows it half-way, without starting Chromium.
     batch_id = "pseudo-batch"
     await PrintBatch.insert(PrintBatch(batch_id=batch_id, kind="delivery-note", paper="a4",
@@ -202,11 +216,12 @@ async def _world() -> dict:
                                        status="rendering", done=1, skipped=[]))
     return {"number": unpaid["number"], "shipped": shipped["number"], "held": held["number"],
             "customer_id": customer, "sku": "MUG-BLUE", "rma": outcome.rma,
-            "draft_id": draft_id, "pick_list": pick_list, "statement_id": statement.statement_id, "batch_id": batch_id,
+            "draft_id": draft_id, "pick_list": pick_list, "job_id": job_id,
+            "endpoint_id": (await list_endpoints())[0]["id"], "statement_id": statement.statement_id, "batch_id": batch_id,
             "data": ["Anne Martin", "Anne", "Martin", "Paul Durand", "Paul", "Durand",
                      "Mug bleu", "Tshirt-Blue-M", ADDRESS.line1, ADDRESS.city, TRACKING[1],
-                     "adresse douteuse", "PSP-8F2K1", "releve.csv", "VIR", "agent", "test",
-                     "Colissimo"]}
+                     "adresse douteuse", "PSP-8F2K1", "releve.csv", "VIR", "agent", "test", "zebra1",
+                     "https://erp.example/hook", "Colissimo"]}
 
 
 def _html_screens(app) -> list[str]:
@@ -240,17 +255,14 @@ def _urls(path: str, world: dict) -> list[str]:
             urls = [u.replace(m, c) for u in urls for m in re.findall(r"\{%s:\w+\}" % name, u)
                     for c in choices]
     for name in ("number", "customer_id", "sku", "rma", "draft_id", "statement_id",
-                 "batch_id"):
+                 "batch_id", "job_id", "endpoint_id"):
         urls = [re.sub(r"\{%s:\w+\}" % name, str(world[name]), u) for u in urls]
     return urls
 
 
 # Screens this walk does not reach yet, each with why; a new screen fails the walk until it
 # is reached or written here.
-UNREACHED = {
-    "/settings/webhooks/{endpoint_id:int}": "needs an endpoint configured in the settings",
-    "/orders/{number:str}/labels/jobs/{job_id:int}": "needs a label printer job",
-}
+UNREACHED: dict[str, str] = {}
 
 ROLES = ("admin", "back_office", "call_centre", "dispatch", "picker")
 
@@ -260,20 +272,30 @@ def _report(found: dict[str, list[str]]) -> str:
 
 
 async def test_every_screen_reads_only_catalogue_text_or_data(app, login_as, client,
-                                                               pseudo_locale):
-    world = await _world()
-    reader = Reader(world["data"], "fr")
+                                                               pseudo_locale, configure):
+    world = await _world(configure)
+    readers = {locale: Reader(world["data"], locale) for locale in ("fr", "en")}
     screens = _html_screens(app)
     assert not set(UNREACHED) - set(screens), "UNREACHED lists a screen that is gone"
     found: dict[str, list[str]] = {}
     statuses: dict[str, set[int]] = {}
-    for role in ROLES:  # each sign-in replaces the previous one on the same client
-        await login_as(role, locale="fr")
+    # Each sign-in replaces the previous one on the same client; the admin reads every
+    # screen a second time as the fragment htmx asks for.
+    # The last pass reads every screen in English, as a user who chose English.
+    passes = [(role, "fr", {}) for role in ROLES] + [("admin", "fr", HX), ("admin", "en", {})]
+    for role, locale, headers in passes:
+        reader = readers[locale]
+        if locale == "en":
+            await login_as(role, username="admin-en", locale="en")
+        elif not headers:
+            await login_as(role, locale="fr")
+        else:
+            await sign_in(client, f"{role}-user")
         for path in screens:
             if path in UNREACHED:
                 continue
             for url in _urls(path, world):
-                response = await client.get(url)
+                response = await client.get(url, headers=headers)
                 statuses.setdefault(url, set()).add(response.status_code)
                 if "text/html" not in response.headers.get("content-type", "") \
                         or not response.text.strip():
@@ -302,9 +324,6 @@ def _known_leftovers_removed(found: dict[str, list[str]]) -> dict[str, list[str]
     return found
 
 
-HX = {"HX-Request": "true"}
-
-
 def _toast(response) -> str:
     import json
 
@@ -313,12 +332,12 @@ def _toast(response) -> str:
 
 
 async def test_refusals_reports_and_toasts_read_only_catalogue_text_or_data(
-        login_as, client, pseudo_locale):
+        login_as, client, pseudo_locale, configure):
     """The error states: pages that do not exist, forms refused field by field, a bulk
     report with skipped orders and their reasons, the toast that follows."""
     from dashboard.db.tables import Order
 
-    world = await _world()
+    world = await _world(configure)
     reader = Reader(world["data"], "fr")
     ids = {row["number"]: str(row["id"]) for row in await Order.select(Order.id, Order.number)}
     await login_as("admin", locale="fr")
@@ -373,5 +392,54 @@ def test_the_reader_passes_marks_and_data_and_catches_the_rest():
             "<td>12,50 €</td><td>7 déc. 2026, 11:26</td><td>France</td><td>SKU-1</td>"
             "<button lang='en'>EN</button><kbd>x</kbd><input placeholder='⟦Search⟧'>"
             "<p>Shipped</p><td>(FR)</td><input type='submit' value='Go'>"
-            "<span title='raw title'>⟦ok⟧</span></body></html>")
-    assert reader.unmarked(page) == ["(FR)", "Go", "Shipped", "raw title"]
+            "<span title='raw title'>⟦ok⟧</span><td>12/4/26</td></body></html>")
+    assert reader.unmarked(page) == ["(FR)", "Go", "Shipped", "ambiguous date 12/4/26",
+                                     "raw title"]
+
+
+# Values no form accepts, under the names forms use: each POST screen answers with its
+# refusal, read like any page. Which fields a form has is the form's business; the answer
+# must be catalogue text whatever it refuses.
+GARBAGE = {"amount": "99999999", "quantity": "-3", "reason": "x" * 600, "email": "not-an-email",
+           "name": "", "first_name": "x" * 300, "line1": "", "postal_code": "??", "city": "",
+           "country": "ZZ", "carrier": "nope", "tracking_number": "?", "date": "31/02",
+           "received_on": "31/02", "reference": "", "method": "barter", "kind": "swap",
+           "code": "?", "until": "yesterday", "note": "x" * 3000, "subject": "", "message": "",
+           "refund_method": "barter", "counted": "many", "price": "abc", "sku": "NO-SUCH",
+           "phone": "12", "vat_number": "??", "expected_version": "x", "action": "melt"}
+
+
+def _post_screens(app) -> list[str]:
+    from litestar.routes import HTTPRoute
+
+    paths = set()
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or route.path.startswith(NOT_SCREENS) \
+                or route.path.startswith(("/login", "/logout", "/preferences")):
+            continue
+        if any("POST" in handler.http_methods for handler in route.route_handlers):
+            paths.add(route.path)
+    return sorted(paths)
+
+
+async def test_every_form_refusal_reads_only_catalogue_text_or_data(
+        app, login_as, client, pseudo_locale, configure):
+    world = await _world(configure)
+    world.update({name: 1 for name in ("line_id", "event_id", "index", "address_id",
+                                       "note_id", "view_id", "delivery_id", "shipment_id",
+                                       "user_id", "key_id")})
+    reader = Reader(world["data"], "fr")
+    await login_as("admin", locale="fr")
+    found: dict[str, list[str]] = {}
+    for path in _post_screens(app):
+        url = re.sub(r"\{(\w+):\w+\}", lambda m: str(world.get(m.group(1), 1)),
+                     _urls(path, world)[0])
+        for headers in ({}, HX):
+            response = await client.post(url, data=GARBAGE, headers=headers)
+            if "text/html" in response.headers.get("content-type", "") and response.text.strip():
+                texts = reader.unmarked(response.text)
+                if toast := reader.leftover(_toast(response)):
+                    texts.append(toast)
+                if texts:
+                    found[f"POST {path}"] = sorted(set(found.get(f"POST {path}", [])) | set(texts))
+    assert not found, _report(found)
