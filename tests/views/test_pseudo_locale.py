@@ -331,6 +331,34 @@ def _toast(response) -> str:
     return (trigger.get("showToast") or {}).get("message", "") if isinstance(trigger, dict) else ""
 
 
+async def test_every_document_reads_only_catalogue_text_or_data(login_as, client,
+                                                                 pseudo_locale, configure):
+    """The documents as their HTML preview shows them (the PDF is the same page printed),
+    in the order's language: payment terms, legal mentions, addresses."""
+    from dashboard.domain.printing.documents import ORDER_DOCUMENTS
+    from dashboard.settings import get_settings
+
+    world = await _world(configure)
+    shop = get_settings().shop
+    identity = [line.strip() for value in vars(shop).values() if isinstance(value, str)
+                for line in value.splitlines()]  # the shop's name, address, legal lines
+    reader = Reader(world["data"] + identity, "fr")
+    await login_as("admin", locale="fr")
+    found: dict[str, list[str]] = {}
+    urls = [f"/orders/{number}/documents/{kind.value}.html" for kind in ORDER_DOCUMENTS
+            for number in (world["number"], world["shipped"])]
+    urls.append(f"/orders/{world['shipped']}/returns/{world['rma']}/slip.html")
+    read = 0
+    for url in urls:
+        response = await client.get(url)
+        if response.status_code == 200:
+            read += 1
+        if leftovers := reader.unmarked(response.text):
+            found[url] = leftovers
+    assert read >= len(ORDER_DOCUMENTS), "most documents exist for a paid, shipped order"
+    assert not found, _report(found)
+
+
 async def test_refusals_reports_and_toasts_read_only_catalogue_text_or_data(
         login_as, client, pseudo_locale, configure):
     """The error states: pages that do not exist, forms refused field by field, a bulk
