@@ -108,8 +108,8 @@ async def create_batch_pick_list(*, limit: int = 20, actor: str) -> str:
         & Order.id.is_in(OrderLine.select(OrderLine.order).where(OrderLine.reserved > 0))
     ).order_by(Order.placed_at).limit(limit)
     if not rows:
-        raise ValidationFailed({"orders": "no paid order waits to be picked"},
-                               "No paid order waits to be picked")
+        raise ValidationFailed({"orders": Message(N_("no paid order waits to be picked"))},
+                               Message(N_("No paid order waits to be picked")))
     return await create_pick_list([r["number"] for r in rows], actor=actor)
 
 

@@ -259,7 +259,7 @@ async def undo_shipment(shipment_id: int, *, actor: str, now: datetime | None = 
     async with write_transaction():
         shipment = await Shipment.select().where(Shipment.id == shipment_id).first()
         if shipment is None:
-            raise NotFound("No such shipment")
+            raise NotFound(Message(N_("No such shipment")))
         if shipment["status"] == "cancelled":
             raise NotAllowed(Message(N_("This shipment was already undone")))
         check_undo(shipment["created_at"], now)
