@@ -185,7 +185,7 @@ async def _world(configure) -> dict:
     from dashboard.services.integrations.webhook_endpoints import list_endpoints, sync_from_settings
     from dashboard.services.printing import labels
     from dashboard.domain.returns.rules import ReturnItem
-    from dashboard.services.fulfilment import picking
+    from dashboard.services.fulfilment import holds, picking
     from dashboard.services.orders import phone
     from dashboard.services.payments import reconciliation
     from dashboard.services.returns import rma as returns
@@ -197,6 +197,8 @@ async def _world(configure) -> dict:
     shipped = await make_order(customer, lines=[("MUG-BLUE", 1, 1250)], paid=True, shipped=True,
                                payment_method="card")
     held = await make_order(name="Paul Durand", status="on_hold", hold_reason="adresse douteuse")
+    coded = await make_order(name="Paul Durand")  # held from its screen: a reason code
+    await holds.hold_order(coded["number"], "suspected_fraud", None, "agent", note="appel client")
     [line] = await OrderLine.select(OrderLine.id).where(OrderLine.order == shipped["id"])
     outcome = await returns.authorise_return(shipped["number"], "return",
                                              [ReturnItem(line["id"], 1, "damaged")], actor="agent")
@@ -215,12 +217,13 @@ async def _world(configure) -> dict:
                                        actor="agent", order_numbers=[unpaid["number"]],
                                        status="rendering", done=1, skipped=[]))
     return {"number": unpaid["number"], "shipped": shipped["number"], "held": held["number"],
+            "coded": coded["number"],
             "customer_id": customer, "sku": "MUG-BLUE", "rma": outcome.rma,
             "draft_id": draft_id, "pick_list": pick_list, "job_id": job_id,
             "endpoint_id": (await list_endpoints())[0]["id"], "statement_id": statement.statement_id, "batch_id": batch_id,
             "data": ["Anne Martin", "Anne", "Martin", "Paul Durand", "Paul", "Durand",
                      "Mug bleu", "Tshirt-Blue-M", ADDRESS.line1, ADDRESS.city, TRACKING[1],
-                     "adresse douteuse", "PSP-8F2K1", "releve.csv", "VIR", "agent", "test", "zebra1",
+                     "adresse douteuse", "appel client", "PSP-8F2K1", "releve.csv", "VIR", "agent", "test", "zebra1",
                      "https://erp.example/hook", "Colissimo"]}
 
 
@@ -249,7 +252,11 @@ def _urls(path: str, world: dict) -> list[str]:
         return [f"/picking/{world['pick_list']}"]
     if path.startswith("/orders/{number:str}/returns/{rma"):  # the shipped order's return
         path = path.replace("{number:str}", world["shipped"])
-    urls = [path]
+    # An order's screens for each state it can be in: open and unpaid, paid and shipped,
+    # held with a typed reason, held with a reason code.
+    urls = [path.replace("{number:str}", world[name], 1)
+            for name in ("number", "shipped", "held", "coded")] \
+        if "{number:str}" in path and "{job_id" not in path else [path]
     for name, choices in CHOICES.items():
         if "{" + name + ":" in path:
             urls = [u.replace(m, c) for u in urls for m in re.findall(r"\{%s:\w+\}" % name, u)
@@ -310,15 +317,23 @@ async def test_every_screen_reads_only_catalogue_text_or_data(app, login_as, cli
 
 # Untranslated text the walk still finds, each with why it is left; a later session
 # empties this. Only these exact (screen, text) pairs pass: any other text fails.
+# Keys: (a regular expression the whole URL matches, the exact text found).
 KNOWN_LEFTOVERS = {
     # The carrier filter matches carrier codes, and its example shows one.
-    ("/orders", "colissimo"): "the carrier filter takes codes (placeholder)",
+    (r"/orders", "colissimo"): "the carrier filter takes codes (placeholder)",
+    # A bulk hold's history event has no data, so its English summary "On hold: <reason>"
+    # is shown as stored; history text is components/history_text.py's (another change).
+    (r"/orders/[^/]+(/changes|/panels/history)?", "On hold:"): "bulk hold history summary",
 }
 
 
 def _known_leftovers_removed(found: dict[str, list[str]]) -> dict[str, list[str]]:
+    def known(url: str, text: str) -> bool:
+        return any(re.fullmatch(pattern, url) and text == known_text
+                   for pattern, known_text in KNOWN_LEFTOVERS)
+
     for url in list(found):
-        found[url] = [t for t in found[url] if (url, t) not in KNOWN_LEFTOVERS]
+        found[url] = [text for text in found[url] if not known(url, text)]
         if not found[url]:
             del found[url]
     return found
