@@ -77,6 +77,7 @@ DATA_TAGS = {"kbd"}
 BRANDS = ["PDF", "CSV", "ZPL", "OFX", "CAMT", "MT940", "A4", "A5", "A6", "mm"]
 
 DATA_PATTERNS = [
+    r"\b\d+\s*[x×](?=\s)",                                # quantities: "2 x Mug"
     r"[\w.+-]+@[\w-]+(\.[\w-]+)+",                       # emails
     r"https?://\S+",                                     # links shown as text
     r"\b[A-Z0-9]+(?:[-_/][A-Za-z0-9]+)+\b",              # SKUs, order and RMA numbers, refs
@@ -368,6 +369,40 @@ async def test_every_document_reads_only_catalogue_text_or_data(login_as, client
         if leftovers := reader.unmarked(response.text):
             found[url] = leftovers
     assert read >= len(ORDER_DOCUMENTS), "most documents exist for a paid, shipped order"
+    assert not found, _report(found)
+
+
+async def test_every_email_reads_only_catalogue_text_or_data(login_as, client,
+                                                              pseudo_locale, configure):
+    """The emails the world's orders queued (rendered when queued, in the customer's
+    language), and those staff send from the screens: subject, text and HTML bodies."""
+    from dashboard.db.tables import Order, OutboxEmail
+    from dashboard.settings import get_settings
+
+    configure(DASHBOARD_MERCHANT_EMAIL="boutique@example.fr", DASHBOARD_SEND_RECEIPTS="on")
+    world = await _world(configure)
+    ids = [str(row["id"]) for row in await Order.select(Order.id)]
+    await login_as("admin", locale="fr")
+    await client.post("/orders/bulk", data={"action": "email", "subject": "Votre colis",
+                                            "message": "Bonjour", "order_ids": ids}, headers=HX)
+    await client.post(f"/payments/orders/{world['shipped']}/receipt", headers=HX)
+    shop = get_settings().shop
+    identity = [line.strip() for value in vars(shop).values() if isinstance(value, str)
+                for line in value.splitlines()]
+    reader = Reader(world["data"] + identity + ["Votre colis", "Bonjour"], "fr")
+    found: dict[str, list[str]] = {}
+    emails = await OutboxEmail.select(OutboxEmail.template, OutboxEmail.subject,
+                                      OutboxEmail.body_text, OutboxEmail.body_html)
+    for email in emails:
+        texts = reader.unmarked(email["body_html"])
+        # A text body's marks may span lines: removed over the whole body, then line by line.
+        lines = _strip_marks(email["body_text"]).splitlines()
+        texts += [t for t in map(reader.leftover, [email["subject"], *lines]) if t]
+        if texts:
+            found[email["template"]] = sorted(set(found.get(email["template"], [])) | set(texts))
+    # Not yet read here: the shipping, pick-up, reminder, credit and surcharge emails.
+    assert {e["template"] for e in emails} >= {"merchant_new_order", "receipt",
+                                               "return_authorised", "staff_message"}
     assert not found, _report(found)
 
 
