@@ -56,10 +56,8 @@ class ShopIdentity:
     # an empty address: the shop's address above.
     store_address: str = ""
     store_hours: str = "Du mardi au samedi, de 10 h à 19 h"
-    payment_terms: str = ("Payment due on receipt; no discount for early payment. Late payment: "
-                          "penalties at three times the French legal interest rate, and a fixed "
-                          "recovery fee of 40 EUR for business customers (art. L441-10 Code de "
-                          "commerce).")
+    # Empty: domain/printing/documents.DEFAULT_PAYMENT_TERMS, in the customer's language.
+    payment_terms: str = ""
     # The seller of the Factur-X (EN 16931) invoices; empty: derived from the fields above
     # (legal name: ``name``; SIREN: the first 9 digits of ``siret``; street, postal code and
     # city: the ``address`` lines, "69002 Lyon" being the postal line). domain/printing/einvoice.py

@@ -8,7 +8,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_datetime_format
 from babel.numbers import (
     format_currency, format_decimal, format_percent, get_currency_precision,
 )
@@ -40,9 +40,13 @@ def _local(value: datetime) -> datetime:
 
 
 def datetime_short(value: datetime | None) -> str:
+    """A moment as ``date_short`` and the time of day ("4 déc. 2026 09:05")."""
     if value is None:
         return ""
-    return format_datetime(_local(value), format="short", locale=current_locale.get())
+    local, locale = _local(value), current_locale.get()
+    pattern = get_datetime_format("short", locale=locale).replace("'", "")
+    return pattern.format(format_time(local, format="short", locale=locale),
+                          format_date(local, format="medium", locale=locale))
 
 
 def datetime_medium(value: datetime | None) -> str:
@@ -59,11 +63,13 @@ def time_short(value: datetime | None) -> str:
 
 
 def date_short(value: date | datetime | None) -> str:
+    """A day with its month by name ("4 déc. 2026", "Dec 4, 2026"): Babel's short form
+    reads "12/4/26" in English, which a French colleague reads as the 12th of April."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = _local(value).date()
-    return format_date(value, format="short", locale=current_locale.get())
+    return format_date(value, format="medium", locale=current_locale.get())
 
 
 def number(value: int | float | Decimal | None) -> str:

@@ -7,6 +7,7 @@ in the language of the request.
 from __future__ import annotations
 
 from dashboard.components.i18n import gettext, pgettext
+from dashboard.domain.fulfilment import carriers
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext convention
@@ -134,6 +135,9 @@ LABELS: dict[str, dict[str, str | tuple[str, str]]] = {
         "printed": P_("print job", "Printed"),
         "failed": N_("Print failed"),
     },
+    "print_job_kind": {
+        "shipping_label": N_("Shipping label"),
+    },
     "payment_state": {
         "succeeded": N_("Succeeded"),
         "failed": N_("Failed"),
@@ -165,6 +169,19 @@ LABELS: dict[str, dict[str, str | tuple[str, str]]] = {
         "customer_email": N_("Email"),
         "customer_phone": N_("Phone"),
     },
+    # Paper formats: "A4" and the roll widths read the same in every language.
+    "paper": {
+        "a4": N_("A4"),
+        "letter": N_("Letter"),
+        "80mm": N_("80 mm"),
+        "58mm": N_("58 mm"),
+    },
+    # Which orders a customer's address is filled in for by default.
+    "default_address": {
+        "shipping": N_("default for shipping"),
+        "billing": N_("default for billing"),
+        "both": N_("default for shipping and billing"),
+    },
     "delivery_status": {
         "pending": N_("Pending"),
         "delivered": N_("Delivered"),
@@ -184,3 +201,10 @@ def label(axis: str, value: str | None) -> str:
 def choices(axis: str) -> list[tuple[str, str]]:
     """(value, translated label) pairs for a select box."""
     return [(value, _translate(text)) for value, text in LABELS[axis].items()]
+
+
+def carrier_choices() -> list[tuple[str, str]]:
+    """(code, name) of every carrier for a select box: brand names as they are, "Other"
+    in the reader's language."""
+    return [(code, gettext(name) if code == "other" else name)
+            for code, name in carriers.carrier_choices()]

@@ -19,7 +19,7 @@ import barcode
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from dashboard.components import formatting, i18n
+from dashboard.components import formatting, history_text, i18n
 from dashboard.components.i18n import current_locale
 from dashboard.components.templating import base_environment
 from dashboard.domain.printing.documents import Paper, vat_rate_label
@@ -116,7 +116,7 @@ def document_environment() -> Environment:
     for name in ("date_short", "datetime_short", "datetime_medium"):
         env.filters[name] = _date_filter(name)
     env.filters["vat_rate"] = vat_rate
-    env.globals.update(barcode=barcode_svg)
+    env.globals.update(barcode=barcode_svg, carrier_name=history_text.carrier_name)
     return env
 
 

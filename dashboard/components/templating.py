@@ -7,7 +7,6 @@ from functools import lru_cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 
 from dashboard.components import badges, countdown, formatting, history_text, i18n, labels
-from dashboard.domain.fulfilment.carriers import carrier_choices
 from dashboard.domain.staff.roles import Action, Area, areas_for, can_access, can_do
 from dashboard.settings import PROJECT_ROOT
 
@@ -78,7 +77,7 @@ def build_environment() -> Environment:
         locales=i18n.LOCALES,
         htmx_version=HTMX_VERSION,
         nav_areas=NAV_AREAS,
-        carrier_choices=carrier_choices,
+        carrier_choices=labels.carrier_choices,
         payment_deadline=countdown.payment_deadline,
         is_overdue=countdown.is_overdue,
         payment_badge=badges.payment_badge,

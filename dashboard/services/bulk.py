@@ -122,7 +122,8 @@ async def _print(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity
 async def _email(ids: Sequence[int], form: Mapping[str, str], who: StaffIdentity) -> BulkResult:
     """The same message to the customer of every selected order (queued in the outbox)."""
     subject, message = form.get("subject", "").strip(), form.get("message", "").strip()
-    errors = {k: "required" for k, v in (("subject", subject), ("message", message)) if not v}
+    errors = {k: Message(N_("Required.")) for k, v in (("subject", subject), ("message", message))
+              if not v}
     if errors:
         raise ValidationFailed(errors)
     result = BulkResult()

@@ -11,12 +11,14 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
-from dashboard.domain.fulfilment.carriers import DEFAULT_CARRIER, carrier_choices, guess_carrier
-from dashboard.domain.errors import DomainError, ValidationFailed
+from dashboard.components.i18n import gettext as _
+from dashboard.components.labels import carrier_choices
+from dashboard.domain.fulfilment.carriers import DEFAULT_CARRIER, guess_carrier
+from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
 from dashboard.domain.fulfilment.rules import (
     PickIncomplete, can_ship_unpicked, parse_bulk_shipments,
 )
-from dashboard.domain.numbers import parse_count
+from dashboard.domain.numbers import N_, Message, parse_count
 from dashboard.domain.orders.intake import MAX_QUANTITY
 from dashboard.domain.staff.roles import Area
 from dashboard.services.fulfilment import dispatch
@@ -180,17 +182,23 @@ class DispatchController(Controller):
                 return await self._scan_page(request, pending=order["number"])
             carrier = str(form.get("carrier") or "") or guess_carrier(code)
             if not carrier:
-                raise ValidationFailed({"carrier": "carrier not recognised: choose it"},
-                                       "Carrier not recognised from the label: choose it")
+                raise ValidationFailed(
+                    {"carrier": Message(N_("Choose the carrier."))},
+                    Message(N_("Carrier not recognised from the label.")))
             await fulfilment.ship_order(pending, carrier=carrier, tracking_number=code,
                                         notify_customer=True, actor=request.user.actor)
         except ValidationFailed as exc:
-            detail = "; ".join(exc.fields.values())
+            # Translated here, part by part: the page cannot translate a joined sentence.
+            detail = "; ".join(_(problem) for problem in exc.fields.values())
             return await self._scan_page(request, pending=pending, status=422,
-                                         error=f"{exc.message}: {detail}")
+                                         error=f"{_(exc.message)} {detail}")
+        except NotFound:  # its English text is for logs; the reader reads the number
+            return await self._scan_page(request, status=422, error=Message(
+                N_("No order %(number)s."), number=code))
         except DomainError as exc:
             return await self._scan_page(request, status=422, error=exc.message)
-        return await self._scan_page(request, message=f"{pending} shipped")
+        return await self._scan_page(request, message=Message(N_("Order %(number)s shipped."),
+                                                              number=pending))
 
     @post("/shipments/{shipment_id:int}/undo")
     async def undo(self, request: Request, shipment_id: FromPath[int]) -> Template:
@@ -198,4 +206,5 @@ class DispatchController(Controller):
             number = await fulfilment.undo_shipment(shipment_id, actor=request.user.actor)
         except DomainError as exc:
             return await self._scan_page(request, status=422, error=exc.message)
-        return await self._scan_page(request, message=f"{number}: shipment undone")
+        return await self._scan_page(request, message=Message(N_("%(number)s: shipment undone"),
+                                                              number=number))

@@ -26,6 +26,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from dashboard.components.i18n import gettext as _
 from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
+from dashboard.domain.numbers import Message
 from dashboard.services.health import database_unavailable
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,10 @@ def domain_error(request: Request, exc: DomainError) -> Response:
         if isinstance(exc, ValidationFailed):
             body["errors"] = exc.fields
         return Response(body, status_code=status)
+    if isinstance(exc, NotFound) and not isinstance(exc.message, Message):
+        # "No order 2026-00042" is written for logs and API clients, in English; the
+        # page says the same in the reader's language (the URL already names the record).
+        return _error_page(request, 404, _("Not found"), _("This page or record does not exist."))
     return _error_page(request, status, _("Not possible"), _(exc.message))
 
 

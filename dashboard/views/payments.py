@@ -9,11 +9,12 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from dashboard.components.i18n import current_locale
+from dashboard.components.i18n import current_locale, gettext as _
 from dashboard.domain.errors import DomainError, ValidationFailed
 from dashboard.domain.numbers import (
     MAX_PAYMENT,
     N_,
+    Message,
     bound,
     currency_decimals,
     parse_money,
@@ -60,7 +61,7 @@ class PaymentsController(Controller):
         upload = (await request.form()).get("file")
         try:
             if upload is None or not isinstance(upload, UploadFile):
-                raise ValidationFailed({"file": "choose a statement file"})
+                raise ValidationFailed({"file": Message(N_("choose a statement file"))})
             content = await upload.read()
             result = await reconciliation.import_statement(upload.filename or "statement",
                                                            content, actor=request.user.actor)
@@ -90,8 +91,9 @@ class PaymentsController(Controller):
         except (ValidationFailed, DomainError) as exc:
             line = await reconciliation.statement_line(line_id)
             fields = getattr(exc, "fields", {})
-            error = "; ".join(fields.values()) if fields else exc.message
-            error = f"{exc.message}: {error}" if fields else error
+            # Translated part by part: the joined sentence is in no catalogue.
+            error = "; ".join(_(v) for v in fields.values()) if fields else _(exc.message)
+            error = f"{_(exc.message)}: {error}" if fields else error
             status = 422
         if _fragment_wanted(request):
             return Template("partials/payments/_statement_line.html", status_code=status,

@@ -63,7 +63,7 @@ CARRIERS: dict[str, Carrier] = {c.code: c for c in (
     # DHL: 10 digits (Express), or JJD + 18-20 digits (Parcel).
     _c("dhl", "DHL", r"(?:\d{10}|JJD\d{18,20}|JVGL\d{10,20})",
        "https://www.dhl.com/fr-fr/home/suivi.html?tracking-id={tracking}", "1234567890"),
-    _c("other", "Other", r"[0-9A-Z][0-9A-Z\-/.]{3,59}", "", "ABC-123"),
+    _c("other", N_("Other"), r"[0-9A-Z][0-9A-Z\-/.]{3,59}", "", "ABC-123"),
 )}
 
 

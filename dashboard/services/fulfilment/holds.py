@@ -25,6 +25,11 @@ from dashboard.services.history import record_event
 from dashboard.services.results import BulkResult
 
 MAX_REASON_LENGTH = 40
+# Why an order a bulk hold or release leaves alone is skipped, by its status.
+SKIPPED_BECAUSE = {OrderStatus.OPEN: N_("order is open"),
+                   OrderStatus.ON_HOLD: N_("order is on hold"),
+                   OrderStatus.CANCELLED: N_("order is cancelled"),
+                   OrderStatus.CLOSED: N_("order is closed")}
 
 
 async def _move(order_ids: Sequence[int], source: OrderStatus, target: OrderStatus,
@@ -40,8 +45,9 @@ async def _move(order_ids: Sequence[int], source: OrderStatus, target: OrderStat
                 check_transition("status", row["status"], target)
                 eligible.append(row["id"])
             except InvalidTransition:
-                result.skipped[row["number"]] = (
-                    same_state if row["status"] == target else f"order is {row['status']}")
+                result.skipped[row["number"]] = Message(
+                    same_state if row["status"] == target
+                    else SKIPPED_BECAUSE.get(row["status"], row["status"]))
         # The status guard makes the move atomic: an order changed since we read it is skipped.
         updated = await touch_orders(eligible, {Order.status: target, **values},
                                      where=Order.status == source)
@@ -49,7 +55,7 @@ async def _move(order_ids: Sequence[int], source: OrderStatus, target: OrderStat
         await record_same_event(sorted(changed_ids), kind, summary, actor, data)
         result.changed = [row["number"] for row in sorted(updated, key=lambda r: r["id"])]
         for row in await orders_by_id([i for i in eligible if i not in changed_ids]):
-            result.skipped[row["number"]] = "changed meanwhile"
+            result.skipped[row["number"]] = Message(N_("changed meanwhile"))
     return result
 
 
@@ -57,19 +63,20 @@ async def hold_orders(order_ids: Sequence[int], reason: str, actor: str) -> Bulk
     """Put open orders on hold with ``reason``; other orders are skipped with why."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationFailed({"reason": "required"})
+        raise ValidationFailed({"reason": Message(N_("A reason is required."))})
     if len(reason) > MAX_REASON_LENGTH:
-        raise ValidationFailed({"reason": f"at most {MAX_REASON_LENGTH} characters"})
+        raise ValidationFailed({"reason": Message(N_("At most %(maximum)s characters."),
+                                                  maximum=MAX_REASON_LENGTH)})
     return await _move(order_ids, OrderStatus.OPEN, OrderStatus.ON_HOLD,
                        {Order.hold_reason: reason}, "order.held", f"On hold: {reason}", actor,
-                       "already on hold", {"reason": reason, "until": None, "note": ""})
+                       N_("already on hold"), {"reason": reason, "until": None, "note": ""})
 
 
 async def release_holds(order_ids: Sequence[int], actor: str) -> BulkResult:
     """Take orders off hold (back to open); orders not on hold are skipped."""
     return await _move(order_ids, OrderStatus.ON_HOLD, OrderStatus.OPEN,
                        {Order.hold_reason: None, Order.hold_until: None}, "order.released",
-                       "Hold released", actor, "not on hold")
+                       "Hold released", actor, N_("not on hold"))
 
 
 async def hold_order(number: str, reason: str, until: datetime | None, actor: str,

@@ -66,7 +66,7 @@ async def create_pick_list(numbers: list[str], *, actor: str) -> str:
             order = await Order.select(Order.id, Order.number, Order.status, Order.hold_reason,
                                        Order.hold_until).where(Order.number == number).first()
             if order is None:
-                raise NotFound(f"No order {number}")
+                raise NotFound(Message(N_("No order %(number)s."), number=number))
             check_workable(order, "picked")
             if await _open_pick_list_of(order["id"]):
                 raise NotAllowed(Message(N_("Order %(number)s is already on an open pick list."),
@@ -81,8 +81,9 @@ async def create_pick_list(numbers: list[str], *, actor: str) -> str:
                   for line in lines]
         wanted = [(line, n) for line, n in wanted if n > 0]
         if not wanted:
-            raise ValidationFailed({"orders": "nothing left to pick on these orders"},
-                                   "Nothing left to pick")
+            raise ValidationFailed(
+                {"orders": Message(N_("nothing left to pick on these orders"))},
+                Message(N_("Nothing left to pick")))
         number = pick_list_number(await next_value("pick_list", 0, 1))
         pick_list_id = (await PickList.insert(PickList(number=number)).returning(PickList.id))[0]["id"]
         await PickListLine.insert(*[PickListLine(
@@ -107,8 +108,8 @@ async def create_batch_pick_list(*, limit: int = 20, actor: str) -> str:
         & Order.id.is_in(OrderLine.select(OrderLine.order).where(OrderLine.reserved > 0))
     ).order_by(Order.placed_at).limit(limit)
     if not rows:
-        raise ValidationFailed({"orders": "no paid order waits to be picked"},
-                               "No paid order waits to be picked")
+        raise ValidationFailed({"orders": Message(N_("no paid order waits to be picked"))},
+                               Message(N_("No paid order waits to be picked")))
     return await create_pick_list([r["number"] for r in rows], actor=actor)
 
 
@@ -124,7 +125,7 @@ async def open_for_order(number: str, *, actor: str) -> str:
     new one for that order alone."""
     order = await Order.select(Order.id).where(Order.number == number.strip()).first()
     if order is None:
-        raise NotFound(f"No order {number}")
+        raise NotFound(Message(N_("No order %(number)s."), number=number))
     return await _open_pick_list_of(order["id"]) or await create_pick_list([number], actor=actor)
 
 

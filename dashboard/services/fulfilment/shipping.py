@@ -36,7 +36,7 @@ from dashboard.domain.fulfilment.rules import (
     check_not_collected_in_store, check_unpicked_reason, check_workable, plan_shipment, status_after_shipping, status_from_lines,
 )
 from dashboard.domain.statuses import FulfilmentStatus, check_transition
-from dashboard.domain.numbers import Message
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.printing import InvoiceEvent
 from dashboard.services import outbox, printing
 from dashboard.services import stock
@@ -259,9 +259,9 @@ async def undo_shipment(shipment_id: int, *, actor: str, now: datetime | None = 
     async with write_transaction():
         shipment = await Shipment.select().where(Shipment.id == shipment_id).first()
         if shipment is None:
-            raise NotFound("No such shipment")
+            raise NotFound(Message(N_("No such shipment")))
         if shipment["status"] == "cancelled":
-            raise NotAllowed("This shipment was already undone")
+            raise NotAllowed(Message(N_("This shipment was already undone")))
         check_undo(shipment["created_at"], now)
         order = await Order.select(*ORDER_COLUMNS).where(Order.id == shipment["order"]).first()
         contents = await ShipmentLine.select(

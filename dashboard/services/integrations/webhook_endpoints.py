@@ -10,6 +10,7 @@ from dashboard.db.json_columns import json_value
 from dashboard.db.tables import OutboxWebhook, WebhookEndpoint
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import DomainError, NotFound
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.integrations.webhook_endpoints import EndpointConfig, parse_endpoints
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ async def replay(delivery_id: int, *, actor: str) -> dict:
         }).where((OutboxWebhook.id == delivery_id)
                  & OutboxWebhook.status.is_in(list(REPLAYABLE))).returning(OutboxWebhook.id)
         if not changed:
-            raise DomainError("This message is already waiting to be sent")
+            raise DomainError(Message(N_("This message is already waiting to be sent")))
     log.info("webhook message %s queued again by %s", row["message_id"], actor)
     return row
 

@@ -25,6 +25,7 @@ from dashboard.domain.orders.intake import (
     AddressDetails, OrderDraft, OrderState, PricedLine, ProductInfo, check_cancellable,
     compact_vat_number, draft_fingerprint, price_lines, validate_draft, with_e164_phones,
 )
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.pricing import order_totals
 from dashboard.domain.search import customer_search_text, order_search_text
 from dashboard.domain.stock import Reservation
@@ -346,7 +347,7 @@ async def cancel_order(number: str, reason: str, *, actor: str,
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed({"reason": "required"})
+        raise ValidationFailed({"reason": Message(N_("A reason is required."))})
     async with write_transaction():
         # The lock order: the products' stock rows first (by id), then the order.
         locked = set(await _order_products(number))

@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlencode
 from dashboard.db.tables import SavedView
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import NotFound, ValidationFailed
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.orders.listing import OrderFilter
 
 MAX_NAME_LENGTH = 100
@@ -27,9 +28,10 @@ async def save_view(user_id: int, name: str, query: str) -> int:
     """Save the current view under ``name``; saving a name again replaces its query."""
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationFailed({"name": "required"})
+        raise ValidationFailed({"name": Message(N_("required"))})
     if len(name) > MAX_NAME_LENGTH:
-        raise ValidationFailed({"name": f"at most {MAX_NAME_LENGTH} characters"})
+        raise ValidationFailed({"name": Message(N_("at most %(maximum)s characters"),
+                                                  maximum=MAX_NAME_LENGTH)})
     query = normalise_query(query)
     async with write_transaction():
         existing = await SavedView.select(SavedView.id).where(

@@ -43,7 +43,7 @@ from dashboard.domain.payments import (
 from dashboard.domain.pricing import balance_due
 from dashboard.domain.printing import InvoiceEvent
 from dashboard.domain.statuses import OrderStatus, PaymentMethod, PaymentStatus, payment_status_for
-from dashboard.domain.numbers import Message
+from dashboard.domain.numbers import N_, Message
 from dashboard.services import printing
 from dashboard.services.history import record_event
 from dashboard.services.outbox import queue_email, queue_webhook
@@ -101,9 +101,10 @@ async def load_order(number: str) -> dict:
 def _check_amount(amount: int, currency: str, order: dict) -> None:
     errors = {}
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        errors["amount"] = "must be a positive whole number of minor units"
+        errors["amount"] = Message(N_("Enter a positive amount."))
     if (currency or "").upper() != order["currency"]:
-        errors["currency"] = f"the order is in {order['currency']}"
+        errors["currency"] = Message(N_("The order is in %(currency)s."),
+                                     currency=order["currency"])
     if errors:
         raise ValidationFailed(errors)
 
@@ -193,7 +194,7 @@ async def apply_payment(order: dict, amount: int, currency: str, transaction_ref
     _check_amount(amount, currency, order)
     method = method or order["payment_method"]
     if method not in {m.value for m in PaymentMethod}:
-        raise ValidationFailed({"method": "unknown payment method"})
+        raise ValidationFailed({"method": Message(N_("Choose a payment method from the list."))})
     if source not in SOURCES:
         raise ValidationFailed({"source": f"one of {', '.join(SOURCES)}"})
     transaction_ref = (transaction_ref or "").strip()[:120]
@@ -331,7 +332,7 @@ async def mark_many_paid(entries: list[BulkEntry], actor: str) -> BulkResult:
                 result.skip(number, "no such order")
                 continue
             if order["status"] == OrderStatus.CANCELLED:
-                result.skip(number, "order is cancelled")
+                result.skip(number, Message(N_("order is cancelled")))
                 continue
             to_pay = order["balance_due"] if amount is None else amount
             if amount is None and to_pay <= 0:

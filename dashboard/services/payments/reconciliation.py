@@ -21,6 +21,7 @@ from dashboard.domain.payments.bank_statements import (
     StatementEntry, new_entries, parse_statement, reference_tokens,
 )
 from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
+from dashboard.domain.numbers import N_, Message
 from dashboard.domain.search import fold
 from dashboard.domain.statuses import OrderStatus, PaymentStatus
 from dashboard.services.payments.money import apply_payment, format_minor, load_order
@@ -162,10 +163,13 @@ async def confirm_line(line_id: int, *, actor: str, order_number: str | None = N
     async with write_transaction():
         line = await statement_line(line_id)
         if line["status"] in ("confirmed", "ignored"):
-            raise DomainError(f"This line is already {line['status']}")
+            raise DomainError(Message(N_("This line is already confirmed"))
+                              if line["status"] == "confirmed"
+                              else Message(N_("This line is already set aside")))
         number = (order_number or "").strip() or line["order_number"]
         if not number:
-            raise ValidationFailed({"order_number": "required: no order was proposed"})
+            raise ValidationFailed({"order_number": Message(N_(
+                "Type the order number: none was proposed."))})
         order = await load_order(number)
         if line["currency"] != order["currency"]:
             raise ValidationFailed({"amount": f"the order is in {order['currency']}"})
@@ -199,6 +203,6 @@ async def ignore_line(line_id: int, *, actor: str) -> dict:
             (BankStatementLine.id == line_id) & (BankStatementLine.status != "confirmed")
         ).returning(BankStatementLine.id)
         if not rows:
-            raise DomainError("Only an unconfirmed line can be set aside")
+            raise DomainError(Message(N_("Only an unconfirmed line can be set aside")))
         log.info("statement line %s set aside by %s", line_id, actor)
         return await statement_line(line_id)

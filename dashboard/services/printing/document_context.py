@@ -10,7 +10,9 @@ from dataclasses import asdict
 from datetime import datetime
 
 from dashboard.db.tables import Order, OrderLine, Payment, ReturnLine, ReturnRequest, Shipment
-from dashboard.domain.printing.documents import DocumentKind, bin_sort_key, vat_breakdown
+from dashboard.domain.printing.documents import (
+    DEFAULT_PAYMENT_TERMS, DocumentKind, bin_sort_key, vat_breakdown,
+)
 from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.pricing import SHIPPING_VAT_BP, vat_included_tax
 from dashboard.settings import get_settings
@@ -108,7 +110,7 @@ async def order_form(order: dict) -> dict:
     """The order as agreed (lines, prices, VAT, totals, payment terms) with a box for the
     customer's "Bon pour accord", date and signature. Reads only: no number, no change."""
     doc = await _base(order, DocumentKind.ORDER_FORM, "Order form")
-    doc["payment_terms"] = get_settings().shop.payment_terms
+    doc["payment_terms"] = get_settings().shop.payment_terms or DEFAULT_PAYMENT_TERMS
     doc["business"] = bool(order.get("customer_company") or order.get("customer_vat_number"))
     return doc
 
@@ -142,7 +144,7 @@ async def invoice_snapshot(order: dict, extra: list[dict]) -> dict:
     doc = await _base(order, DocumentKind.INVOICE, "Invoice")
     doc["surcharges"] = extra
     doc["money"] = money_summary(order, doc["lines"], extra)
-    doc["payment_terms"] = get_settings().shop.payment_terms
+    doc["payment_terms"] = get_settings().shop.payment_terms or DEFAULT_PAYMENT_TERMS
     doc["sale_date"] = _iso(order["placed_at"])
     return doc
 
