@@ -115,9 +115,13 @@ def server_error(request: Request, exc: Exception) -> Response:
     if database_unavailable(exc):
         return database_down(request, exc)
     if isinstance(exc, HTTPException) and exc.status_code < 500:
+        # Keep the exception's headers: a 405 must say which methods are allowed (Allow).
         if wants_json(request):
-            return Response({"detail": exc.detail}, status_code=exc.status_code)
-        return _error_page(request, exc.status_code, _("Not possible"), str(exc.detail))
+            return Response({"detail": exc.detail}, status_code=exc.status_code,
+                            headers=exc.headers)
+        response = _error_page(request, exc.status_code, _("Not possible"), str(exc.detail))
+        response.headers.update(exc.headers or {})
+        return response
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     if wants_json(request):
         return Response({"detail": "Internal error"}, status_code=HTTP_500_INTERNAL_SERVER_ERROR)

@@ -150,6 +150,13 @@ def _address_rules(country: str):
 
 
 @lru_cache(maxsize=1)
+def address_countries() -> tuple[str, ...]:
+    """The two-letter codes an address may have: those with postal rules (the API's enum)."""
+    codes = (f"{a}{b}" for a in map(chr, range(65, 91)) for b in map(chr, range(65, 91)))
+    return tuple(code for code in codes if _address_rules(code) is not None)
+
+
+@lru_cache(maxsize=1)
 def currencies() -> frozenset[str]:
     """ISO 4217 codes Babel knows: the currencies an order or price may be in."""
     return frozenset(list_currencies())
@@ -215,7 +222,7 @@ def validate_draft(draft: OrderDraft) -> None:
     email = (customer.email or "").strip()
     if not email:
         errors["customer.email"] = "required"
-    elif len(email) > 254 or not _EMAIL.match(email):
+    elif len(email) > 254 or not _EMAIL.fullmatch(email):
         errors["customer.email"] = "not an email address"
     if not customer.name:
         errors["customer.last_name"] = "a first or last name is required"
@@ -223,7 +230,7 @@ def validate_draft(draft: OrderDraft) -> None:
         errors["customer.first_name"] = "at most 100 characters"
     if len(customer.last_name or "") > 100:
         errors["customer.last_name"] = "at most 100 characters"
-    if customer.phone and not _PHONE.match(customer.phone):
+    if customer.phone and not _PHONE.fullmatch(customer.phone):
         errors["customer.phone"] = "digits, spaces and + ( ) . - only"
     if len(customer.company or "") > 200:
         errors["customer.company"] = "at most 200 characters"
@@ -247,9 +254,9 @@ def validate_draft(draft: OrderDraft) -> None:
         errors["payment_method"] = "cash on pickup needs click_and_collect"
     if draft.channel not in {c.value for c in Channel}:
         errors["channel"] = "web or phone"
-    if not _LOCALE.match(draft.locale or ""):
+    if not _LOCALE.fullmatch(draft.locale or ""):
         errors["locale"] = "a language code such as fr or en"
-    if not _is_int(draft.shipping_total) or draft.shipping_total < 0:
+    if not _is_int(draft.shipping_total) or not 0 <= draft.shipping_total <= MAX_UNIT_PRICE:
         errors["shipping_total"] = "a whole number of minor units, 0 or more"
 
     if not draft.lines:

@@ -1,0 +1,61 @@
+"""The API keeps its own contract: schemathesis, every check, over /schema/openapi.json.
+
+The served app (``dashboard serve`` on the test database) is fuzzed from its published
+schema with a fixed seed and a bounded number of cases per operation: answers must be
+documented (status, content type, headers, body), what the schema calls valid must be
+accepted and what it calls invalid refused, 405s must name the allowed methods, and an API
+call without a key must be refused.
+
+Some inputs are valid only against the data (a SKU of the catalogue, VAT and GTIN check
+digits, a postal code of the address's country, a cursor the API gave): the hooks in
+``schemathesis_hooks`` give those fields real values; the rest is generated from the schema.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.e2e.conftest import serving
+from tests.factories import add_product
+from tests.hardening.schemathesis_hooks import SKU
+
+SEED = 20261207
+MAX_EXAMPLES = 25
+# Five failures not fixed yet, recorded by operation and check (issue #14.10 is open until
+# the file is empty): any other failure fails the test. Shrink it, never grow it:
+#  - OPTIONS on /api/v1/orders and /products/{sku}/stock: Litestar's Allow omits POST / PUT;
+#  - GET /api/v1/orders: a generated cursor is refused (an opaque token: hooks miss the
+#    coverage phase), and an unknown query parameter in the coverage phase still answers 200;
+#  - POST /api/v1/orders: the coverage phase sends a bare ``0`` as a positive body.
+BASELINE = Path(__file__).with_name("schemathesis-baseline.json")
+
+CONFIG = """
+[generation]
+allow-x00 = false
+"""
+
+
+async def test_the_api_conforms_to_its_openapi_schema(api_key, tmp_path: Path):
+    await add_product(SKU, 50, backorder=True)
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(CONFIG)
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.hardening.schemathesis_hooks",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    with serving() as url:
+        result = await asyncio.to_thread(subprocess.run, [
+            str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config),
+            "run", f"{url}/schema/openapi.json", "--checks", "all", "--seed", str(SEED),
+            "--max-examples", str(MAX_EXAMPLES), "--workers", "1", "--no-color",
+            "--header", f"Authorization: Bearer {api_key}",
+            "--baseline", str(BASELINE),
+            *(["--baseline-update"] if os.environ.get("UPDATE_SCHEMATHESIS_BASELINE") else []),
+            "--report", "junit", "--report-dir", str(tmp_path)],
+            # In tmp_path: schemathesis keeps a cache of past failures in its working folder.
+            capture_output=True, text=True, timeout=240, env=env, cwd=tmp_path)
+    if os.environ.get("AC_LOG"):
+        Path(os.environ["AC_LOG"]).write_text(result.stdout + result.stderr)
+    assert result.returncode == 0, result.stdout[-25000:] + result.stderr[-3000:]
