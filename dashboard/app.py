@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from litestar import Litestar, Router
+from litestar import Litestar, Request, Response, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.middleware import DefineMiddleware
@@ -55,6 +55,18 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 # Machine endpoints authenticate each request themselves (key, signature, Basic), so they
 # carry no CSRF token. Anchored: a staff path that merely contains "/webhooks/" is not one.
 CSRF_EXEMPT_PATHS = ["^/api/", "^/webhooks/", "^/integrations/"]
+
+
+async def _allow_every_method(request: Request) -> Response | None:
+    """Answer OPTIONS with every method of the path. Litestar's own OPTIONS answer lists
+    only the methods of the handlers registered before it (``GET, OPTIONS`` on a path that
+    also takes PUT), and Allow must name them all (RFC 9110)."""
+    if request.method != "OPTIONS":
+        return None
+    handler = request.route_handler
+    methods = next((route.methods for route in request.app.routes
+                    if handler in getattr(route, "route_handlers", ())), {"OPTIONS"})
+    return Response(None, status_code=204, headers={"Allow": ", ".join(sorted(methods))})
 
 
 @asynccontextmanager
@@ -144,6 +156,7 @@ def create_app() -> Litestar:
             engine=JinjaTemplateEngine.from_environment(build_environment())
         ),
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=_allow_every_method,
         lifespan=[_database, _webhook_endpoints, chromium_lifespan, _worker],
         openapi_config=OpenAPIConfig(
             title="Order desk API", version="1.0.0", path="/schema",

@@ -14,8 +14,12 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, Parameter
 
 from dashboard.domain.stock.catalogue import ProductSpec, vat_rate_text
-from dashboard.domain.errors import ValidationFailed
-from dashboard.domain.errors import IdempotencyKeyInFlight, IdempotencyKeyReused, InsufficientStock
+from dashboard.domain.errors import (
+    IdempotencyKeyInFlight,
+    IdempotencyKeyReused,
+    InsufficientStock,
+    ValidationFailed,
+)
 from dashboard.domain.statuses import OrderStatus
 from dashboard.domain.orders.intake import AddressDetails, CustomerDetails, DraftLine, OrderDraft
 from dashboard.services.orders import intake as orders
@@ -153,17 +157,17 @@ class ApiController(Controller):
                      **_BODY_ANSWERS})
     async def place_order(
         self, request: Request,
-        idempotency_key: Annotated[str | None, HeaderParameter(
+        idempotency_key: Annotated[str, HeaderParameter(
             name="Idempotency-Key", required=False, max_length=150,
             description="a retry with the same key and the same order returns the first order; "
                         "the same key with another order is refused (422); while the first "
-                        "request is still running, 409")] = None,
+                        "request is still running, 409")] = "",
     ) -> Response:
         """Place an order: stock is reserved in the same transaction, or the order fails."""
         data = decode(await request.body(), OrderIn)
         try:
             placed = await orders.place_order(_draft(data), actor=request.user.actor,
-                                              idempotency_key=idempotency_key)
+                                              idempotency_key=idempotency_key or None)
         except InsufficientStock as exc:
             return Response({"detail": exc.message, "short": exc.short}, status_code=409)
         except (IdempotencyKeyReused, IdempotencyKeyInFlight) as exc:
@@ -185,10 +189,10 @@ class ApiController(Controller):
                                422: _PROBLEM, **_ANSWERS})
     async def list_orders(
         self, request: Request,
-        updated_since: Annotated[str, Parameter(
+        updated_since: Annotated[str | None, Parameter(
             description="ISO 8601, e.g. 2026-01-31T12:00:00Z; without a zone: UTC",
-            schema_extra={"format": "date-time"})] = "",
-        status: Annotated[str, Parameter(schema_extra={"enum": ["", *_STATUSES]})] = "",
+            schema_extra={"format": "date-time"})] = None,
+        status: Annotated[str | None, Parameter(schema_extra={"enum": _STATUSES})] = None,
         cursor: Annotated[str, Parameter(
             description="the next_cursor of the previous page",
             schema_extra={"pattern": "^[A-Za-z0-9_-]*$"})] = "",
@@ -197,6 +201,9 @@ class ApiController(Controller):
         ``next_cursor`` until it is null."""
         if unknown := sorted(set(request.query_params) - _LIST_PARAMETERS):
             raise ValidationFailed({name: "unknown parameter" for name in unknown})
-        since = parse_timestamp(updated_since, "updated_since") if updated_since else None
-        page = await changed_orders(since, status=status, cursor=cursor)
+        if status == "":  # given but empty is a mistake, not "any status"
+            raise ValidationFailed({"status": "one of " + ", ".join(_STATUSES)})
+        since = parse_timestamp(updated_since, "updated_since") if updated_since is not None \
+            else None
+        page = await changed_orders(since, status=status or "", cursor=cursor)
         return Response({"orders": page.orders, "next_cursor": page.next_cursor})

@@ -84,7 +84,7 @@ class LineIn(msgspec.Struct, kw_only=True):
 
 
 class OrderIn(msgspec.Struct, kw_only=True):
-    customer: CustomerIn
+    customer: Annotated[CustomerIn, _doc("a first or a last name is required")]
     shipping_address: AddressIn
     billing_address: Annotated[AddressIn | None, msgspec.Meta(
         description="null: the shipping address")] = None
@@ -98,17 +98,21 @@ class OrderIn(msgspec.Struct, kw_only=True):
     shipping_total: Minor = 0
 
 
-# The customer needs a name, and cash is paid at the counter: rules across fields.
+# Rules across fields, stated beside the properties: cash is paid at the counter, and the
+# customer has a name.
+def _named(field: str) -> dict:
+    return {"properties": {"customer": {"required": [field],
+                                        "properties": {field: {"pattern": NOT_BLANK}}}}}
+
+
 ORDER_RULES = {
     "allOf": [
-        {"type": "object", "properties": {"customer": {"type": "object", "anyOf": [
-            {"required": ["first_name"], "properties": {"first_name": {"pattern": NOT_BLANK}}},
-            {"required": ["last_name"], "properties": {"last_name": {"pattern": NOT_BLANK}}},
-        ]}}},
-        {"type": "object", "if": {"required": ["payment_method"],
-                "properties": {"payment_method": {"const": "cash_on_pickup"}}},
-         "then": {"required": ["shipping_method"],
-                  "properties": {"shipping_method": {"const": "click_and_collect"}}}},
+        {"anyOf": [
+            {"properties": {"payment_method": {"not": {"const": "cash_on_pickup"}}}},
+            {"required": ["shipping_method"],
+             "properties": {"shipping_method": {"const": "click_and_collect"}}},
+        ]},
+        {"anyOf": [_named("first_name"), _named("last_name")]},
     ],
 }
 
@@ -247,8 +251,10 @@ def decode(body: bytes, struct: type[msgspec.Struct]):
 
 def _inline(schema, defs: dict):
     if isinstance(schema, dict):
-        if "$ref" in schema:
-            return _inline(defs[schema["$ref"].rsplit("/", 1)[1]], defs)
+        if "$ref" in schema:  # keywords beside the reference (e.g. anyOf) are kept
+            siblings = {k: v for k, v in schema.items() if k != "$ref"}
+            return {**_inline(defs[schema["$ref"].rsplit("/", 1)[1]], defs),
+                    **_inline(siblings, defs)}
         return {k: _inline(v, defs) for k, v in schema.items() if k != "$defs"}
     if isinstance(schema, list):
         return [_inline(v, defs) for v in schema]

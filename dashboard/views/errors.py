@@ -92,7 +92,13 @@ def domain_error(request: Request, exc: DomainError) -> Response:
 
 def validation_error(request: Request, exc: ValidationException) -> Response:
     if wants_json(request):
-        return Response({"detail": "Invalid input", "errors": exc.extra}, status_code=422)
+        # Litestar lists its refusals ([{"key", "message", "source"}]); the API's 422 names
+        # each field with what is wrong, like every other 422 it gives.
+        errors = {str(item.get("key") or "body"): str(item.get("message", ""))
+                  for item in (exc.extra if isinstance(exc.extra, list) else [])
+                  if isinstance(item, dict)}
+        return Response({"detail": "Invalid input", "code": "validation_failed",
+                         "errors": errors or {"body": str(exc.detail)}}, status_code=422)
     return _error_page(request, 400, _("Invalid input"), _("Some fields are missing or invalid."))
 
 

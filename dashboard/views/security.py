@@ -56,6 +56,13 @@ class StaffAuthMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=user, auth=user)
 
 
+def _answers_options(connection: ASGIConnection) -> bool:
+    """OPTIONS reaches only the answer listing the allowed methods, which tells nothing;
+    the authentication middleware lets it through unauthenticated (CORS pre-flight), so
+    a guard reading the user would fail with a 500."""
+    return connection.scope["method"] == "OPTIONS"
+
+
 def area_guard(area: Area):
     """A guard letting through only staff whose role may enter ``area``.
 
@@ -63,6 +70,8 @@ def area_guard(area: Area):
     cost a thread hop on every request."""
 
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        if _answers_options(connection):
+            return
         user = connection.user
         if not isinstance(user, auth.StaffIdentity) or not can_access(user.role, area):
             log.warning("forbidden: %s (%s) tried %s", getattr(user, "actor", "?"),
@@ -75,14 +84,14 @@ def area_guard(area: Area):
 
 async def staff_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Any signed-in staff member (e.g. preferences, sign-out)."""
+    if _answers_options(connection):
+        return
     if not isinstance(connection.user, auth.StaffIdentity):
         raise PermissionDeniedException("Staff only")
 
 
 async def api_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    # The authentication middleware lets OPTIONS through unauthenticated (CORS pre-flight):
-    # Litestar's own OPTIONS answer (204 + Allow) tells nothing, so it needs no key.
-    if connection.scope["method"] == "OPTIONS":
+    if _answers_options(connection):
         return
     if not isinstance(connection.scope.get("user"), auth.ApiClient):
         raise NotAuthorizedException("Missing or invalid API key")
