@@ -16,14 +16,13 @@ import asyncio
 import logging
 import os
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import dashboard  # noqa: E402,F401  (sets PICCOLO_CONF)
+from bench._timing import report  # noqa: E402
 from dashboard.db import transaction  # noqa: E402
 from dashboard.db.migrate import migrate  # noqa: E402
 
@@ -105,19 +104,11 @@ async def measure(runs: int) -> list[tuple[str, float, float]]:
             "live order: change a quantity": change_quantity,
         }
         for name, action in actions.items():
-            times = []
-            for i in range(runs + 2):
-                started = time.perf_counter()
-                response = await action()
-                elapsed = (time.perf_counter() - started) * 1000
+            def check(response, name=name):
                 assert response.status_code in (200, 303), (name, response.status_code,
                                                             response.text[:300])
-                if i >= 2:
-                    times.append(elapsed)
-            times.sort()
-            p95 = times[max(0, int(len(times) * 0.95) - 1)]
-            results.append((name, statistics.median(times), p95))
-            print(f"{name:36s} p50 {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms")
+
+            results.append(await report(name, action, runs, width=36, check=check))
     return results
 
 

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -24,6 +23,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._timing import report  # noqa: E402
 
 FIRST = ["Anne", "Hélène", "Marc", "Zoé", "Lucas", "Léa", "Hugo", "Chloé", "Louis", "Emma",
          "Jules", "Inès", "Gabriel", "Manon", "Arthur", "Camille", "Raphaël", "Sarah", "Noé",
@@ -143,18 +144,11 @@ async def measure(runs: int) -> list[tuple[str, float, float]]:
                                  cookies={"dashboard_session": token},
                                  headers={"HX-Request": "true"}) as http:
         for name, url in SCENARIOS.items():
-            times = []
-            for i in range(runs + 2):
-                started = time.perf_counter()
-                response = await http.get(url)
-                elapsed = (time.perf_counter() - started) * 1000
+            def check(response, url=url):
                 assert response.status_code == 200, (url, response.status_code)
-                if i >= 2:  # two warm-up requests
-                    times.append(elapsed)
-            times.sort()
-            p95 = times[max(0, int(len(times) * 0.95) - 1)]
-            results.append((name, statistics.median(times), p95))
-            print(f"{name:34s} p50 {statistics.median(times):7.1f} ms   p95 {p95:7.1f} ms")
+
+            results.append(await report(name, lambda url=url: http.get(url), runs, width=34,
+                                        check=check))
     return results
 
 

@@ -26,6 +26,7 @@ os.environ["DATABASE_URL"] = f"sqlite:///{_tmp}/bench.sqlite3"
 sys.path.insert(0, str(ROOT))
 
 import dashboard  # noqa: E402,F401
+from bench._timing import p50_p95, timings_ms  # noqa: E402
 
 
 def _factory():
@@ -52,14 +53,8 @@ async def main(args) -> None:
         await render_document_pdf(numbers[0], "invoice")
         cold = time.perf_counter() - started
 
-        timings = []
-        for _ in range(args.runs):
-            started = time.perf_counter()
-            await render_document_pdf(numbers[0], "invoice")
-            timings.append(time.perf_counter() - started)
-        timings.sort()
-        p50 = statistics.median(timings)
-        p95 = timings[int(0.95 * (len(timings) - 1))]
+        p50, p95 = p50_p95(await timings_ms(lambda: render_document_pdf(numbers[0], "invoice"),
+                                            args.runs, warm_up=0))
 
         started = time.perf_counter()
         batch_id = await print_batches.start_batch(numbers[: args.batch], "invoice", "a4", "bench")
@@ -77,12 +72,8 @@ async def main(args) -> None:
         from dashboard.services.printing.documents import render_document_html
 
         html = await render_document_html(numbers[0], "invoice")
-        chromium_times = []
-        for _ in range(args.runs):
-            started = time.perf_counter()
-            await pdf.pdf(html, paper("a4"))
-            chromium_times.append(time.perf_counter() - started)
-        chromium_p50 = statistics.median(chromium_times)
+        chromium_p50 = statistics.median(
+            await timings_ms(lambda: pdf.pdf(html, paper("a4")), args.runs, warm_up=0)) / 1000
         weasy_p50 = None
         if importlib.util.find_spec("weasyprint"):
             import weasyprint
@@ -113,8 +104,7 @@ async def main(args) -> None:
             weasy_batch = time.perf_counter() - started
 
         print(f"Chromium cold start + first invoice: {cold * 1000:.0f} ms")
-        print(f"warm A4 invoice PDF ({args.runs} runs): p50 {p50 * 1000:.0f} ms, "
-              f"p95 {p95 * 1000:.0f} ms")
+        print(f"warm A4 invoice PDF ({args.runs} runs): p50 {p50:.0f} ms, p95 {p95:.0f} ms")
         # The orders are paid, so their invoices were issued by the payments: a batch only
         # reads the snapshots (printing never issues an invoice).
         print(f"{args.batch} invoices as one PDF (issued at payment): {batch_seconds:.2f} s; "

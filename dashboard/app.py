@@ -41,6 +41,7 @@ from dashboard.views.order_holds import OrderHoldController
 from dashboard.views.order_screen import OrderScreenController
 from dashboard.views.orders import OrdersController
 from dashboard.views.payments import PaymentsController
+from dashboard.views.refunds import OrderRefundsController, RefundQueueController
 from dashboard.views.picking import PickingController
 from dashboard.views.dispatch import DispatchController
 from dashboard.views.exports import export_orders_csv
@@ -116,6 +117,7 @@ def create_app() -> Litestar:
                 OrdersController,
                 OrderScreenController,
                 OrderHoldController,
+                OrderRefundsController,
                 OrderChangesController,
                 PhoneOrdersController,
                 CustomersController,
@@ -123,6 +125,7 @@ def create_app() -> Litestar:
                 DispatchController,
                 ReturnsController,
                 PaymentsController,
+                RefundQueueController,
                 OrderDocumentsController,
                 PickListController,
                 PrintController,

@@ -113,6 +113,10 @@ class Settings:
     shipstation_notify_customer: bool = False  # email the customer on a ShipStation notice
     webhook_endpoints: str = ""  # "URL|whsec_...|order.paid,order.shipped; URL2|whsec_..."
     payment_link_template: str = ""  # "https://pay.example/{number}?amount={amount}"
+    # The payment provider's refund API (docs/payment-provider.md); without it, card
+    # refunds are listed in the payment queue for staff to make in the provider's console.
+    payment_provider_url: str | None = None
+    payment_provider_key: str | None = None
     # The shop's OpenID Connect provider for staff sign-in; all three set, or local accounts only.
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
@@ -185,6 +189,8 @@ def load_settings() -> Settings:
         shipstation_notify_customer=_flag(env.get("DASHBOARD_SHIPSTATION_NOTIFY_CUSTOMER", "off")),
         webhook_endpoints=env.get("DASHBOARD_WEBHOOK_ENDPOINTS", ""),
         payment_link_template=env.get("DASHBOARD_PAYMENT_LINK_TEMPLATE", ""),
+        payment_provider_url=(env.get("DASHBOARD_PAYMENT_PROVIDER_URL") or "").rstrip("/") or None,
+        payment_provider_key=env.get("DASHBOARD_PAYMENT_PROVIDER_KEY") or None,
         oidc_issuer=env.get("DASHBOARD_OIDC_ISSUER") or None,
         oidc_client_id=env.get("DASHBOARD_OIDC_CLIENT_ID") or None,
         oidc_client_secret=env.get("DASHBOARD_OIDC_CLIENT_SECRET") or None,

@@ -11,7 +11,6 @@ event that still cannot be told shows its stored summary: never an error.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from dashboard.components.formatting import date_short, money
 from dashboard.components.i18n import gettext as _
 from dashboard.components.labels import N_, label
+from dashboard.db.json_columns import json_value
 from dashboard.domain.fulfilment.carriers import ALIASES, CARRIERS
 
 
@@ -237,6 +237,13 @@ def _stock(d, c, allocated: bool):
     return _("%(units)s × %(product)s no longer on the shelf, now backordered") % values
 
 
+def _refund_requested(d, c):
+    values = {"amount": c.money(d["amount"], d), "route": label("refund_route", d["route"])}
+    if d.get("route") == "card" and d.get("status") == "pending":
+        return _("Refund of %(amount)s to the card sent to the payment provider") % values
+    return _("Refund of %(amount)s to make (%(route)s)") % values
+
+
 def _fixed(text: str) -> Callable[[Mapping, Context], str]:
     return lambda d, c: _(text)
 
@@ -274,6 +281,10 @@ RETELLINGS: dict[str, Callable[[Mapping, Context], str]] = {
     "payment.conflict": _payment_conflict,
     "payment.reminder_sent": _reminder,
     "receipt.queued": _fixed(N_("Receipt email queued")),
+    # Notes written before the data held the body fall back to their summary (the body).
+    "note.added": lambda d, c: _("Note: %(body)s") % {"body": d["body"]},
+    "note.pinned": _fixed(N_("Note pinned")),
+    "note.unpinned": _fixed(N_("Note unpinned")),
     "shipment.created": _shipped,
     "shipment.unpicked": lambda d, c: _("Shipped without picking: %(reason)s") % {
         "reason": d["reason"]},
@@ -292,6 +303,14 @@ RETELLINGS: dict[str, Callable[[Mapping, Context], str]] = {
     "credit.store_credit": lambda d, c: _(
         "Credit note %(number)s of %(amount)s kept as store credit") % {
         "number": d["number"], "amount": c.money(d["amount"])},
+    "refund.requested": _refund_requested,
+    "refund.retried": lambda d, c: _(
+        "Refund of %(amount)s sent to the payment provider again") % {
+        "amount": c.money(d["amount"], d)},
+    "refund.by_hand": lambda d, c: _("Refund of %(amount)s to make by hand") % {
+        "amount": c.money(d["amount"], d)},
+    "refund.cancelled": lambda d, c: _("Refund of %(amount)s cancelled") % {
+        "amount": c.money(d["amount"], d)},
     "credit_note.issued": lambda d, c: _("Credit note %(number)s of %(amount)s issued") % {
         "number": d["number"], "amount": c.money(d["amount"])},
     "invoice.issued": _invoice,
@@ -336,12 +355,10 @@ def event_text(event: Mapping, currency: str = "EUR", lines: Iterable[Mapping] =
     fallback = event.get("summary") or kind
     if retell is None:
         return fallback
-    data = event.get("data") or {}
-    if isinstance(data, str):
-        try:
-            data = json.loads(data or "{}")
-        except ValueError:
-            return fallback
+    try:
+        data = json_value(event.get("data"), {})
+    except ValueError:
+        return fallback
     context = Context.of(currency, lines, shipments)
     try:
         if kind.startswith("order.shipping_") and "price_after" in data:

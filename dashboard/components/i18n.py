@@ -87,4 +87,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_locale.get()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` as meant in ``context``, where one English word has two French forms
+    ("Delivered": une commande livrée, un colis livré)."""
+    return translations(current_locale.get()).pgettext(context, message)
+
+
 _ = gettext

@@ -6,14 +6,24 @@ in the language of the request.
 
 from __future__ import annotations
 
-from dashboard.components.i18n import gettext
+from dashboard.components.i18n import gettext, pgettext
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext convention
     return message
 
 
-LABELS: dict[str, dict[str, str]] = {
+def P_(context: str, message: str) -> tuple[str, str]:  # noqa: N802 - gettext convention
+    """Mark ``message`` for extraction with its ``context`` (msgctxt): a parcel's status
+    takes the masculine in French (colis), an order's the feminine (commande)."""
+    return context, message
+
+
+def _translate(text: str | tuple[str, str]) -> str:
+    return pgettext(*text) if isinstance(text, tuple) else gettext(text)
+
+
+LABELS: dict[str, dict[str, str | tuple[str, str]]] = {
     "status": {
         "open": N_("Open"),
         "on_hold": N_("On hold"),
@@ -64,6 +74,17 @@ LABELS: dict[str, dict[str, str]] = {
         "card": N_("Card refund"),
         "bank_transfer": N_("Bank transfer"),
         "store_credit": N_("Store credit"),
+    },
+    "refund_route": {
+        "card": N_("To the card"),
+        "bank_transfer": N_("By bank transfer"),
+    },
+    "refund_status": {
+        "pending": N_("Sent to the payment provider"),
+        "to_make": N_("To make by hand"),
+        "failed": N_("Refused by the payment provider"),
+        "done": N_("Refunded"),
+        "cancelled": N_("Cancelled"),
     },
     "surcharge_kind": {
         "labour": N_("Extra labour"),
@@ -119,9 +140,9 @@ LABELS: dict[str, dict[str, str]] = {
         "pending": N_("Pending"),
     },
     "shipment_status": {
-        "shipped": N_("Shipped"),
+        "shipped": P_("parcel", "Shipped"),
         "in_transit": N_("In transit"),
-        "delivered": N_("Delivered"),
+        "delivered": P_("parcel", "Delivered"),
         "exception": N_("Delivery problem"),
     },
     "print_kind": {
@@ -156,9 +177,9 @@ def label(axis: str, value: str | None) -> str:
     if value is None:
         return ""
     text = LABELS.get(axis, {}).get(value)
-    return gettext(text) if text else value
+    return _translate(text) if text else value
 
 
 def choices(axis: str) -> list[tuple[str, str]]:
     """(value, translated label) pairs for a select box."""
-    return [(value, gettext(text)) for value, text in LABELS[axis].items()]
+    return [(value, _translate(text)) for value, text in LABELS[axis].items()]

@@ -163,7 +163,8 @@ def label_environment() -> Environment:
                       autoescape=False, undefined=StrictUndefined,  # noqa: S701 - ZPL, not HTML
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       extensions=["jinja2.ext.i18n"])
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True,
+                                  pgettext=i18n.pgettext)  # type: ignore[attr-defined]
     env.filters["zpl"] = zpl_field
     env.filters["money"] = formatting.money
     return env

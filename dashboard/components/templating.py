@@ -8,7 +8,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context,
 
 from dashboard.components import badges, countdown, formatting, history_text, i18n, labels
 from dashboard.domain.fulfilment.carriers import carrier_choices
-from dashboard.domain.staff.roles import Area, areas_for, can_access
+from dashboard.domain.staff.roles import Action, Area, areas_for, can_access, can_do
 from dashboard.settings import PROJECT_ROOT
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
@@ -33,6 +33,13 @@ def may_enter(context, area: str) -> bool:
     return user is not None and can_access(getattr(user, "role", ""), Area(area))
 
 
+@pass_context
+def may(context, action: str) -> bool:
+    """Whether the signed-in staff member's role may do ``action`` (e.g. "refund")."""
+    user = current_user(context)
+    return user is not None and can_do(getattr(user, "role", ""), Action(action))
+
+
 def base_environment(autoescape) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -42,7 +49,8 @@ def base_environment(autoescape) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True,
+                                  pgettext=i18n.pgettext)  # type: ignore[attr-defined]
     env.filters.update(formatting.FILTERS)
     env.globals.update(label=labels.label)
     return env
@@ -62,6 +70,7 @@ def build_environment() -> Environment:
         choices=labels.choices,
         areas_for=areas_for,
         may_enter=may_enter,
+        may=may,
         country_choices=formatting.country_choices,
         event_text=history_text.event_text,
         carrier_name=history_text.carrier_name,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 
+from piccolo.utils.encoding import dump_json
+
 from dashboard.db.tables import Order, OrderEvent
 
 # Well under SQLite's and asyncpg's bound-parameter limits (32766 / 32767) per statement.
@@ -38,11 +40,12 @@ async def insert_for_each_order(table: str, columns: Sequence[str], values: Sequ
 
 
 async def record_same_event(order_ids: Sequence[int], kind: str, summary: str,
-                            actor: str) -> None:
-    """The same history event on many orders (a bulk action), set-based."""
+                            actor: str, data: dict | None = None) -> None:
+    """The same history event on many orders (a bulk action), set-based; ``data`` is
+    what the order screen retells it from (components/history_text)."""
     await insert_for_each_order(
         "order_event", ("kind", "summary", "data", "actor", "occurred_at"),
-        (kind, summary, "{}", actor, datetime.now(timezone.utc)), order_ids)
+        (kind, summary, dump_json(data or {}), actor, datetime.now(timezone.utc)), order_ids)
 
 
 async def touch_orders(order_ids: Sequence[int], values: dict | None = None, where=None) -> list[dict]:

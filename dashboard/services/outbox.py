@@ -5,7 +5,6 @@ change therefore never sends anything, and a crash after commit loses nothing.
 
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import datetime, timezone
 
@@ -13,6 +12,7 @@ from piccolo.utils.encoding import dump_json
 
 from dashboard.components.i18n import current_locale
 from dashboard.db import sql
+from dashboard.db.json_columns import json_value
 
 EMAIL_TEMPLATE_DIR = "emails"
 
@@ -68,8 +68,7 @@ async def active_endpoints() -> list[dict]:
     """The active webhook endpoints with their subscribed events (a list)."""
     endpoints = await sql.fetch(_ACTIVE_ENDPOINTS, True)
     for endpoint in endpoints:
-        if isinstance(endpoint["events"], str):
-            endpoint["events"] = json.loads(endpoint["events"] or "[]")
+        endpoint["events"] = json_value(endpoint["events"], [])
     return endpoints
 
 

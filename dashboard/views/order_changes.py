@@ -28,8 +28,8 @@ from dashboard.domain.errors import (
 from dashboard.domain.staff.roles import Area
 from dashboard.services.orders import changes as order_changes
 from dashboard.services.orders.screen import order_screen
-from dashboard.services.printing.panel import documents_panel
 from dashboard.services.stock.product_search import find_products, first_hit
+from dashboard.views.order_screen import show_context
 from dashboard.views.security import area_guard
 
 
@@ -55,8 +55,7 @@ async def _page(request: Request, number: str, changes: dict, status: int = 200,
     headers = (hx_trigger(ORDERS_CHANGED, ORDER_CHANGED, toast=toast)
                if status == 200 and changed else {})
     return Template("pages/orders/show.html", status_code=status, headers=headers,
-                    context={"screen": screen, "order": screen.order,
-                             "documents": await documents_panel(number),
+                    context={**await show_context(screen),
                              "changes": {"open": True, **changes}})
 
 

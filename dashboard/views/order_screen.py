@@ -25,8 +25,9 @@ from dashboard.services.orders import addresses
 from dashboard.services.orders import notes
 from dashboard.services.orders import edits as order_edits
 from dashboard.services.orders import screen
-from dashboard.services.orders.screen import order_screen
+from dashboard.services.orders.screen import OrderScreen, order_screen
 from dashboard.services.printing.panel import documents_panel
+from dashboard.views.refunds import refunds_context
 from dashboard.views.security import area_guard
 
 ADDRESS_KINDS = ("shipping", "billing")
@@ -75,6 +76,14 @@ def _panel(group: str, order: dict, *, editing: bool = False, values: dict | Non
     return Template(template, context=context, status_code=status, headers=headers or {})
 
 
+async def show_context(screen: OrderScreen) -> dict:
+    """What the whole order screen renders: the screen, its documents and its refunds."""
+    number = screen.order["number"]
+    return {"screen": screen, "order": screen.order,
+            "documents": await documents_panel(number),
+            **await refunds_context(screen.order)}
+
+
 class OrderScreenController(Controller):
     path = "/orders/{number:str}"
     guards = [area_guard(Area.ORDERS)]
@@ -86,8 +95,7 @@ class OrderScreenController(Controller):
         except NotFound:
             return Template("pages/orders/not_found.html", context={"number": number},
                             status_code=404)
-        return Template("pages/orders/show.html", context={
-            "screen": screen, "order": screen.order, "documents": await documents_panel(number)})
+        return Template("pages/orders/show.html", context=await show_context(screen))
 
     @get("/panels/{panel:str}")
     async def panel(self, number: FromPath[str], panel: FromPath[str]) -> Template:

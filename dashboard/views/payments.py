@@ -22,6 +22,7 @@ from dashboard.domain.staff.roles import Area
 from dashboard.services.orders.currency import currencies_of
 from dashboard.services.payments import money as payments
 from dashboard.services.payments import reconciliation
+from dashboard.services.payments import refunds_to_make
 from dashboard.services.payments.queue import payment_queue
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
@@ -43,6 +44,7 @@ class PaymentsController(Controller):
         context = {"orders": await payment_queue(payment_method), "payment_method": payment_method}
         if _fragment_wanted(request):
             return Template("partials/payments/_queue.html", context=context)
+        context["refunds"] = await refunds_to_make()
         return Template("pages/payments/queue.html", context=context)
 
     # --- bank statements ------------------------------------------------------------------

@@ -20,7 +20,7 @@ from dashboard.components.i18n import (
     normalise_locale,
     pick_from_accept_language,
 )
-from dashboard.domain.staff.roles import Area, can_access
+from dashboard.domain.staff.roles import Action, Area, can_access, can_do
 from dashboard.services.staff import auth
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,21 @@ def _answers_options(connection: ASGIConnection) -> bool:
     the authentication middleware lets it through unauthenticated (CORS pre-flight), so
     a guard reading the user would fail with a 500."""
     return connection.scope["method"] == "OPTIONS"
+
+
+def action_guard(action: Action):
+    """A guard letting through only staff whose role may do ``action`` (``ACTION_ACCESS``)."""
+
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        if _answers_options(connection):
+            return
+        user = connection.user
+        if not isinstance(user, auth.StaffIdentity) or not can_do(user.role, action):
+            log.warning("forbidden: %s (%s) tried %s", getattr(user, "actor", "?"),
+                        getattr(user, "role", "?"), connection.scope["path"])
+            raise PermissionDeniedException(f"Your role may not {action.value}")
+
+    return guard
 
 
 def area_guard(area: Area):

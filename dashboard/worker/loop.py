@@ -14,6 +14,7 @@ from dashboard.settings import get_settings
 from dashboard.services.payments.auto_cancel import run_auto_cancel
 from dashboard.services.printing.labels import deliver_due_print_jobs
 from dashboard.worker.outbox import OutboxDeliverer
+from dashboard.worker.refunds import ProviderRefundDeliverer
 from dashboard.worker.smtp import EmailDeliverer
 from dashboard.worker.webhooks import WebhookDeliverer
 
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def _default_deliverers() -> list[OutboxDeliverer]:
-    return [EmailDeliverer(), WebhookDeliverer()]
+    return [EmailDeliverer(), WebhookDeliverer(), ProviderRefundDeliverer()]
 
 
 # Factories of extra deliverers (e.g. print jobs): ``register_deliverer(PrintJobDeliverer)``.

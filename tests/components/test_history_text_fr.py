@@ -64,6 +64,9 @@ FRENCH = {
                           "transaction_ref": "CH1"}, None),
     "payment.reminder_sent": ({"cancel_at": "2026-12-09T10:00:00+00:00"}, None),
     "receipt.queued": ({}, None),
+    "note.added": ({"body": "Digicode 4521B"}, "Note : Digicode 4521B"),
+    "note.pinned": ({}, "Note épinglée"),
+    "note.unpinned": ({}, "Note désépinglée"),
     "shipment.created": ({"id": 3, "carrier": "dpd", "tracking_number": "09876543210123",
                           "lines": [{"sku": "MUG-HAVRE", "name": "Mug Le Havre",
                                      "quantity": 2}]},
@@ -98,6 +101,15 @@ FRENCH = {
     "return.received": ({"rma": "R-1", "restocked": 1, "written_off": 0, "lines": []}, None),
     "credit.store_credit": ({"number": "AV-1", "amount": 500}, None),
     "credit_note.issued": ({"number": "AV-1", "amount": 500}, "Avoir AV-1 de 5,00 € émis"),
+    "refund.requested": ({"refund": 1, "amount": 1000, "currency": "EUR",
+                          "route": "bank_transfer", "status": "to_make", "credit_note": ""},
+                         "Remboursement de 10,00 € à effectuer (Par virement bancaire)"),
+    "refund.retried": ({"refund": 1, "amount": 1000, "currency": "EUR", "route": "card"},
+                       "Remboursement de 10,00 € renvoyé au prestataire de paiement"),
+    "refund.by_hand": ({"refund": 1, "amount": 1000, "currency": "EUR", "route": "card"},
+                       "Remboursement de 10,00 € à effectuer à la main"),
+    "refund.cancelled": ({"refund": 1, "amount": 1000, "currency": "EUR", "route": "card"},
+                         "Remboursement de 10,00 € annulé"),
     "invoice.issued": ({"number": "F-2", "total": 100, "kind": "supplementary"},
                        "Facture complémentaire F-2 émise"),
     "label.queued": ({"print_job": 1, "printer": "zebra", "kind": "shipping_label"}, None),
@@ -160,7 +172,7 @@ def test_old_rows_name_products_from_the_order_lines(french):
 
 def test_old_rows_find_the_parcel_from_the_order_shipments(french):
     assert tell("shipment.tracking", {"shipment_id": 3, "status": "delivered"}) == (
-        "Colis Mondial Relay 12345678 : Livrée")
+        "Colis Mondial Relay 12345678 : Livré")
     assert tell("shipment.tracking", {"shipment_id": 404, "status": "exception"}) == (
         "Colis : Incident de livraison")
     assert tell("shipment.undone", {"shipment_id": 404}) == "Expédition annulée"
@@ -179,6 +191,10 @@ def test_unreadable_rows_show_their_summary(french):
     assert tell("payment.recorded", {"amount": "lots"}) == "STORED SUMMARY"
     assert tell("no.such_kind", {}) == "STORED SUMMARY"
     assert spaces(event_text({"kind": "order.placed", "summary": "S", "data": "{not json"})) == "S"
+
+
+def test_notes_written_before_their_body_was_data_read_their_summary(french):
+    assert tell("note.added", {}, summary="Digicode 4521B") == "Digicode 4521B"
 
 
 def test_carriers_read_by_name(french):

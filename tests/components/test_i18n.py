@@ -6,7 +6,8 @@ from babel.messages.pofile import read_po
 from dashboard.components.i18n import LOCALE_DIR
 from dashboard.settings import PROJECT_ROOT
 
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None,
+            "pgettext": ((1, "c"), 2), "P_": ((1, "c"), 2)}
 METHODS = [
     ("dashboard/**.py", "python"),
     ("templates/**.html", "jinja2"),
@@ -17,17 +18,19 @@ METHODS = [
 OPTIONS = {pattern: {"extensions": "jinja2.ext.i18n"} for pattern, _ in METHODS if "jinja" in _}
 
 
-def _extracted() -> set[str]:
+def _extracted() -> set[tuple[str | None, str]]:
+    """(msgctxt, msgid) of every message in the sources."""
     ids = set()
-    for _, _, message, _, _ in extract_from_dir(str(PROJECT_ROOT), METHODS, OPTIONS, KEYWORDS):
-        ids.add(message[0] if isinstance(message, tuple) else message)
-    return {m for m in ids if m}
+    for _, _, message, _, context in extract_from_dir(str(PROJECT_ROOT), METHODS, OPTIONS,
+                                                      KEYWORDS):
+        ids.add((context, message[0] if isinstance(message, tuple) else message))
+    return {(c, m) for c, m in ids if m}
 
 
 def test_every_interface_message_is_translated_into_french():
     with open(LOCALE_DIR / "fr" / "LC_MESSAGES" / "messages.po", "rb") as handle:
         catalog = read_po(handle, locale="fr")
-    translated = {(m.id[0] if isinstance(m.id, tuple) else m.id) for m in catalog
+    translated = {(m.context, m.id[0] if isinstance(m.id, tuple) else m.id) for m in catalog
                   if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)}
     missing = sorted(_extracted() - translated)
     assert not missing, f"run `make messages` and translate: {missing[:20]}"

@@ -42,6 +42,9 @@ async def test_an_edit_refreshes_badge_totals_and_returns_without_reload(browser
         await page.wait_for_function(
             "document.querySelector('#returns-money [data-balance]').dataset.balance === '4990'")
         assert "49,90 €" in plain(await page.locator("#returns-money").inner_text())
+        # Each panel re-reads itself on its own request: wait for the lines' one too.
+        await page.wait_for_function(
+            "document.querySelector('#lines .totals').textContent.includes('149,70')")
         assert "149,70 €" in plain(await page.locator("#lines .totals").inner_text())
         assert await page.evaluate("window.__noReload === true")
         await page.locator("#order-head").scroll_into_view_if_needed()

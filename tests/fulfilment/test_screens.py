@@ -214,3 +214,11 @@ async def test_ship_form_refusals_read_in_french_under_their_field(login_as):
     for refused in (empty, bad, unknown, nothing):
         assert "required" not in refused.text and "tracking number" not in refused.text
     assert not await Shipment.exists()
+
+
+async def test_the_ship_form_counts_items_in_the_masculine(login_as):
+    # Quantity columns count items (des articles), unlike the order's status (la commande).
+    order = await barcoded_order(paid=True)
+    client = await login_as("dispatch", locale="fr")
+    form = (await client.get(f"/dispatch/orders/{order['number']}/ship")).text
+    assert '<th class="num">Expédié</th><th class="num">Retourné</th>' in form

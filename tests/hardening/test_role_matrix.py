@@ -15,14 +15,17 @@ ADMIN, BACK, CALL, DISPATCH, PICKER = "admin", "back_office", "call_centre", "di
 EVERYONE = {ADMIN, BACK, CALL, DISPATCH, PICKER}
 ORDER_DESKS = {ADMIN, BACK, CALL, DISPATCH}
 MONEY = {ADMIN, BACK}
+REFUNDERS = {ADMIN, BACK, CALL}  # refund what an order owes, from the order screen
 
-# (route path pattern, roles that get past the guard). First match wins.
+# (route path pattern, roles that get past the guard[, the only method the row is for]).
+# First match wins.
 MATRIX = [
     (r"^/$|^/logout$|^/preferences/locale$", EVERYONE),
     (r"^/login(/|$)", EVERYONE),  # public (with single sign-on: /login/oidc...)
     (r"^/healthz$|^/static/|^/schema", EVERYONE),  # public
     # Money moving out of or into an order: payments roles only.
     (r"^/orders/\{number:str\}/(credits|surcharges|returns/\{rma:str\}/credit)$", MONEY),
+    (r"^/orders/\{number:str\}/refunds(/|$)", REFUNDERS, "POST"),
     (r"^/orders/\{number:str\}/labels/", ORDER_DESKS),
     (r"^/orders", ORDER_DESKS),
     (r"^/customers", {ADMIN, BACK, CALL}),
@@ -37,9 +40,9 @@ MATRIX = [
 ]
 
 
-def allowed_roles(path: str) -> set[str]:
-    for pattern, roles in MATRIX:
-        if re.search(pattern, path):
+def allowed_roles(path: str, method: str = "GET") -> set[str]:
+    for pattern, roles, *only in MATRIX:
+        if re.search(pattern, path) and (not only or only[0] == method):
             return roles
     raise AssertionError(f"{path} is in no row of the role matrix: add it on purpose")
 
@@ -66,7 +69,7 @@ async def test_each_role_gets_exactly_what_the_matrix_says(role, app, login_as, 
     walked = sorted(staff_routes(app), key=_walk_order)
     for method, path, url in walked:
         response = await client.request(method, url, data={} if method != "GET" else None)
-        expected_in = role in allowed_roles(path)
+        expected_in = role in allowed_roles(path, method)
         status = response.status_code
         if expected_in and (status == 403 or status >= 500):
             wrong[f"{method} {path}"] = status

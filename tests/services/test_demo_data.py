@@ -12,8 +12,11 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from tests.components.test_history_text_fr import ENGLISH
+from tests.components.test_shipping_history_text import french, spaces  # noqa: F401 - fixture
 from tests.conftest import truncate_all
 
+from dashboard.components.history_text import RETELLINGS, Context
 from dashboard.db.tables import (
     Address,
     CreditNote,
@@ -25,6 +28,7 @@ from dashboard.db.tables import (
     OrderLine,
     OrderNote,
     Payment,
+    PickList,
     Product,
     ReturnLine,
     ReturnRequest,
@@ -40,6 +44,7 @@ from dashboard.domain.statuses import (
     FulfilmentStatus, OrderStatus, PaymentMethod, PaymentStatus, payment_status_for,
 )
 from dashboard.services.demo.shop import load_demo_data
+from dashboard.services.fulfilment import picking
 from dashboard.services.printing.sequences import last_order_value
 
 NOW = datetime(2026, 3, 16, 10, tzinfo=timezone.utc)
@@ -276,6 +281,41 @@ async def test_history_notes_and_numbers():
         series[int(year)].append(int(value))
     for year, values in series.items():
         assert values == list(range(1, sequences[("invoice", year)] + 1)), year
+
+
+async def test_the_history_of_demo_orders_reads_in_french(french):
+    """Demo events carry the kinds and data the use-cases write, so the order screen retells
+    every one of them (none falls back to its stored English summary)."""
+    await load()
+    lines = by_order(await OrderLine.select(OrderLine.id, OrderLine.order, OrderLine.sku,
+                                            OrderLine.name))
+    shipments = by_order(await Shipment.select())
+    kinds = Counter()
+    for event in await OrderEvent.select():
+        assert event["kind"] in RETELLINGS, event["kind"]
+        data = json.loads(event["data"]) if isinstance(event["data"], str) else event["data"]
+        context = Context.of("EUR", lines[event["order"]], shipments[event["order"]])
+        text = spaces(RETELLINGS[event["kind"]](data, context))  # raises where data is missing
+        assert text != event["summary"] and not ENGLISH.search(text), (event["kind"], text)
+        kinds[event["kind"]] += 1
+    assert {"payment.refunded", "shipment.tracking", "picking.started", "return.received",
+            "note.added", "order.held", "surcharge.added"} <= set(kinds), kinds
+
+
+async def test_orders_being_picked_are_on_a_pick_list_the_picker_can_open():
+    await load()
+    picking_ids = {e["order"] for e in await OrderEvent.select(OrderEvent.order).where(
+        OrderEvent.kind == "picking.started")}
+    assert picking_ids
+    lists = await PickList.select()
+    assert {"open", "completed"} >= {p["status"] for p in lists} and lists
+    for pick_list in lists:
+        view = await picking.pick_list_view(pick_list["number"])
+        assert view["lines"], pick_list["number"]
+        assert (pick_list["status"] == "completed") == all(
+            ln["picked"] == ln["quantity"] for ln in view["lines"])
+    sequences = {(s["kind"], s["year"]): s["last_value"] for s in await DocumentSequence.select()}
+    assert sequences[("pick_list", 0)] == len(lists)
 
 
 async def _fingerprint() -> list:

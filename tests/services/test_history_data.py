@@ -6,9 +6,10 @@ import json
 
 from dashboard.components.history_text import event_text
 from dashboard.db.tables import OrderEvent, OrderLine, Shipment
-from dashboard.services.fulfilment import picking
+from dashboard.services.fulfilment import hold_orders, picking, release_holds
 from dashboard.services.fulfilment import shipping as fulfilment
 from dashboard.services.orders import changes as order_changes
+from dashboard.services.orders.notes import add_notes, notes_for, set_pinned
 from tests.components.test_shipping_history_text import french, spaces  # noqa: F401 - fixture
 from tests.factories import make_order, mark_picked
 from tests.fulfilment.support import EANS, barcoded_order, lines_of
@@ -83,3 +84,18 @@ async def test_picking_events_name_the_product(french):
     assert data["sku"] == "MUG-RED"
     assert text == (f"1 × {lines['MUG-RED']['name']} introuvable(s) en rayon "
                     f"(liste de préparation {number})")
+
+
+async def test_bulk_holds_and_notes_read_in_french(french):
+    o = await make_order(status="open")
+    await hold_orders([o["id"]], "client absent", actor=ACTOR)
+    data, text = await told("order.held")
+    assert data["reason"] == "client absent" and text == "En attente : client absent"
+    await release_holds([o["id"]], actor=ACTOR)
+    assert (await told("order.released"))[1] == "Mise en attente levée"
+    await add_notes([o["id"]], "Digicode 4521B", None, ACTOR)
+    data, text = await told("note.added")
+    assert data == {"body": "Digicode 4521B"} and text == "Note : Digicode 4521B"
+    [note] = await notes_for(o["id"])
+    await set_pinned(o["number"], note["id"], True, ACTOR)
+    assert (await told("note.pinned"))[1] == "Note épinglée"

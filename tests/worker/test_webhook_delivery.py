@@ -14,38 +14,9 @@ from dashboard.services.outbox import queue_webhook
 from dashboard.worker import PeriodicJob, Worker, running_in_background
 from dashboard.worker.outbox import claim_due
 from dashboard.worker.webhooks import WebhookDeliverer
+from tests.http_listener import Listener
 
 SECRET = "whsec_" + base64.b64encode(b"endpoint-secret-0123456789abcdef").decode()
-
-
-class Listener:
-    """A tiny HTTP/1.1 server: records (headers, body), answers ``statuses`` in turn."""
-
-    def __init__(self, statuses):
-        self.statuses = list(statuses)
-        self.requests = []
-        self.server = None
-
-    async def _handle(self, reader, writer):
-        head = await reader.readuntil(b"\r\n\r\n")
-        lines = head.decode().split("\r\n")
-        headers = {k.strip().lower(): v.strip() for k, _, v in
-                   (line.partition(":") for line in lines[1:] if line)}
-        body = await reader.readexactly(int(headers.get("content-length", 0)))
-        self.requests.append((headers, body))
-        status = self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
-        writer.write(f"HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".encode())
-        await writer.drain()
-        writer.close()
-
-    async def __aenter__(self):
-        self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-        self.url = f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}/hooks"
-        return self
-
-    async def __aexit__(self, *exc):
-        self.server.close()
-        await self.server.wait_closed()
 
 
 async def _endpoint(url):

@@ -22,6 +22,7 @@ from dashboard.db.tables.orders import (
     OrderLine,
     OrderNote,
     Payment,
+    Refund,
     Surcharge,
 )
 from dashboard.db.tables.outbox import (
@@ -59,7 +60,7 @@ TABLE_MODULES = [
 __all__ = [
     "Address", "ApiKey", "BankStatement", "BankStatementLine", "CreditNote", "Customer",
     "DocumentSequence", "ExternalIdentity", "Invoice", "SignInThrottle", "Order", "OrderEvent", "OrderLine",
-    "OrderNote", "OutboxEmail", "OutboxWebhook", "Payment", "PhoneDraft", "PickList", "PickListLine", "PickTask",
+    "OrderNote", "OutboxEmail", "OutboxWebhook", "Payment", "PhoneDraft", "Refund", "PickList", "PickListLine", "PickTask",
     "PrintBatch", "PrintJob", "Product", "ReceivedWebhook", "ReturnLine", "ReturnRequest", "SavedView",
     "Scan", "Shipment", "ShipmentLine", "StaffSession", "StaffUser", "Stock",
     "StockMovement", "Surcharge", "WebhookEndpoint", "TABLE_MODULES",

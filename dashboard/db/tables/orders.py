@@ -146,6 +146,33 @@ class Payment(Table, tablename="payment"):
     amount_positive = Check("amount > 0")
 
 
+class Refund(Table, tablename="refund"):
+    """Money owed back to the customer on its way (``domain.payments.refunds``): a card
+    refund the worker sends to the payment provider (``pending``), or one staff make by
+    hand (``to_make``), until it is recorded as a refund ``Payment`` (``done``)."""
+
+    order = ForeignKey(Order, on_delete=OnDelete.restrict, index=True, null=False)
+    route = Varchar(length=20)  # card | bank_transfer
+    amount = BigInt()
+    currency = Varchar(length=3, default="EUR")
+    # RefundState; the worker claims ``pending`` rows like any outbox row.
+    status = Varchar(length=10, default="to_make", index=True)
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)
+    last_error = Text(default="")
+    capture_ref = Varchar(length=120, default="")  # the card payment it goes back to
+    iban = Varchar(length=34, default="")  # where a transfer goes, when the customer gave it
+    reason = Text(default="")
+    credit_note = Varchar(length=30, default="")  # the credit note issued with it, if any
+    transaction_ref = Varchar(length=120, default="")  # the provider's or the bank's reference
+    actor = Varchar(length=200, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    done_at = Timestamptz(null=True, default=None)
+    done_by = Varchar(length=200, default="")
+
+    amount_positive = Check("amount > 0")
+
+
 class Surcharge(Table, tablename="surcharge"):
     order = ForeignKey(Order, on_delete=OnDelete.restrict, index=True, null=False)
     kind = Varchar(length=30)  # labour | shipping_change | restocking_fee | other

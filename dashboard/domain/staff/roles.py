@@ -37,6 +37,16 @@ AREA_ACCESS: dict[Area, frozenset[Role]] = {
     Area.SETTINGS: frozenset({Role.ADMIN}),
 }
 
+class Action(StrEnum):
+    """What some roles of an area may do and others may not."""
+
+    REFUND = "refund"  # refund what an order owes the customer, from the order screen
+
+
+ACTION_ACCESS: dict[Action, frozenset[Role]] = {
+    Action.REFUND: frozenset({Role.ADMIN, Role.BACK_OFFICE, Role.CALL_CENTRE}),
+}
+
 # Where each role lands after signing in.
 HOME_AREA: dict[Role, Area] = {
     Role.ADMIN: Area.ORDERS,
@@ -50,6 +60,13 @@ HOME_AREA: dict[Role, Area] = {
 def can_access(role: str, area: Area) -> bool:
     try:
         return Role(role) in AREA_ACCESS[area]
+    except ValueError:
+        return False
+
+
+def can_do(role: str, action: Action) -> bool:
+    try:
+        return Role(role) in ACTION_ACCESS[action]
     except ValueError:
         return False
 

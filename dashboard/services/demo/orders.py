@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from dashboard.domain.fulfilment import CARRIERS as CARRIER_NAMES, pick_list_number
 from dashboard.domain.printing import SequenceKind, document_number
 from dashboard.domain.printing import rma_number
 from dashboard.domain.pricing import balance_due, line_amounts, order_totals, vat_included_tax
@@ -22,6 +24,7 @@ from dashboard.services.demo.catalogue import Catalogue, Product
 from dashboard.services.demo.customers import CustomerPool
 from dashboard.services.demo.rows import Ids, Rows, Sequences
 from dashboard.services.demo.scenarios import DAY, Scenario
+from dashboard.services.payments import format_minor
 from dashboard.services.printing import fiscal_year
 
 STAFF = {
@@ -44,8 +47,15 @@ TRACKING_URL = {
     "gls": "https://gls-group.com/FR/fr/suivi-colis?match={}",
     "ups": "https://www.ups.com/track?tracknum={}",
 }
-HOLD_REASONS = ("payment_check", "address_check", "customer_request", "fraud_review")
-RETURN_REASONS = ("wrong_size", "changed_mind", "damaged", "not_as_described", "late_delivery")
+# Codes of domain.fulfilment.HoldReason and domain.returns.ReturnReason, as staff pick them.
+HOLD_REASONS = ("awaiting_payment", "address_to_check", "until_date", "suspected_fraud")
+RETURN_REASONS = ("too_small", "too_large", "changed_mind", "damaged", "wrong_item")
+# Free text as staff type it (the history shows it as typed).
+CANCEL_REASONS_PAID = ("Annulée à la demande de la cliente (appel téléphonique)",
+                       "Erreur de taille, la cliente recommandera")
+CANCEL_REASONS = ("Annulée à la demande du client", "Commande en double", "Client injoignable")
+SURCHARGES = {350: ("labour", "Emballage cadeau"), 790: ("shipping_change", "Passage en express"),
+              1190: ("shipping_change", "Passage en express")}
 NOTES = (
     "Cliente appelée : livraison possible chez la voisine au n° 14.",
     "Emballage cadeau demandé, mettre une carte sans prix.",
@@ -57,6 +67,19 @@ NOTES = (
     "Digicode 4521B, sonner chez Martin.",
 )
 _ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# As services/payments/auto_cancel cancels an order left unpaid.
+AUTO_CANCEL_REASON, AUTO_CANCEL_ACTOR = "Not paid in time", "auto-cancel"
+
+
+@dataclass
+class _PickList:
+    """A pick list being told: its rows are written once the order's lines are final."""
+
+    id: int
+    number: str
+    at: datetime
+    actor: str
+    lines: list[tuple] = field(default_factory=list)
 
 
 def _credit_line(sku: str, name: str, quantity: int, unit_price: int, vat_bp: int) -> dict:
@@ -90,8 +113,10 @@ class OrderFactory:
     def _digits(self, n: int) -> str:
         return str(self.rng.randrange(10**n)).zfill(n)
 
-    def _event(self, order_id: int, at: datetime, kind: str, summary: str, actor: str = "system",
+    def _event(self, order_id: int, at: datetime, kind: str, summary: str, actor: str = "system", /,
                **data) -> None:
+        """One history row, its data shaped as the use-case that records ``kind`` shapes it
+        (a ``kind`` in ``data`` is the data's own, e.g. a surcharge's)."""
         self.rows.order_event.append((self.ids.next("order_event"), order_id, kind, summary,
                                       json.dumps(data) if data else "{}", actor, at))
         self._last_at = max(self._last_at, at)
@@ -144,17 +169,18 @@ class OrderFactory:
             placed + timedelta(seconds=int(s * scale)) for s in steps)
 
         actor_placed = rng.choice(STAFF["call_centre"]) if channel == "phone" else "shop"
-        self._event(order_id, placed, "order.placed",
-                    f"Order placed ({'phone' if channel == 'phone' else 'web shop'}), {len(lines)} line(s)",
-                    actor_placed, total=total, payment_method=method)
+        waiting = {p.sku: qty for p, qty, _q in lines if open_order and p.out_of_stock}
+        summary = f"Placed ({channel}), {len(lines)} line(s)"
+        if waiting:
+            summary += ", backordered: " + ", ".join(f"{n} x {sku}" for sku, n in waiting.items())
+        self._event(order_id, placed, "order.placed", summary, actor_placed, total=total,
+                    backordered=waiting)
 
         payments: list[tuple] = []
         paid_at = None
         paid = refunded = credited = surcharge_total = 0
         if scenario.payment == "failed":
             self._payment(order_id, "payment", method, total, "failed", t_pay, number, customer)
-            self._event(order_id, t_pay, "payment.failed", "Card payment declined", "webhook:payments",
-                        amount=total)
         elif scenario.payment == "partial":
             amount = total - max(100, int(total * rng.uniform(0.1, 0.5)) // 100 * 100)
             payments.append(self._payment(order_id, "payment", method, amount, "succeeded", t_pay, number,
@@ -168,13 +194,17 @@ class OrderFactory:
         hold_reason = hold_until = None
         if scenario.status == "on_hold":
             hold_reason = rng.choice(HOLD_REASONS)
-            if hold_reason == "customer_request":
+            summary = f"On hold: {hold_reason.replace('_', ' ')}"
+            if hold_reason == "until_date":
                 hold_until = self.now + timedelta(days=rng.randint(2, 10))
+                summary += f" until {hold_until.date().isoformat()}"
             held_at = placed + timedelta(seconds=int(span * 0.5))
-            self._event(order_id, held_at, "order.held", f"Put on hold: {hold_reason}",
-                        rng.choice(STAFF["back_office"]), reason=hold_reason)
+            self._event(order_id, held_at, "order.held", summary, rng.choice(STAFF["back_office"]),
+                        reason=hold_reason, until=hold_until.isoformat() if hold_until else None,
+                        note="")
 
         shipments: list[int] = []
+        pick_list = None
         last_carrier = None
         ship_verified_at = None
         fulfilment = "unfulfilled"
@@ -212,18 +242,19 @@ class OrderFactory:
                                                 collected_at, "delivered", collected_at))
                 fulfilment = "collected"
         elif f == "picking":
-            self._event(order_id, t_ship, "pick.started", "Picking started", rng.choice(STAFF["dispatch"]))
+            pick_list = self._pick_list(order_id, t_ship, rng.choice(STAFF["dispatch"]))
 
         # Surcharges: a few delivered orders were upgraded to express, paid separately.
         if f == "delivered" and not scenario.after and rng.random() < 0.04:
             amount = rng.choice((790, 1190, 350))
-            kind, reason = (("labour", "Gift wrapping") if amount == 350
-                            else ("shipping_change", "Upgrade to express delivery"))
+            kind, reason = SURCHARGES[amount]
             at = _between(t_pay, t_ship, 0.33)
+            actor = rng.choice(STAFF["call_centre"])
             self.rows.surcharge.append((self.ids.next("surcharge"), order_id, kind, reason, amount, 2000,
-                                        None, rng.choice(STAFF["call_centre"]), at))
-            self._event(order_id, at, "surcharge.added", f"Surcharge: {reason}", rng.choice(STAFF["call_centre"]),
-                        amount=amount)
+                                        None, actor, at))
+            self._event(order_id, at, "surcharge.added", f"Surcharge of {format_minor(amount, 'EUR')}: {reason}",
+                        actor, kind=kind, amount=amount, vat_rate_bp=2000, reason=reason,
+                        supplementary_invoice=None)
             payments.append(self._payment(order_id, "payment", "card", amount, "succeeded", at, number, customer))
             surcharge_total, paid = amount, paid + amount
 
@@ -241,8 +272,7 @@ class OrderFactory:
         if scenario.status == "cancelled":
             if scenario.payment == "paid":
                 cancelled_at = _between(t_pay, t_ship, 0.5)
-                cancel_reason = rng.choice(("Cancelled at the customer's request (phone call)",
-                                            "Customer ordered the wrong size and will reorder"))
+                cancel_reason = rng.choice(CANCEL_REASONS_PAID)
                 credit_lines = [_credit_line(p.sku, p.name, qty, p.price, p.vat_bp) for p, qty, _q in lines]
                 if shipping:
                     credit_lines.append(_shipping_line(shipping))
@@ -253,13 +283,12 @@ class OrderFactory:
             else:
                 if method != "card" and span > 15 * DAY:
                     cancelled_at = placed + timedelta(days=14, minutes=rng.randint(0, 600))
-                    cancel_reason = "Payment not received within 14 days"
+                    cancel_reason = AUTO_CANCEL_REASON
                 else:
                     cancelled_at = placed + timedelta(seconds=int(span * rng.uniform(0.1, 0.6)))
-                    cancel_reason = rng.choice(("Cancelled at the customer's request",
-                                                "Duplicate order", "Customer no longer reachable"))
-            actor = "system" if cancel_reason.startswith("Payment not") else rng.choice(STAFF["back_office"])
-            self._event(order_id, cancelled_at, "order.cancelled", cancel_reason, actor)
+                    cancel_reason = rng.choice(CANCEL_REASONS)
+            actor = AUTO_CANCEL_ACTOR if cancel_reason == AUTO_CANCEL_REASON else rng.choice(STAFF["back_office"])
+            self._event(order_id, cancelled_at, "order.cancelled", cancel_reason, actor, reason=cancel_reason)
 
         # Line rows, now that their quantities are final.
         backordered_quantity = 0
@@ -276,14 +305,17 @@ class OrderFactory:
                 backordered_quantity += q["backordered"]
             if scenario.fulfilment in ("ready", "picking") and not (f == "picking" and rng.random() < 0.5):
                 q["picked"] = quantity - q["backordered"]
+            if pick_list is not None and q["reserved"]:
+                pick_list.lines.append((self.ids.next("pick_list_line"), pick_list.id, q["id"], product.id,
+                                        product.bin_location, q["reserved"], q["picked"], 0))
             self.rows.order_line.append((
                 q["id"], order_id, position, product.id, product.sku, product.name, product.barcode,
                 product.bin_location, product.price, product.vat_bp, quantity, q["reserved"], q["backordered"],
                 q["picked"], q["shipped"], q["returned"], amounts.line_total, amounts.tax_amount))
 
+        if pick_list is not None:
+            self._close_pick_list(order_id, pick_list, _between(t_ship, t_ship2, 0.5))
         note_count = self._notes(order_id, placed, span)
-        if scenario.status == "closed":
-            self._event(order_id, self._last_at + timedelta(minutes=1), "order.closed", "Order closed")
         payment_status = payment_status_for(total, paid, refunded).value
         balance = balance_due(total, surcharge_total, paid, refunded, credited,
                               cancelled=scenario.status == "cancelled")
@@ -352,16 +384,38 @@ class OrderFactory:
                                    at, delivered_at, label_at, actor, at))
         for line, quantity in parcel:
             self.rows.shipment_line.append((self.ids.next("shipment_line"), shipment_id, line[2]["id"], quantity))
-        units = sum(q for _, q in parcel)
         if carrier == "pickup":
-            self._event(order_id, at, "order.collected", f"Collected in store ({units} item(s))", actor)
-        else:
-            self._event(order_id, at, "shipment.created", f"Shipped with {carrier}, tracking {tracking}", actor,
-                        carrier=carrier, tracking_number=tracking, quantity=units)
-            if delivered_at:
-                self._event(order_id, delivered_at, "shipment.delivered", f"Delivered by {carrier}",
-                            f"webhook:{carrier}", tracking_number=tracking)
+            self._event(order_id, at, "order.collected", "Collected in store", actor)
+            return shipment_id
+        # As services/fulfilment/shipping.ship_order and _apply_tracking write them.
+        name = CARRIER_NAMES[carrier].name
+        units = sum(q for _, q in parcel)
+        self._event(order_id, at, "shipment.created", f"{units} unit(s) shipped with {name} {tracking}", actor,
+                    id=shipment_id, carrier=carrier, service=CARRIER_SERVICE[carrier], tracking_number=tracking,
+                    tracking_url=url, lines=[{"sku": line[0].sku, "name": line[0].name, "quantity": quantity}
+                                             for line, quantity in parcel])
+        if delivered_at:
+            self._event(order_id, delivered_at, "shipment.tracking", f"{name} {tracking}: delivered",
+                        f"webhook:{carrier}", shipment_id=shipment_id, status="delivered", carrier=carrier,
+                        tracking_number=tracking, occurred_at=delivered_at.isoformat())
         return shipment_id
+
+    def _pick_list(self, order_id: int, at: datetime, actor: str) -> _PickList:
+        """The order on a pick list of its own, as services/fulfilment/picking starts one."""
+        number = pick_list_number(self.seq.next("pick_list", 0))
+        pick_list = _PickList(self.ids.next("pick_list"), number, at, actor)
+        self._event(order_id, at, "picking.started", f"On pick list {number}", actor, pick_list=number)
+        return pick_list
+
+    def _close_pick_list(self, order_id: int, pick_list: _PickList, done_at: datetime) -> None:
+        """Write the pick list once its lines are known; complete when everything was picked."""
+        complete = bool(pick_list.lines) and all(ln[6] == ln[5] for ln in pick_list.lines)
+        self.rows.pick_list.append((pick_list.id, pick_list.number, "completed" if complete else "open",
+                                    None, None, pick_list.at, done_at if complete else None))
+        self.rows.pick_list_line.extend(pick_list.lines)
+        if complete:
+            self._event(order_id, done_at, "picking.completed", f"Picked on pick list {pick_list.number}",
+                        pick_list.actor, pick_list=pick_list.number)
 
     def _carrier(self, country: str) -> str:
         options = CARRIERS["FR" if country == "FR" else "EU"]
@@ -383,11 +437,18 @@ class OrderFactory:
         row = (self.ids.next("payment"), order_id, kind, method, amount, "EUR", status, ref,
                at.date() if method in ("bank_transfer", "cheque") else None, source, actor, at)
         self.rows.payment.append(row)
-        if status == "succeeded":
-            what = "Refund" if kind == "refund" else "Payment"
-            self._event(order_id, at, "refund.recorded" if kind == "refund" else "payment.recorded",
-                        f"{what} of {amount / 100:.2f} EUR by {method} ({ref})", actor, amount=amount,
-                        method=method, transaction_ref=ref)
+        # As services/payments/money (apply_payment, record_refund, record_failure) write them.
+        money = format_minor(amount, "EUR")
+        if status == "failed":
+            self._event(order_id, at, "payment.failed", "Payment attempt failed", actor, amount=amount,
+                        currency="EUR", transaction_ref=ref, source=source, reason="")
+        elif kind == "refund":
+            self._event(order_id, at, "payment.refunded", f"Refund of {money} recorded", actor, amount=amount,
+                        currency="EUR", transaction_ref=ref, source=source)
+        else:
+            self._event(order_id, at, "payment.recorded", f"Payment of {money} recorded", actor, amount=amount,
+                        currency="EUR", transaction_ref=ref, method=method, source=source,
+                        received_on=row[8].isoformat() if row[8] else None)
         return row
 
     def _credit_note(self, order_id: int, return_id: int | None, at: datetime, amount: int, tax: int,
@@ -403,8 +464,8 @@ class OrderFactory:
         actor = self.rng.choice(STAFF["back_office"])
         self.rows.credit_note.append((self.ids.next("credit_note"), order_id, return_id, cn_number, at, amount,
                                       tax, "EUR", reason, refund_method, refund_ref, json.dumps(lines), actor))
-        self._event(order_id, at, "credit_note.issued", f"Credit note {cn_number}: {amount / 100:.2f} EUR",
-                    actor, number=cn_number, amount=amount)
+        self._event(order_id, at, "credit_note.issued", f"Credit note {cn_number} issued", actor,
+                    number=cn_number, amount=amount)
         return amount
 
     def _after_delivery(self, order_id: int, after: str, lines: list, totals, method: str, number: str,
@@ -430,26 +491,38 @@ class OrderFactory:
         self.rows.return_request.append((rma_id, order_id, rma, "return", "closed" if after in (
             "partial_return", "full_return") else "received" if received else "authorised", actor, t_return,
             t_received if received else None))
-        self._event(order_id, t_return, "return.authorised", f"Return {rma} authorised", actor, rma=rma)
-        credit_lines = []
+        credit_lines, authorised, receipts = [], [], []
         amount = tax = 0
         for line, quantity in back:
             product, q = line[0], line[2]
             condition = rng.choices(("resellable", "damaged"), weights=(85, 15))[0] if received else None
+            reason = rng.choice(RETURN_REASONS)
+            restocked, written_off = (quantity if condition == "resellable" else 0,
+                                      quantity if condition == "damaged" else 0)
+            write_off_reason = "Abîmé pendant le transport" if condition == "damaged" else ""
             self.rows.return_line.append((
-                self.ids.next("return_line"), rma_id, q["id"], quantity, rng.choice(RETURN_REASONS), condition,
-                quantity if condition == "resellable" else 0, quantity if condition == "damaged" else 0,
-                "Damaged in transit" if condition == "damaged" else "", None, 0, None))
+                self.ids.next("return_line"), rma_id, q["id"], quantity, reason, condition,
+                restocked, written_off, write_off_reason, None, 0, None))
+            authorised.append({"sku": product.sku, "name": product.name, "quantity": quantity, "reason": reason})
+            receipts.append({"sku": product.sku, "name": product.name, "restocked": restocked,
+                             "written_off": written_off, "write_off_reason": write_off_reason})
             if received:
                 q["returned"] = quantity
                 line_total = product.price * quantity
                 amount += line_total
                 tax += vat_included_tax(line_total, product.vat_bp)
                 credit_lines.append(_credit_line(product.sku, product.name, quantity, product.price, product.vat_bp))
+        # As services/returns/rma (authorise_return, receive_return) write them.
+        self._event(order_id, t_return, "return.authorised",
+                    f"{rma} authorised: " + ", ".join(f"{ln['quantity']} x {ln['sku']}" for ln in authorised),
+                    actor, rma=rma, kind="return", lines=authorised)
         if not received:
             return 0, 0
-        self._event(order_id, t_received, "return.received", f"Return {rma} received", rng.choice(STAFF["dispatch"]),
-                    rma=rma)
+        restocked, written_off = (sum(r["restocked"] for r in receipts), sum(r["written_off"] for r in receipts))
+        self._event(order_id, t_received, "return.received",
+                    f"{rma} received: {restocked} back in stock, {written_off} written off",
+                    rng.choice(STAFF["dispatch"]), rma=rma, restocked=restocked, written_off=written_off,
+                    lines=receipts)
         if after == "full_return":
             amount, tax = totals.total, totals.tax_total  # the shipping is refunded too
             if totals.shipping_total:
@@ -468,5 +541,6 @@ class OrderFactory:
             body = rng.choice(NOTES)
             self.rows.order_note.append((self.ids.next("order_note"), order_id, body, rng.random() < 0.1, None,
                                          author, at))
-            self._event(order_id, at, "note.added", "Note added", author)
+            summary = body if len(body) <= 120 else body[:119] + "…"
+            self._event(order_id, at, "note.added", summary, author, body=summary)
         return count

@@ -25,6 +25,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "order_line": ("id", "order", "position", "product", "sku", "name", "barcode", "bin_location", "unit_price",
                    "vat_rate_bp", "quantity", "reserved", "backordered", "picked", "shipped", "returned",
                    "line_total", "tax_amount"),
+    "pick_list": ("id", "number", "status", "created_by", "assigned_to", "created_at", "completed_at"),
+    "pick_list_line": ("id", "pick_list", "order_line", "product", "bin_location", "quantity", "picked", "short"),
     "payment": ("id", "order", "kind", "method", "amount", "currency", "status", "transaction_ref",
                 "received_on", "source", "actor", "created_at"),
     "return_request": ("id", "order", "rma_number", "kind", "status", "actor", "created_at", "received_at"),

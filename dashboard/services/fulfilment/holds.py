@@ -28,7 +28,8 @@ MAX_REASON_LENGTH = 40
 
 
 async def _move(order_ids: Sequence[int], source: OrderStatus, target: OrderStatus,
-                values: dict, kind: str, summary: str, actor: str, same_state: str) -> BulkResult:
+                values: dict, kind: str, summary: str, actor: str, same_state: str,
+                data: dict | None = None) -> BulkResult:
     result = BulkResult()
     async with write_transaction():
         eligible = []
@@ -45,7 +46,7 @@ async def _move(order_ids: Sequence[int], source: OrderStatus, target: OrderStat
         updated = await touch_orders(eligible, {Order.status: target, **values},
                                      where=Order.status == source)
         changed_ids = {row["id"] for row in updated}
-        await record_same_event(sorted(changed_ids), kind, summary, actor)
+        await record_same_event(sorted(changed_ids), kind, summary, actor, data)
         result.changed = [row["number"] for row in sorted(updated, key=lambda r: r["id"])]
         for row in await orders_by_id([i for i in eligible if i not in changed_ids]):
             result.skipped[row["number"]] = "changed meanwhile"
@@ -61,7 +62,7 @@ async def hold_orders(order_ids: Sequence[int], reason: str, actor: str) -> Bulk
         raise ValidationFailed({"reason": f"at most {MAX_REASON_LENGTH} characters"})
     return await _move(order_ids, OrderStatus.OPEN, OrderStatus.ON_HOLD,
                        {Order.hold_reason: reason}, "order.held", f"On hold: {reason}", actor,
-                       "already on hold")
+                       "already on hold", {"reason": reason, "until": None, "note": ""})
 
 
 async def release_holds(order_ids: Sequence[int], actor: str) -> BulkResult:

@@ -12,10 +12,10 @@ and, if asked, the customer's shipping notification in their language. The rules
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from dashboard.db.json_columns import json_value
 from dashboard.db.tables import (
     Order,
     OrderLine,
@@ -315,8 +315,7 @@ async def _withdraw_messages(order: dict, since: datetime) -> bool:
         & (OutboxWebhook.created_at >= since))
     ids = []
     for row in pending:
-        payload = row["payload"]
-        payload = json.loads(payload) if isinstance(payload, str) else payload
+        payload = json_value(row["payload"])
         if (payload.get("data") or {}).get("number") == order["number"]:
             ids.append(row["id"])
     if ids:

@@ -3,10 +3,10 @@ and a delivered or failed message sent again on request (replay)."""
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime, timezone
 
+from dashboard.db.json_columns import json_value
 from dashboard.db.tables import OutboxWebhook, WebhookEndpoint
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import DomainError, NotFound
@@ -59,7 +59,7 @@ async def sync_from_settings() -> dict[str, int]:
 
 
 def _events(value: object) -> list[str]:
-    return json.loads(value or "[]") if isinstance(value, str) else list(value or [])
+    return list(json_value(value, []))
 
 
 async def list_endpoints() -> list[dict]:

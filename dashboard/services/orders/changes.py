@@ -12,9 +12,9 @@ the picker's late-edit task. A refused change writes nothing.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
+from dashboard.db.json_columns import json_value
 from dashboard.db.tables import Order, OrderEvent, OrderLine, PickListLine, Product, StockMovement
 from dashboard.db.transaction import retry_on_conflict, write_transaction
 from dashboard.domain.errors import InsufficientStock, NotFound, ValidationFailed
@@ -213,16 +213,25 @@ async def remove_line(number: str, line_id: int, seen_quantity: int, *, actor: s
         return await _settle_totals(order)
 
 
-def _json(value) -> dict:
-    return json.loads(value or "{}") if isinstance(value, str) else (value or {})
-
-
 async def removal_needs_confirmation(number: str) -> bool:
     """Whether taking a line off this order must be confirmed first (money was paid)."""
     row = await Order.select(Order.paid_total).where(Order.number == number).first()
     if row is None:
         raise NotFound(f"No order {number}")
     return needs_confirmation(row["paid_total"])
+
+
+async def _insert_line(order_id: int, product: dict, *, name: str, unit_price: int,
+                       vat_rate_bp: int) -> int:
+    """A new, empty line for ``product`` after the order's last one; ``_set_quantity``
+    then reserves its stock. Returns its id."""
+    last = await OrderLine.select(OrderLine.position).where(
+        OrderLine.order == order_id).order_by(OrderLine.position, ascending=False).first()
+    return (await OrderLine.insert(OrderLine(
+        order=order_id, position=(last["position"] + 1) if last else 1,
+        product=product["id"], sku=product["sku"], name=name, barcode=product["barcode"],
+        bin_location=product["bin_location"], unit_price=unit_price, vat_rate_bp=vat_rate_bp,
+        quantity=0, line_total=0, tax_amount=0)).returning(OrderLine.id))[0]["id"]
 
 
 @retry_on_conflict
@@ -239,7 +248,7 @@ async def restore_line(number: str, removal_event: int, *, actor: str) -> dict:
             & (OrderEvent.order.number == number)).first()
         if removal is None:
             raise NotFound(f"No removed line {removal_event} on order {number}")
-        removal["data"] = data = _json(removal["data"])
+        removal["data"] = data = json_value(removal["data"], {})
         product = await Product.select().where(Product.sku == data.get("sku")).first()
         await stock.lock_products([product["id"]] if product else [])
         order = await _take_order(number)
@@ -247,23 +256,16 @@ async def restore_line(number: str, removal_event: int, *, actor: str) -> dict:
         restored = await OrderEvent.select(OrderEvent.data).where(
             (OrderEvent.order == order["id"]) & (OrderEvent.kind == "order.line_restored"))
         if refusal := restore_refusal(
-                removal, [_json(e["data"]).get("removal_event") for e in restored]):
+                removal, [json_value(e["data"], {}).get("removal_event") for e in restored]):
             raise NotChangeable(refusal)
         if product is None or not product["active"]:
             raise not_for_sale(data["sku"], known=product is not None)
         line = await OrderLine.select().where(
             (OrderLine.id == data.get("line_id")) & (OrderLine.order == order["id"])).first()
         if line is None:  # deleted when it went: a new line at the price it was sold at
-            last = await OrderLine.select(OrderLine.position).where(
-                OrderLine.order == order["id"]).order_by(OrderLine.position,
-                                                         ascending=False).first()
-            line_id = (await OrderLine.insert(OrderLine(
-                order=order["id"], position=(last["position"] + 1) if last else 1,
-                product=product["id"], sku=product["sku"], name=data.get("name") or product["name"],
-                barcode=product["barcode"], bin_location=product["bin_location"],
-                unit_price=data["unit_price"], vat_rate_bp=data["vat_rate_bp"], quantity=0,
-                line_total=0, tax_amount=0)).returning(OrderLine.id))[0]["id"]
-            line = await _line(order["id"], line_id)
+            line = await _line(order["id"], await _insert_line(
+                order["id"], product, name=data.get("name") or product["name"],
+                unit_price=data["unit_price"], vat_rate_bp=data["vat_rate_bp"]))
         await _set_quantity(line, data["quantity"] + line["quantity"], actor)
         await record_event(order["id"], "order.line_restored",
                            f"{data['sku']} put back ({data['quantity']})",
@@ -292,14 +294,9 @@ async def add_line(number: str, code: str, quantity: object, *, actor: str) -> d
             raise not_for_sale(code, known=product is not None)
         if product["currency"] != order["currency"]:
             raise ValidationFailed({"sku": f"{product['sku']} is priced in {product['currency']}"})
-        last = await OrderLine.select(OrderLine.position).where(
-            OrderLine.order == order["id"]).order_by(OrderLine.position, ascending=False).first()
-        line_id = (await OrderLine.insert(OrderLine(
-            order=order["id"], position=(last["position"] + 1) if last else 1,
-            product=product["id"], sku=product["sku"], name=product["name"],
-            barcode=product["barcode"], bin_location=product["bin_location"],
-            unit_price=product["price"], vat_rate_bp=product["vat_rate_bp"], quantity=0,
-            line_total=0, tax_amount=0)).returning(OrderLine.id))[0]["id"]
+        line_id = await _insert_line(order["id"], product, name=product["name"],
+                                     unit_price=product["price"],
+                                     vat_rate_bp=product["vat_rate_bp"])
         await _set_quantity(await _line(order["id"], line_id), wanted, actor)
         await record_event(order["id"], "order.line_added", f"{product['sku']} added ({wanted})",
                            {"line_id": line_id, "sku": product["sku"], "name": product["name"],

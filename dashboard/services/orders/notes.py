@@ -46,7 +46,7 @@ async def add_notes(order_ids: Sequence[int], body: str, author_id: int | None,
             (body, False, author_id, author_name, datetime.now(timezone.utc)), ids)
         await touch_orders(ids, {Order.note_count: Order.note_count + 1})
         summary = body if len(body) <= 120 else body[:119] + "…"
-        await record_same_event(ids, "note.added", summary, author_name)
+        await record_same_event(ids, "note.added", summary, author_name, {"body": summary})
     return BulkResult(changed=[row["number"] for row in orders])
 
 

@@ -8,11 +8,11 @@ the draft placed (a retry of the same draft is answered with the same order: ide
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from dashboard.db.json_columns import json_value
 from dashboard.db.tables import Address, Customer, Order, OrderLine, PhoneDraft, Product, Stock
 from dashboard.db.transaction import is_sqlite, write_transaction
 from dashboard.domain.errors import NotFound, ValidationFailed
@@ -81,8 +81,7 @@ async def open_drafts(customer_id: int | None = None, limit: int = 20) -> list[d
 # --- drafts -----------------------------------------------------------------------------------
 
 def _data(row: Mapping) -> dict:
-    data = row["data"]
-    return json.loads(data or "{}") if isinstance(data, str) else dict(data or {})
+    return dict(json_value(row["data"], {}))
 
 
 async def _default_address(customer_id: int, kind: str) -> dict | None:

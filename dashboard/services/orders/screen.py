@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+from dashboard.db.json_columns import json_value
 from dashboard.db.tables import (
     Customer,
     Order,
@@ -86,8 +86,7 @@ async def order_screen(number: str) -> OrderScreen:
         Order.placed_at, ascending=False).limit(PREVIOUS_ORDERS)
     events = await OrderEvent.select().where(OrderEvent.order == order_id).order_by(
         OrderEvent.occurred_at, OrderEvent.id, ascending=False).limit(100)
-    decoded = [{**e, "data": json.loads(e["data"] or "{}") if isinstance(e["data"], str)
-                else e["data"]} for e in events]
+    decoded = [{**e, "data": json_value(e["data"], {})} for e in events]
     return OrderScreen(
         order=order,
         lines=await OrderLine.select().where(OrderLine.order == order_id).order_by(

@@ -19,7 +19,6 @@ recorded and flagged in the history (an overpayment also holds the order for rev
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -27,6 +26,7 @@ from decimal import Decimal
 
 from babel.numbers import get_currency_precision
 
+from dashboard.db.json_columns import json_value
 from dashboard.db.tables import Order, Payment
 from dashboard.db.transaction import is_sqlite, savepoint, write_transaction
 from dashboard.db.tables import OrderEvent
@@ -57,7 +57,7 @@ ORDER_COLUMNS = (
     Order.id, Order.number, Order.status, Order.payment_status, Order.payment_method,
     Order.currency, Order.total, Order.surcharge_total, Order.paid_total, Order.refunded_total,
     Order.credited_total, Order.balance_due, Order.version, Order.paid_at, Order.placed_at,
-    Order.customer_email, Order.customer_name, Order.locale,
+    Order.customer_email, Order.customer_name, Order.locale, Order.shipping_total,
 )
 
 
@@ -83,7 +83,7 @@ def format_minor(amount: int, currency: str) -> str:
     return f"{Decimal(amount).scaleb(-digits):.{digits}f} {currency}"
 
 
-async def _lock_order_row(order_id: int) -> None:
+async def lock_order_row(order_id: int) -> None:
     """Lock the order's row until the transaction ends (SQLite's writer lock already
     serialises every writer)."""
     if not is_sqlite():
@@ -206,7 +206,7 @@ async def apply_payment(order: dict, amount: int, currency: str, transaction_ref
         raise DomainError(f"Order {order['number']} is cancelled: no payment can be recorded")
     # Take the order's row lock before writing the payment row: concurrent payers of one
     # order then queue on the order instead of deadlocking on each other's payment rows.
-    await _lock_order_row(order["id"])
+    await lock_order_row(order["id"])
     payment = {"amount": amount, "currency": order["currency"], "transaction_ref": transaction_ref,
                "method": method, "source": source,
                "received_on": received_on.isoformat() if received_on else None}
@@ -444,8 +444,7 @@ async def _record_conflict(number: str, webhook_id: str, event_type: str, ref: s
         seen = await OrderEvent.select(OrderEvent.data).where(
             (OrderEvent.order == order["id"]) & (OrderEvent.kind == "payment.conflict"))
         for row in seen:
-            data = json.loads(row["data"] or "{}") if isinstance(row["data"], str) else row["data"]
-            if (data or {}).get("webhook_id") == webhook_id:
+            if json_value(row["data"], {}).get("webhook_id") == webhook_id:
                 return
         data = {"webhook_id": webhook_id, "event_type": event_type, "transaction_ref": ref,
                 **exc.details}

@@ -16,7 +16,6 @@ batches are removed after ``KEEP_FOR``.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import secrets
@@ -26,6 +25,7 @@ from datetime import datetime, timedelta, timezone
 
 from dashboard.components.i18n import DEFAULT_LOCALE
 from dashboard.components.pdf import renderer
+from dashboard.db.json_columns import json_value
 from dashboard.db.tables import PrintBatch
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
@@ -98,18 +98,14 @@ _SUMMARY = (PrintBatch.batch_id, PrintBatch.kind, PrintBatch.paper, PrintBatch.a
             PrintBatch.finished_at)
 
 
-def _json(value):
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def _batch(row: dict, now: datetime) -> Batch:
     status, error = row["status"], row["error"]
     if status in RUNNING and row["heartbeat_at"] < now - STALE_AFTER:
         status, error = "interrupted", INTERRUPTED
     return Batch(
         id=row["batch_id"], kind=row["kind"], format=row["paper"], actor=row["actor"],
-        order_numbers=_json(row["order_numbers"]), status=status, done=row["done"],
-        skipped={item["number"]: Message.from_data(item) for item in _json(row["skipped"])},
+        order_numbers=json_value(row["order_numbers"]), status=status, done=row["done"],
+        skipped={item["number"]: Message.from_data(item) for item in json_value(row["skipped"])},
         error=error, created_at=row["created_at"], finished_at=row["finished_at"])
 
 

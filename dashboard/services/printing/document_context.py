@@ -62,7 +62,7 @@ def order_header(order: dict) -> dict:
         "locale")} | {"placed_at": _iso(order["placed_at"]), "paid_at": _iso(order["paid_at"])}
 
 
-async def _lines(order_id: int) -> list[dict]:
+async def order_lines(order_id: int) -> list[dict]:
     rows = await OrderLine.select(
         OrderLine.position, OrderLine.sku, OrderLine.name, OrderLine.barcode,
         OrderLine.bin_location, OrderLine.unit_price, OrderLine.vat_rate_bp, OrderLine.quantity,
@@ -90,7 +90,7 @@ def money_summary(order: dict, lines: list[dict], extra: list[dict] = ()) -> dic
 
 
 async def _base(order: dict, kind: DocumentKind, title: str) -> dict:
-    lines = await _lines(order["id"])
+    lines = await order_lines(order["id"])
     return {
         "kind": kind.value, "title": title, "seller": seller(), "order": order_header(order),
         "customer": customer_block(order), "lines": lines,

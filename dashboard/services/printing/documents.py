@@ -9,7 +9,6 @@ invoice is issued once per order and re-rendered from its snapshot ever after.
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import asdict
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from zoneinfo import ZoneInfo
 from dashboard.components.i18n import DEFAULT_LOCALE
 from dashboard.components.pdf import renderer
 from dashboard.components.printing import render_documents_html
+from dashboard.db.json_columns import json_value
 from dashboard.db.tables import CreditNote, Invoice, Order, Surcharge
 from dashboard.db.transaction import is_sqlite, write_transaction
 from dashboard.domain.printing.documents import (
@@ -64,10 +64,6 @@ async def _lock_order(number: str) -> dict:
     return rows[0]
 
 
-def _snapshot(value) -> dict:
-    return json.loads(value) if isinstance(value, str) else value
-
-
 async def issue_invoice(order_number: str, actor: str = "system", *,
                         issued_at: datetime | None = None) -> dict:
     """The order's invoice: issued now if it has none (next F-number of the year), else the
@@ -107,7 +103,28 @@ async def issue_invoice_if_due(order_number: str, event: InvoiceEvent,
 async def _issued(order_id: int) -> dict | None:
     row = await Invoice.select().where(
         (Invoice.order == order_id) & (Invoice.kind == "invoice")).first()
-    return row | {"snapshot": _snapshot(row["snapshot"])} if row else None
+    return row | {"snapshot": json_value(row["snapshot"])} if row else None
+
+
+async def invoiced(order_id: int) -> dict | None:
+    """What the order's documents charge, for the credit note a refund comes with: the
+    invoices' total (supplementary ones included), the credit notes' total, and the lines
+    and shipping the invoice shows. None when the order has no invoice."""
+    invoice = await _issued(order_id)
+    if invoice is None:
+        return None
+    totals = await Invoice.select(Invoice.total).where(Invoice.order == order_id)
+    notes = await CreditNote.select(CreditNote.amount).where(CreditNote.order == order_id)
+    snapshot = invoice["snapshot"]
+    return {"total": sum(row["total"] for row in totals),
+            "credit_notes": sum(row["amount"] for row in notes),
+            "lines": snapshot.get("lines", []),
+            "shipping_total": snapshot.get("order", {}).get("shipping_total", 0)}
+
+
+async def current_lines(order_id: int) -> list[dict]:
+    """The order's lines as documents price them now."""
+    return await ctx.order_lines(order_id)
 
 
 async def _issue(order: dict, actor: str, issued_at: datetime | None = None) -> dict:
@@ -189,7 +206,7 @@ async def _issued_invoice(order_number: str, number: str) -> dict:
         (Invoice.number == number) & (Invoice.order.number == order_number)).first()
     if row is None:
         raise NotFound(f"Order {order_number} has no invoice {number}")
-    return _snapshot(row["snapshot"])
+    return json_value(row["snapshot"])
 
 
 async def issue_credit_note(order_number: str, *, amount: int, lines: list[dict],
@@ -235,7 +252,7 @@ async def _credit_note(order: dict, number: str | None) -> dict:
     notes = await query.order_by(CreditNote.issued_at, ascending=False).limit(1)
     check_credit_note_exists(len(notes))
     note = notes[0]
-    lines = json.loads(note["lines"]) if isinstance(note["lines"], str) else note["lines"]
+    lines = json_value(note["lines"])
     for line in lines:
         line.setdefault("line_total", line["unit_price"] * line["quantity"])
         line.setdefault("tax_amount", vat_included_tax(line["line_total"], line["vat_rate_bp"]))
