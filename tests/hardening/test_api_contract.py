@@ -57,3 +57,45 @@ async def test_the_api_conforms_to_its_openapi_schema(api_key, tmp_path: Path):
     assert result.returncode == 0, result.stdout[-25000:] + result.stderr[-3000:]
     # The run went past the API key: generated products and orders were accepted.
     assert await Product.count() > 1 and await Order.count() > 0, result.stdout[-5000:]
+
+
+# What the contract run found, pinned one by one (each answer a request can get).
+
+async def test_options_lists_every_method_and_405_names_them(client):
+    response = await client.options("/api/v1/products/NOPE/stock")
+    assert response.status_code == 204 and response.headers["allow"] == "GET, OPTIONS, PUT"
+    assert (await client.options("/orders")).status_code == 204  # a staff page: no 500
+    response = await client.request("TRACE", "/api/v1/orders")
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == {"GET", "OPTIONS", "POST"}
+
+
+async def test_the_order_feed_refuses_unknown_and_empty_parameters(client, api_key):
+    client.headers["Authorization"] = f"Bearer {api_key}"
+    response = await client.get("/api/v1/orders", params={"page": "2"})
+    assert response.status_code == 422 and response.json()["errors"] == {
+        "page": "unknown parameter"}
+    for name in ("status", "updated_since"):
+        response = await client.get("/api/v1/orders", params={name: ""})
+        assert response.status_code == 422 and list(response.json()["errors"]) == [name]
+
+
+async def test_integral_json_numbers_are_integers_and_bounds_hold(client, api_key):
+    client.headers["Authorization"] = f"Bearer {api_key}"
+    product = {"sku": "MUG-1", "name": "Mug", "price": 1290.0}
+    response = await client.post("/api/v1/products", json=product)
+    assert response.status_code == 201 and response.json()["price"] == 1290
+    response = await client.post("/api/v1/products", json={**product, "price": 12.5})
+    assert response.status_code == 422 and list(response.json()["errors"]) == ["price"]
+    response = await client.post("/api/v1/products", json={
+        **product, "price": 100_000_001, "weight_grams": 10_000_001})
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"price", "weight_grams"}
+
+
+async def test_a_refused_header_is_named_like_any_other_field(client, api_key):
+    client.headers["Authorization"] = f"Bearer {api_key}"
+    response = await client.post("/api/v1/orders", json={}, headers={"Idempotency-Key": "k" * 151})
+    body = response.json()
+    assert response.status_code == 422 and body["code"] == "validation_failed"
+    assert isinstance(body["errors"], dict) and body["errors"]
