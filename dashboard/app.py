@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from litestar import Litestar
+from litestar import Litestar, Request, Response, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -48,13 +49,25 @@ from dashboard.views.integrations import shipstation_endpoint
 from dashboard.views.returns import ReturnsController
 from dashboard.views.settings import SettingsController
 from dashboard.views.webhooks import carrier_webhook, payment_webhook
-from dashboard.views.security import PUBLIC_PATHS, StaffAuthMiddleware
+from dashboard.views.security import API_KEY, PUBLIC_PATHS, StaffAuthMiddleware
 from dashboard.views.stock import StockController
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 # Machine endpoints authenticate each request themselves (key, signature, Basic), so they
 # carry no CSRF token. Anchored: a staff path that merely contains "/webhooks/" is not one.
 CSRF_EXEMPT_PATHS = ["^/api/", "^/webhooks/", "^/integrations/"]
+
+
+async def _allow_every_method(request: Request) -> Response | None:
+    """Answer OPTIONS with every method of the path. Litestar's own OPTIONS answer lists
+    only the methods of the handlers registered before it (``GET, OPTIONS`` on a path that
+    also takes PUT), and Allow must name them all (RFC 9110)."""
+    if request.method != "OPTIONS":
+        return None
+    handler = request.route_handler
+    methods = next((route.methods for route in request.app.routes
+                    if handler in getattr(route, "route_handlers", ())), {"OPTIONS"})
+    return Response(None, status_code=204, headers={"Allow": ", ".join(sorted(methods))})
 
 
 @asynccontextmanager
@@ -96,34 +109,38 @@ def create_app() -> Litestar:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return Litestar(
         route_handlers=[
+            # The OpenAPI document (/schema) is the contract of the machine interfaces only;
+            # the staff pages are HTML behind a session and a CSRF token, nobody's API.
+            Router(path="/", include_in_schema=False, route_handlers=[
+                AuthController,
+                SingleSignOnController,
+                OrdersController,
+                OrderScreenController,
+                OrderHoldController,
+                OrderRefundsController,
+                OrderChangesController,
+                PhoneOrdersController,
+                CustomersController,
+                PickingController,
+                DispatchController,
+                ReturnsController,
+                PaymentsController,
+                RefundQueueController,
+                OrderDocumentsController,
+                PickListController,
+                PrintController,
+                OrderLabelsController,
+                PrintJobsController,
+                StockController,
+                export_orders_csv,
+                SettingsController,
+            ]),
             ApiController,
-            AuthController,
-            SingleSignOnController,
-            OrdersController,
-            OrderScreenController,
-            OrderHoldController,
-            OrderRefundsController,
-            OrderChangesController,
-            PhoneOrdersController,
-            CustomersController,
-            PickingController,
-            DispatchController,
-            ReturnsController,
-            PaymentsController,
-            RefundQueueController,
-            OrderDocumentsController,
-            PickListController,
-            PrintController,
-            OrderLabelsController,
-            PrintJobsController,
-            StockController,
             healthz,
             whoami,
             payment_webhook,
             carrier_webhook,
             shipstation_endpoint,
-            export_orders_csv,
-            SettingsController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[HTMXPlugin()],
@@ -142,7 +159,11 @@ def create_app() -> Litestar:
             engine=JinjaTemplateEngine.from_environment(build_environment())
         ),
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=_allow_every_method,
         lifespan=[_database, _webhook_endpoints, chromium_lifespan, _worker],
-        openapi_config=OpenAPIConfig(title="Order desk API", version="1.0.0", path="/schema"),
+        openapi_config=OpenAPIConfig(
+            title="Order desk API", version="1.0.0", path="/schema",
+            components=Components(security_schemes={API_KEY: SecurityScheme(
+                type="http", scheme="bearer", description="an API key (dashboard api-key create)")})),
         debug=False,
     )

@@ -97,7 +97,13 @@ def domain_error(request: Request, exc: DomainError) -> Response:
 
 def validation_error(request: Request, exc: ValidationException) -> Response:
     if wants_json(request):
-        return Response({"detail": "Invalid input", "errors": exc.extra}, status_code=422)
+        # Litestar lists its refusals ([{"key", "message", "source"}]); the API's 422 names
+        # each field with what is wrong, like every other 422 it gives.
+        errors = {str(item.get("key") or "body"): str(item.get("message", ""))
+                  for item in (exc.extra if isinstance(exc.extra, list) else [])
+                  if isinstance(item, dict)}
+        return Response({"detail": "Invalid input", "code": "validation_failed",
+                         "errors": errors or {"body": str(exc.detail)}}, status_code=422)
     return _error_page(request, 400, _("Invalid input"), _("Some fields are missing or invalid."))
 
 
@@ -120,9 +126,13 @@ def server_error(request: Request, exc: Exception) -> Response:
     if database_unavailable(exc):
         return database_down(request, exc)
     if isinstance(exc, HTTPException) and exc.status_code < 500:
+        # Keep the exception's headers: a 405 must say which methods are allowed (Allow).
         if wants_json(request):
-            return Response({"detail": exc.detail}, status_code=exc.status_code)
-        return _error_page(request, exc.status_code, _("Not possible"), str(exc.detail))
+            return Response({"detail": exc.detail}, status_code=exc.status_code,
+                            headers=exc.headers)
+        response = _error_page(request, exc.status_code, _("Not possible"), str(exc.detail))
+        response.headers.update(exc.headers or {})
+        return response
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     if wants_json(request):
         return Response({"detail": "Internal error"}, status_code=HTTP_500_INTERNAL_SERVER_ERROR)

@@ -14,6 +14,7 @@ import hmac
 import logging
 
 from litestar import Request, Response, route
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery
 
 from dashboard.domain.fulfilment import shipstation as protocol
@@ -51,8 +52,19 @@ def credentials_problem(header: str) -> str | None:
     return None if user_ok and password_ok else "wrong username or password"
 
 
+def _plain(why: str) -> ResponseSpec:
+    return ResponseSpec(str, description=why, media_type="text/plain", generate_examples=False)
+
+
 @route("/integrations/shipstation", http_method=["GET", "POST"], status_code=200,
-       tags=["integrations"])
+       tags=["integrations"], responses={
+           200: ResponseSpec(str, description="export: the <Orders> XML; shipnotify: what was "
+                             "done", media_type="application/xml", generate_examples=False),
+           400: _plain("A wrong action, page, date or ship notice"),
+           401: _plain("Missing or wrong Basic credentials, or none configured"),
+           404: _plain("No such order"),
+           409: _plain("The order cannot be shipped so"),
+       })
 async def shipstation_endpoint(
     request: Request,
     action: FromQuery[str] = "",

@@ -26,6 +26,7 @@ from dashboard.services.staff import auth
 log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "dashboard_session"
+API_KEY = "apiKey"  # the OpenAPI security scheme: ``Authorization: Bearer <api key>``
 LOCALE_COOKIE = "dashboard_locale"
 PUBLIC_PATHS = ["^/login", "^/healthz", "^/static/", "^/webhooks/", "^/integrations/", "^/schema",
                 "^/favicon.ico"]
@@ -55,10 +56,19 @@ class StaffAuthMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=user, auth=user)
 
 
+def _answers_options(connection: ASGIConnection) -> bool:
+    """OPTIONS reaches only the answer listing the allowed methods, which tells nothing;
+    the authentication middleware lets it through unauthenticated (CORS pre-flight), so
+    a guard reading the user would fail with a 500."""
+    return connection.scope["method"] == "OPTIONS"
+
+
 def action_guard(action: Action):
     """A guard letting through only staff whose role may do ``action`` (``ACTION_ACCESS``)."""
 
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        if _answers_options(connection):
+            return
         user = connection.user
         if not isinstance(user, auth.StaffIdentity) or not can_do(user.role, action):
             log.warning("forbidden: %s (%s) tried %s", getattr(user, "actor", "?"),
@@ -75,6 +85,8 @@ def area_guard(area: Area):
     cost a thread hop on every request."""
 
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        if _answers_options(connection):
+            return
         user = connection.user
         if not isinstance(user, auth.StaffIdentity) or not can_access(user.role, area):
             log.warning("forbidden: %s (%s) tried %s", getattr(user, "actor", "?"),
@@ -87,10 +99,14 @@ def area_guard(area: Area):
 
 async def staff_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Any signed-in staff member (e.g. preferences, sign-out)."""
+    if _answers_options(connection):
+        return
     if not isinstance(connection.user, auth.StaffIdentity):
         raise PermissionDeniedException("Staff only")
 
 
 async def api_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    if not isinstance(connection.user, auth.ApiClient):
+    if _answers_options(connection):
+        return
+    if not isinstance(connection.scope.get("user"), auth.ApiClient):
         raise NotAuthorizedException("Missing or invalid API key")

@@ -14,7 +14,9 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 
+import msgspec
 from litestar import Request, Response, post
+from litestar.openapi.datastructures import ResponseSpec
 from standardwebhooks.webhooks import Webhook
 
 from dashboard.domain.errors import NotFound, ValidationFailed
@@ -81,14 +83,35 @@ async def receive_signed(request: Request, source: str, secret: str | None,
     return Response({"status": outcome}, status_code=200)
 
 
-@post("/webhooks/payments", status_code=200, tags=["webhooks"])
+class RefusalOut(msgspec.Struct, kw_only=True):
+    detail: str
+    code: str | msgspec.UnsetType = msgspec.UNSET
+    errors: dict[str, str] | msgspec.UnsetType = msgspec.UNSET
+
+
+def _refusal(why: str) -> ResponseSpec:
+    return ResponseSpec(RefusalOut, description=why, generate_examples=False)
+
+
+ANSWERS = {
+    200: ResponseSpec(dict[str, str], description="Applied, or a repeated webhook-id ignored",
+                      generate_examples=False),
+    401: _refusal("Signature missing, wrong or stale, or no secret configured"),
+    404: _refusal("No such order"),
+    409: _refusal("Conflicts with what is recorded (refund beyond capture, changed payment)"),
+    413: _refusal(f"Body over {MAX_BODY_BYTES} bytes"),
+    422: _refusal("Malformed event"),
+}
+
+
+@post("/webhooks/payments", status_code=200, tags=["webhooks"], responses=ANSWERS)
 async def payment_webhook(request: Request) -> Response:
     """Apply ``payment.succeeded`` / ``payment.failed`` / ``payment.refunded`` once each."""
     return await receive_signed(request, "payment", get_settings().payment_webhook_secret,
                                 payments.handle_provider_event)
 
 
-@post("/webhooks/carriers", status_code=200, tags=["webhooks"])
+@post("/webhooks/carriers", status_code=200, tags=["webhooks"], responses=ANSWERS)
 async def carrier_webhook(request: Request) -> Response:
     """Apply ``tracking.updated`` (in transit, delivered, exception) once per webhook id."""
     return await receive_signed(request, "carrier", get_settings().carrier_webhook_secret,

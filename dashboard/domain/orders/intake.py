@@ -151,6 +151,13 @@ def _address_rules(country: str):
 
 
 @lru_cache(maxsize=1)
+def address_countries() -> tuple[str, ...]:
+    """The two-letter codes an address may have: those with postal rules (the API's enum)."""
+    codes = (f"{a}{b}" for a in map(chr, range(65, 91)) for b in map(chr, range(65, 91)))
+    return tuple(code for code in codes if _address_rules(code) is not None)
+
+
+@lru_cache(maxsize=1)
 def currencies() -> frozenset[str]:
     """ISO 4217 codes Babel knows: the currencies an order or price may be in."""
     return frozenset(list_currencies())
@@ -217,7 +224,7 @@ def validate_draft(draft: OrderDraft) -> None:
     email = (customer.email or "").strip()
     if not email:
         errors["customer.email"] = Message(N_("required"))
-    elif len(email) > 254 or not _EMAIL.match(email):
+    elif len(email) > 254 or not _EMAIL.fullmatch(email):
         errors["customer.email"] = Message(N_("not an email address"))
     if not customer.name:
         errors["customer.last_name"] = Message(N_("a first or last name is required"))
@@ -225,7 +232,7 @@ def validate_draft(draft: OrderDraft) -> None:
         errors["customer.first_name"] = Message(N_("at most %(maximum)s characters"), maximum=100)
     if len(customer.last_name or "") > 100:
         errors["customer.last_name"] = Message(N_("at most %(maximum)s characters"), maximum=100)
-    if customer.phone and not _PHONE.match(customer.phone):
+    if customer.phone and not _PHONE.fullmatch(customer.phone):
         errors["customer.phone"] = Message(N_("digits, spaces and + ( ) . - only"))
     if len(customer.company or "") > 200:
         errors["customer.company"] = Message(N_("at most %(maximum)s characters"), maximum=200)
@@ -249,9 +256,9 @@ def validate_draft(draft: OrderDraft) -> None:
         errors["payment_method"] = "cash on pickup needs click_and_collect"
     if draft.channel not in {c.value for c in Channel}:
         errors["channel"] = "web or phone"
-    if not _LOCALE.match(draft.locale or ""):
+    if not _LOCALE.fullmatch(draft.locale or ""):
         errors["locale"] = "a language code such as fr or en"
-    if not _is_int(draft.shipping_total) or draft.shipping_total < 0:
+    if not _is_int(draft.shipping_total) or not 0 <= draft.shipping_total <= MAX_UNIT_PRICE:
         errors["shipping_total"] = "a whole number of minor units, 0 or more"
 
     if not draft.lines:

@@ -8,8 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 from dashboard.domain.errors import ValidationFailed
 from dashboard.domain.numbers import Message
-from dashboard.domain.orders import currencies
+from dashboard.domain.orders import MAX_UNIT_PRICE, currencies
 
+MAX_WEIGHT_GRAMS = 10_000_000  # ten tonnes: beyond that it is a typo, and no integer column holds it
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 
 
@@ -47,7 +48,7 @@ def vat_rate_bp(rate: str) -> int:
 def validate_product(spec: ProductSpec) -> int:
     """Check a product; returns its VAT rate in basis points. Raises ``ValidationFailed``."""
     errors: dict[str, str] = {}
-    if not _SKU.match(spec.sku or ""):
+    if not _SKU.fullmatch(spec.sku or ""):
         errors["sku"] = "1-64 letters, digits, . _ / -"
     if not (spec.name or "").strip():
         errors["name"] = "required"
@@ -55,14 +56,16 @@ def validate_product(spec: ProductSpec) -> int:
         errors["name"] = "at most 300 characters"
     if not isinstance(spec.price, int) or isinstance(spec.price, bool) or spec.price < 0:
         errors["price"] = "a whole number of minor units, 0 or more"
+    elif spec.price > MAX_UNIT_PRICE:
+        errors["price"] = f"at most {MAX_UNIT_PRICE}"
     if spec.currency not in currencies():
         errors["currency"] = "ISO 4217 currency code, e.g. EUR"
     if spec.barcode and not gtin_is_valid(spec.barcode):
         errors["barcode"] = "an EAN-8, UPC-A, EAN-13 or GTIN-14 with its check digit"
     if len(spec.bin_location or "") > 32:
         errors["bin_location"] = "at most 32 characters"
-    if not isinstance(spec.weight_grams, int) or spec.weight_grams < 0:
-        errors["weight_grams"] = "a whole number of grams, 0 or more"
+    if not isinstance(spec.weight_grams, int) or not 0 <= spec.weight_grams <= MAX_WEIGHT_GRAMS:
+        errors["weight_grams"] = f"a whole number of grams, from 0 to {MAX_WEIGHT_GRAMS}"
     rate = 0
     try:
         rate = vat_rate_bp(spec.vat_rate)
