@@ -61,6 +61,7 @@ async def measure(runs: int) -> list[tuple[str, float, float]]:
         Order.id, ascending=False).first()
     line = await OrderLine.select(OrderLine.id, OrderLine.quantity).where(
         OrderLine.order == open_order["id"]).first()
+    owing = await _an_order_owing_money()
 
     results = []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app()),
@@ -102,14 +103,39 @@ async def measure(runs: int) -> list[tuple[str, float, float]]:
                     "payment_method": "card", "shipping_method": "carrier"}),
             "open the order screen": lambda: http.get(f"/orders/{open_order['number']}"),
             "live order: change a quantity": change_quantity,
+            "order screen owing money (refund panel)": lambda: http.get(f"/orders/{owing}"),
+            "refund to the card (0,01 € each)": lambda: http.post(
+                f"/orders/{owing}/refunds", headers=HX,
+                data={"amount": "0,01", "route": "card", "send_email": "on"}),
         }
         for name, action in actions.items():
             def check(response, name=name):
                 assert response.status_code in (200, 303), (name, response.status_code,
                                                             response.text[:300])
 
-            results.append(await report(name, action, runs, width=36, check=check))
+            results.append(await report(name, action, runs, width=40, check=check))
     return results
+
+
+async def _an_order_owing_money() -> str:
+    """A paid card order, open, not shipped, with no refund yet, one unit taken off a line
+    of two or more: it owes the customer that unit's price."""
+    from dashboard.db.tables import Order, OrderLine, Refund
+    from dashboard.services.orders import changes
+
+    refunded = Refund.select(Refund.order)
+    line = await OrderLine.select(
+        OrderLine.id, OrderLine.quantity, OrderLine.order.number.as_alias("number"),
+    ).where((OrderLine.quantity >= 2) & (OrderLine.order.status == "open")
+            & (OrderLine.order.payment_status == "paid")
+            & (OrderLine.order.payment_method == "card")
+            & (OrderLine.order.fulfilment_status == "unfulfilled")
+            & OrderLine.order.not_in(refunded)).order_by(OrderLine.id).first()
+    await changes.change_line_quantity(line["number"], line["id"], line["quantity"],
+                                       line["quantity"] - 1, actor="bench")
+    owed = await Order.select(Order.balance_due).where(Order.number == line["number"]).first()
+    assert owed["balance_due"] < -100, owed
+    return line["number"]
 
 
 async def main() -> None:

@@ -251,7 +251,8 @@ def _fixed(text: str) -> Callable[[Mapping, Context], str]:
 # kind -> how to tell it; every kind a service records must be here.
 RETELLINGS: dict[str, Callable[[Mapping, Context], str]] = {
     "order.placed": lambda d, c: _("Order placed (%(total)s)") % {"total": c.money(d["total"])},
-    "order.cancelled": lambda d, c: _("Cancelled: %(reason)s") % {"reason": d["reason"]},
+    # A reason typed by staff stays as typed; the auto-cancel job's own reads translated.
+    "order.cancelled": lambda d, c: _("Cancelled: %(reason)s") % {"reason": _(d["reason"])},
     "order.held": _held,
     "order.released": _released,
     "order.line_added": _line_added,

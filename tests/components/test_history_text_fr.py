@@ -207,3 +207,11 @@ def test_carriers_read_by_name(french):
 
 def test_every_retelling_is_exercised():
     assert set(RETELLINGS) == set(FRENCH)
+
+
+def test_the_auto_cancel_reason_reads_in_french_and_a_typed_one_as_typed(french):
+    from dashboard.services.payments.auto_cancel import CANCEL_REASON
+
+    assert tell("order.cancelled", {"reason": CANCEL_REASON}) == \
+        "Annulée : Non payée dans les délais"
+    assert tell("order.cancelled", {"reason": "client parti"}) == "Annulée : client parti"

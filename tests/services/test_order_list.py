@@ -128,26 +128,26 @@ async def test_search_finds_the_orders_holding_a_product_by_sku_barcode_or_name(
 
 
 async def test_digits_list_orders_numbered_so_first_then_phones_and_postcodes():
-    # Intake numbers orders in the order it takes them: number order is id order.
-    first = await make_order(number="100001", placed_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
-    second = await make_order(number="100002", placed_at=datetime(2026, 1, 5, tzinfo=timezone.utc))
-    postcode = await make_order(number="200001", postal_code="10001",
+    # Taken in another order than numbered (imported orders, say): number order wins.
+    second = await make_order(number="710002", placed_at=datetime(2026, 1, 5, tzinfo=timezone.utc))
+    first = await make_order(number="710001", placed_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    postcode = await make_order(number="200001", postal_code="71000", city="Mâcon",
                                 placed_at=datetime(2026, 3, 1, tzinfo=timezone.utc))
-    phone = await make_order(number="200002", phone="+33 6 10 00 12 34")  # newest
+    phone = await make_order(number="200002", phone="+33 6 71 00 12 34")  # newest
     await make_order(number="300003", postal_code="75011")
-    listed = await numbers(q="1000")
-    # Numbered 1000... first, in number order, then the other matches newest first.
+    listed = await numbers(q="7100")
+    # Numbered 7100... first, in number order, then the other matches newest first.
     assert listed == [first["number"], second["number"], phone["number"], postcode["number"]]
-    assert await numbers(q="1000", sort="-number") == sorted(listed, reverse=True)
+    assert await numbers(q="7100", sort="-number") == sorted(listed, reverse=True)
 
 
 async def test_numbers_first_pages_walk_both_parts_once():
-    made = [await make_order(number=str(100100 + i)) for i in range(5)]
-    others = [await make_order(number=str(900000 + i), postal_code="10010") for i in range(4)]
+    made = [await make_order(number=str(710104 - i)) for i in range(5)][::-1]
+    others = [await make_order(number=str(900000 + i), postal_code="71010") for i in range(4)]
     for size in (1, 2, 3, 5, 9, 20):
         seen, cursor = [], ""
         while True:
-            page = await list_orders(view(q="1001", cursor=cursor), page_size=size)
+            page = await list_orders(view(q="7101", cursor=cursor), page_size=size)
             seen += [row["number"] for row in page.rows]
             if not page.next_cursor:
                 break

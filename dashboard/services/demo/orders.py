@@ -68,7 +68,8 @@ NOTES = (
 )
 _ALNUM = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 # As services/payments/auto_cancel cancels an order left unpaid.
-AUTO_CANCEL_REASON, AUTO_CANCEL_ACTOR = "Not paid in time", "auto-cancel"
+AUTO_CANCEL_ACTOR = "auto-cancel"  # the reason is the job's own (auto_cancel.CANCEL_REASON)
+AUTO_CANCEL_REASON = "Not paid in time"
 
 
 @dataclass

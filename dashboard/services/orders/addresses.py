@@ -12,14 +12,21 @@ from dashboard.domain.orders.edits import ORDER_FIELD_GROUPS
 from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.services.history import record_event
 from dashboard.services.orders.edits import edit_order_fields
+from dashboard.services.orders.postcodes import town_match
 
 
 def shipping_parts(order: Mapping) -> dict[str, str]:
     return {part: str(order.get(f"ship_{part}") or "") for part in PARTS}
 
 
+def check_parts(parts: Mapping[str, str]) -> AddressCheck:
+    """The postal rules of one address, its town checked against its postcode's towns."""
+    return check_address(parts, town_match(parts.get("country", ""), parts.get("postal_code", ""),
+                                           parts.get("city", "")))
+
+
 def check_order_address(order: Mapping) -> AddressCheck:
-    return check_address(shipping_parts(order))
+    return check_parts(shipping_parts(order))
 
 
 async def verify_shipping_address(number: str, actor: str) -> dict:
@@ -50,7 +57,7 @@ async def apply_normalised_address(number: str, before: Mapping[str, str], actor
     address meanwhile, this is refused as any stale edit (``StaleVersion``).
     """
     fields = ORDER_FIELD_GROUPS["shipping"]
-    check = check_address({part: before.get(f"ship_{part}", "") for part in PARTS})
+    check = check_parts({part: before.get(f"ship_{part}", "") for part in PARTS})
     if not check.valid or check.normalised is None:
         raise ValidationFailed({f"ship_{k}": v for k, v in check.problems.items()})
     after = {f: before.get(f, "") for f in fields}

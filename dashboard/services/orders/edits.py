@@ -19,8 +19,10 @@ from dashboard.domain.orders.edits import (
     with_e164_phone,
 )
 from dashboard.domain.errors import NotFound, ValidationFailed
+from dashboard.domain.orders.towns import TownMatch
 from dashboard.domain.search import order_search_text as fold_search_text
 from dashboard.services.orders.field_edits import write_changed_fields
+from dashboard.services.orders.postcodes import town_match
 from dashboard.services.history import record_event
 from dashboard.settings import get_settings
 
@@ -52,7 +54,7 @@ async def edit_order_fields(number: str, group: str, before: Mapping[str, str],
     check_complete(fields, after)
     after = clean(fields, after)
     before = {f: str(before.get(f, "")) for f in fields}
-    validate_order_fields(group, after)
+    validate_order_fields(group, after, _town(group, after))
     if group == "shipping":
         after = with_e164_phone(after, "ship_phone", after["ship_country"])
     elif group == "contact":
@@ -70,6 +72,15 @@ async def edit_order_fields(number: str, group: str, before: Mapping[str, str],
                            data={"changes": {f: [previous[f], v] for f, v in changes.items()}},
                            actor=actor)
     return await _current(number)
+
+
+def _town(group: str, values: Mapping[str, str]) -> TownMatch | None:
+    """How the city of an address group goes with its postcode (None for "contact")."""
+    prefix = {"shipping": "ship_", "billing": "bill_"}.get(group)
+    if prefix is None:
+        return None
+    return town_match(values[prefix + "country"], values[prefix + "postal_code"],
+                      values[prefix + "city"])
 
 
 def _summary(group: str, changes: Mapping[str, str]) -> str:

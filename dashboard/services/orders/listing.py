@@ -250,7 +250,7 @@ async def _sorted_page(clauses: list, sort_key: str, cursor: str,
     return rows, next_cursor
 
 
-# Cursors of a numbers-first list: "n<id>" inside the first part (after that order),
+# Cursors of a numbers-first list: "n<number>" inside the first part (after that order),
 # "r" at the start of the second; a keyset cursor (base64 of a JSON array, which starts
 # with "W") inside the second.
 _IN_NUMBERS = "n"
@@ -259,9 +259,9 @@ _REST = "r"
 
 async def _numbers_first(clauses: list, prefix: str, cursor: str,
                          page_size: int) -> tuple[list[dict], str | None]:
-    """Orders numbered ``prefix...`` in number order (numbers grow with ids), then the rest
-    newest first. Both parts are keyset-paged; a page that ends the first part is filled
-    from the second."""
+    """Orders numbered ``prefix...`` in number order, then the rest newest first. Both
+    parts are keyset-paged (the first on the unique number); a page that ends the first
+    part is filled from the second."""
     low, high = prefix_bounds(prefix)
     rest = clauses + [(Order.number < low) | (Order.number >= high)]
     room = page_size
@@ -270,12 +270,12 @@ async def _numbers_first(clauses: list, prefix: str, cursor: str,
         query = _where_all(Order.select(*LIST_COLUMNS), clauses).where(
             (Order.number >= low) & (Order.number < high))
         after = cursor[len(_IN_NUMBERS):]
-        if after.isdigit():
-            query = query.where(Order.id > int(after))
-        rows = await query.order_by(Order.id).limit(page_size + 1)
+        if after:
+            query = query.where(Order.number > after)
+        rows = await query.order_by(Order.number).limit(page_size + 1)
         if len(rows) > page_size:
             rows = rows[:page_size]
-            return rows, f"{_IN_NUMBERS}{rows[-1]['id']}"
+            return rows, f"{_IN_NUMBERS}{rows[-1]['number']}"
         room = page_size - len(rows)
         if room == 0:
             more, _ = await _sorted_page(rest, DEFAULT_SORT, "", 1)

@@ -17,6 +17,7 @@ from dashboard.db.tables import Address, Customer, Order, OrderLine, PhoneDraft,
 from dashboard.db.transaction import is_sqlite, write_transaction
 from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.orders.changes import NotChangeable, SHIPPING_PRICES
+from dashboard.domain.orders.intake import OrderDraft, address_problems, validate_draft
 from dashboard.domain.orders.phone import (
     new_draft, repeat_lines, to_order_draft, with_customer, with_details, with_line,
     with_quantity,
@@ -28,6 +29,7 @@ from dashboard.domain.stock import not_for_sale
 from dashboard.services.orders.customers import search_customers
 from dashboard.settings import get_settings
 from dashboard.services.orders.intake import PlacedOrder, place_order
+from dashboard.services.orders.postcodes import town_match
 
 OPEN = "open"
 PLACED = "placed"
@@ -248,6 +250,7 @@ async def place(draft_id: int, *, actor: str) -> PlacedOrder:
     if draft["status"] != OPEN:
         raise NotChangeable(ALREADY_PLACED)
     order_draft = to_order_draft(draft["data"])
+    _refuse_wrong_towns(order_draft)
 
     async def mark_placed(placed: PlacedOrder) -> None:  # in the intake's transaction
         await PhoneDraft.update({
@@ -259,6 +262,26 @@ async def place(draft_id: int, *, actor: str) -> PlacedOrder:
     # same order.
     return await place_order(order_draft, actor=actor, on_placed=mark_placed,
                              idempotency_key=f"phone-draft-{draft_id}")
+
+
+def _refuse_wrong_towns(order_draft: OrderDraft) -> None:
+    """The agent has the caller on the line: a town that does not go with its postcode
+    ("69003 Villeurbanne") is refused on the city field, with the intake's other refusals.
+    Web orders are not refused for it (the order screen warns instead)."""
+    errors = {}
+    for prefix in ("shipping_address", "billing_address"):
+        address = getattr(order_draft, prefix)
+        if address is None or address_problems(address, prefix):
+            continue  # no billing address of its own, or the intake names what is wrong
+        match = town_match(address.country, address.postal_code, address.city)
+        if match and match.problem:
+            errors[f"{prefix}.city"] = match.problem
+    if errors:
+        try:
+            validate_draft(order_draft)
+        except ValidationFailed as exc:
+            errors = {**exc.fields, **errors}
+        raise ValidationFailed(errors)
 
 
 # --- what the agent sees -------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from dashboard.db.tables import Order, OrderEvent
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.payments import deadlines as rules
 from dashboard.domain.errors import InvalidTransition, StaleVersion
+from dashboard.domain.numbers import N_
 from dashboard.domain.orders import NotCancellable
 from dashboard.domain.statuses import OrderStatus, PaymentMethod, PaymentStatus
 from dashboard.services.history import record_event
@@ -29,7 +30,8 @@ log = logging.getLogger(__name__)
 
 ACTOR = "auto-cancel"
 REMINDER_EVENT = "payment.reminder_sent"
-CANCEL_REASON = "Not paid in time"
+# Kept as written in the history; read back through the catalogue (history_text).
+CANCEL_REASON = N_("Not paid in time")
 COLUMNS = (Order.id, Order.number, Order.status, Order.payment_status, Order.payment_method,
            Order.placed_at, Order.version, Order.currency, Order.total, Order.balance_due,
            Order.customer_email, Order.customer_name, Order.locale)
