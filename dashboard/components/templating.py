@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from markupsafe import Markup
 
 from dashboard.components import badges, countdown, formatting, history_text, i18n, labels
 from dashboard.domain.staff.roles import Action, Area, areas_for, can_access, can_do
@@ -55,10 +56,23 @@ def base_environment(autoescape) -> Environment:
     return env
 
 
+@pass_context
+def _email_gettext(context, string: str, **variables) -> str:
+    """Jinja's new-style ``_()`` in one call instead of three nested ``Context.call``s
+    (alias -> gettext -> catalogue): the same text, escaped the same way. A bulk shipment
+    renders ~13 of these per email, a thousand emails at a time."""
+    text = i18n.gettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
+
+
 @lru_cache(maxsize=1)
 def email_environment() -> Environment:
     """Emails: HTML parts escaped, text parts and subjects not."""
-    return base_environment(select_autoescape(["html"], default_for_string=False, default=False))
+    env = base_environment(select_autoescape(["html"], default_for_string=False, default=False))
+    env.globals.update({"_": _email_gettext, "gettext": _email_gettext})
+    return env
 
 
 def build_environment() -> Environment:

@@ -87,9 +87,53 @@ async def execute_all(statements: list[Statement]) -> None:
 
 
 @lru_cache(maxsize=256)
-def insert(table: str, columns: tuple[str, ...], rows: int = 1, returning: str = "") -> str:
+def insert(table: str, columns: tuple[str, ...], rows: int = 1,
+           returning: str | tuple[str, ...] = "") -> str:
     """``INSERT INTO table (columns) VALUES ({}, ...), ...`` for ``rows`` rows; the
     arguments are the rows' values one row after the other."""
     row = f"({placeholders(len(columns))})"
     sql = f'INSERT INTO "{table}" ({names(columns)}) VALUES ' + ", ".join(row for _ in range(rows))
-    return sql + (f' RETURNING "{returning}"' if returning else "")
+    if isinstance(returning, str):
+        returning = (returning,) if returning else ()
+    return sql + (f" RETURNING {names(returning)}" if returning else "")
+
+
+# Bound values per multi-row statement: well under both drivers' limits (32766 / 32767).
+MAX_VALUES = 8000
+
+
+def _parts(rows: list[tuple], width: int):
+    per = max(1, MAX_VALUES // max(1, width))
+    for start in range(0, len(rows), per):
+        yield rows[start:start + per]
+
+
+async def insert_rows(table: str, columns: tuple[str, ...], rows: list[tuple],
+                      returning: tuple[str, ...] = ()) -> list[dict]:
+    """Many rows (tuples in ``columns`` order) in multi-row INSERTs, as few as the
+    bound-value limit allows: for the set-based paths, where building one ORM object per
+    row cost more than the database's work. The ``returning`` columns of every row."""
+    returned: list[dict] = []
+    for part in _parts(rows, len(columns)):
+        text = insert(table, columns, len(part), returning)
+        values = [value for row in part for value in row]
+        if returning:
+            returned += await fetch(text, *values)
+        else:
+            await execute(text, *values)
+    return returned
+
+
+async def insert_all(statements: list[Statement]) -> None:
+    """Single-row ``insert()`` statements (``history.event_statement``,
+    ``outbox.email_statement``...) written as multi-row INSERTs, one per text and chunk,
+    in the order each text first appears."""
+    by_text: dict[str, list[tuple]] = {}
+    for text, args in statements:
+        by_text.setdefault(text, []).append(args)
+    for text, rows in by_text.items():
+        head, row = text.rsplit(" VALUES ", 1)
+        assert row.startswith("(") and row.endswith(")") and " RETURNING " not in row, text
+        for part in _parts(rows, len(rows[0])):
+            await execute(f"{head} VALUES " + ", ".join(row for _ in part),
+                          *(value for args in part for value in args))

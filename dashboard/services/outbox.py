@@ -96,8 +96,14 @@ def webhook_body(event_type: str, payload: dict) -> dict:
 
 async def webhook_statements(event_type: str, payload: dict) -> list[sql.Statement]:
     """``queue_webhook`` as statements, to run with others (``sql.execute_all``)."""
+    endpoints = [e for e in await active_endpoints() if subscribed(e, event_type)]
+    return endpoint_webhook_statements(endpoints, event_type, payload)
+
+
+def endpoint_webhook_statements(endpoints: list[dict], event_type: str,
+                                payload: dict) -> list[sql.Statement]:
+    """One webhook row per endpoint given (looked up once for a batch of orders)."""
     body = dump_json(webhook_body(event_type, payload))
     now = _now()
     return [(_INSERT_WEBHOOK, (endpoint["id"], new_message_id(), event_type, body,
-                               "pending", 0, now, "", now))
-            for endpoint in await active_endpoints() if subscribed(endpoint, event_type)]
+                               "pending", 0, now, "", now)) for endpoint in endpoints]

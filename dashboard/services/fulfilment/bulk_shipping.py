@@ -21,17 +21,12 @@ from piccolo.columns.combination import WhereRaw
 
 from dashboard.db.tables import (
     Order,
-    OrderEvent,
     OrderLine,
-    OutboxEmail,
-    OutboxWebhook,
     PickListLine,
     PickTask,
-    Shipment,
-    ShipmentLine,
     Stock,
-    StockMovement,
 )
+from dashboard.db import sql
 from dashboard.db.transaction import savepoint, write_transaction
 from dashboard.domain.fulfilment.carriers import Carrier, validate_tracking
 from dashboard.domain.errors import NotFound, StaleVersion, ValidationFailed
@@ -42,13 +37,18 @@ from dashboard.domain.fulfilment.rules import (
 from dashboard.domain.printing import InvoiceEvent
 from dashboard.domain.statuses import FulfilmentStatus
 from dashboard.services import order_feed, outbox, printing
-from dashboard.services import stock
+from dashboard.services.history import event_statement
 from dashboard.services.fulfilment.shipping import (
     ORDER_COLUMNS, line_state, mark_pick_coverage, ship_within,
 )
 from dashboard.services.results import BulkResult
 
-CHUNK = 400  # ids per IN (...) list and rows per multi-row insert: far below both engines' limits
+CHUNK = 400  # ids per IN (...) list: far below both engines' limits
+# Written by hand (dashboard.db.sql): one Piccolo object per row cost more than the inserts.
+_SHIPMENT_COLUMNS = ("order", "carrier", "service", "tracking_number", "tracking_url", "status",
+                     "shipped_at", "delivered_at", "label_printed_at", "actor", "created_at")
+_MOVEMENT_COLUMNS = ("product", "on_hand_delta", "reserved_delta", "reason", "note",
+                     "order_id", "actor", "created_at")
 
 PENDING_TASK = ("The order changed while it was picked: the picker must confirm the put-back "
                 "or pick-more task first")
@@ -225,38 +225,32 @@ async def _write(batch: list[Planned], actor: str) -> tuple[set[int], set[int]]:
     if short:
         return stale, short
 
-    for part in _chunks(batch):
-        shipments = await Shipment.insert(*[Shipment(
-            order=p.order["id"], carrier=p.carrier.code, service="",
-            tracking_number=p.tracking, tracking_url=p.carrier.tracking_url(p.tracking),
-            status="shipped", shipped_at=now, actor=actor) for p in part]).returning(
-            Shipment.id, Shipment.order)
-        ids = {r["order"]: r["id"] for r in shipments}
-        for p in part:
-            p.shipment_id = ids[p.order["id"]]
-    shipment_lines = [ShipmentLine(shipment=p.shipment_id, order_line=line_id, quantity=units)
-                      for p in batch for line_id, units in p.plan.items()]
-    for part in _chunks(shipment_lines):
-        await ShipmentLine.insert(*part)
+    shipments = await sql.insert_rows("shipment", _SHIPMENT_COLUMNS, [(
+        p.order["id"], p.carrier.code, "", p.tracking, p.carrier.tracking_url(p.tracking),
+        "shipped", now, None, None, actor, now) for p in batch], returning=("id", "order"))
+    ids = {r["order"]: r["id"] for r in shipments}
+    for p in batch:
+        p.shipment_id = ids[p.order["id"]]
+    await sql.insert_rows("shipment_line", ("shipment", "order_line", "quantity"), [
+        (p.shipment_id, line_id, units) for p in batch for line_id, units in p.plan.items()])
 
     by_units: dict[int, list[int]] = defaultdict(list)
     moves = []
     for p in batch:
         by_id = {line["id"]: line for line in p.lines}
+        note = f"{p.carrier.code} {p.tracking}"
         for line_id, units in sorted(p.plan.items(),
                                      key=lambda i: (by_id[i[0]]["product"] or 0, i[0])):
             by_units[units].append(line_id)
             if by_id[line_id]["product"] is not None:
-                moves.append(stock.movement(
-                    by_id[line_id]["product"], "shipment", on_hand=-units, reserved=-units,
-                    order_id=p.order["id"], actor=actor, note=f"{p.carrier.code} {p.tracking}"))
+                moves.append((by_id[line_id]["product"], -units, -units, "shipment", note,
+                              p.order["id"], actor, now))
     for units, line_ids in by_units.items():
         for part in _chunks(line_ids):
             await OrderLine.update({OrderLine.shipped: OrderLine.shipped + units,
                                     OrderLine.reserved: OrderLine.reserved - units}).where(
                 OrderLine.id.is_in(part))
-    for part in _chunks(moves):
-        await StockMovement.insert(*part)
+    await sql.insert_rows("stock_movement", _MOVEMENT_COLUMNS, moves)
     return stale, set()
 
 
@@ -276,26 +270,21 @@ async def _queue_messages(batch: list[Planned], notify: bool, actor: str) -> Non
     for p in batch:
         shipment = _shipment(p)
         units = sum(p.plan.values())
-        events.append(OrderEvent(
-            order=p.order["id"], kind="shipment.created",
-            summary=f"{units} unit(s) shipped with {p.carrier.name} {p.tracking}",
-            data={k: v for k, v in shipment.items() if k != "carrier_name"}, actor=actor))
+        events.append(event_statement(
+            p.order["id"], "shipment.created",
+            f"{units} unit(s) shipped with {p.carrier.name} {p.tracking}",
+            {k: v for k, v in shipment.items() if k != "carrier_name"}, actor))
         if p.status == FulfilmentStatus.SHIPPED:
             full.append((p, shipment))
         if notify and p.order["customer_email"]:
-            subject, text, html = outbox.render_email(
-                "shipping_notification", {"order": p.order, "shipment": shipment,
-                                          "fully_shipped": p.status == FulfilmentStatus.SHIPPED},
-                p.order["locale"])
-            emails.append(OutboxEmail(
-                order=p.order["id"], template="shipping_notification",
-                to_address=p.order["customer_email"], subject=subject, body_text=text,
-                body_html=html, attachments=[]))
-    for part in _chunks(events):
-        await OrderEvent.insert(*part)
+            emails.append(outbox.email_statement(
+                "shipping_notification", p.order["customer_email"],
+                {"order": p.order, "shipment": shipment,
+                 "fully_shipped": p.status == FulfilmentStatus.SHIPPED},
+                locale=p.order["locale"], order_id=p.order["id"]))
+    await sql.insert_all(events)
     await _queue_shipped_webhooks(full)
-    for part in _chunks(emails):
-        await OutboxEmail.insert(*part)
+    await sql.insert_all(emails)
 
 
 async def _queue_shipped_webhooks(full: list[tuple[Planned, dict]]) -> None:
@@ -316,12 +305,8 @@ async def _queue_shipped_webhooks(full: list[tuple[Planned, dict]]) -> None:
     for p, shipment in full:
         payload = {**order_feed.order_json(orders[p.order["id"]], lines[p.order["id"]]),
                    "shipment": shipment}
-        for endpoint in endpoints:
-            rows.append(OutboxWebhook(
-                endpoint=endpoint["id"], message_id=outbox.new_message_id(),
-                event_type="order.shipped", payload=outbox.webhook_body("order.shipped", payload)))
-    for part in _chunks(rows):
-        await OutboxWebhook.insert(*part)
+        rows += outbox.endpoint_webhook_statements(endpoints, "order.shipped", payload)
+    await sql.insert_all(rows)
 
 
 # --- bulk: one transaction, a report per order ------------------------------------------------
