@@ -69,9 +69,11 @@ def pseudo_locale(monkeypatch):
 # Attributes a reader sees (or hears, for aria-label) on screen.
 VISIBLE_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 INVISIBLE_TAGS = {"script", "style", "noscript", "template"}
-# Text that is data by where it sits: key caps (<kbd>x</kbd>), and text in another
-# language on purpose (the language switch names each language in its own, lang="en").
-DATA_TAGS = {"kbd"}
+# Text that is data by where it sits: key caps (<kbd>x</kbd>), a program's own output kept
+# as it wrote it (<samp>: a printer's or an endpoint's error, beside its translated
+# sentence), and text in another language on purpose (the language switch names each
+# language in its own, lang="en").
+DATA_TAGS = {"kbd", "samp"}
 
 # Names that read the same in every language: file formats, carriers' brands.
 BRANDS = ["PDF", "CSV", "ZPL", "OFX", "CAMT", "MT940", "A4", "A5", "A6", "mm"]
@@ -183,7 +185,8 @@ FILES = ("{filename:str}", "export.csv", "/events", "/download")
 
 async def _world(configure) -> dict:
     """One of each thing a screen shows, with the data the reader will see."""
-    from dashboard.db.tables import OrderLine, PrintBatch
+    from dashboard.db.tables import OrderLine, OutboxWebhook, PrintBatch, PrintJob
+    from dashboard.services import outbox
     from dashboard.domain.returns.rules import ReturnItem
     from dashboard.services.fulfilment import holds, picking
     from dashboard.services.integrations import webhook_endpoints
@@ -214,6 +217,16 @@ async def _world(configure) -> dict:
               DASHBOARD_WEBHOOK_ENDPOINTS=f"https://erp.example/hook|{secret}|*")
     await webhook_endpoints.sync_from_settings()
     job_id = await labels.print_shipping_label(unpaid["number"], actor="agent")
+    # What failed deliveries keep (a log, as the sender wrote it), shown on the order's
+    # documents, the print jobs and the endpoint's delivery log.
+    failed = await labels.print_shipping_label(shipped["number"], actor="agent")
+    await PrintJob.update({PrintJob.status: "failed", PrintJob.attempts: 5,
+                           PrintJob.last_error: "127.0.0.1:9: Connection refused"}).where(
+        PrintJob.id == failed)
+    await outbox.queue_webhook("order.paid", {"number": shipped["number"]})
+    await OutboxWebhook.update({OutboxWebhook.status: "failed", OutboxWebhook.attempts: 8,
+                                OutboxWebhook.last_error: "RuntimeError: HTTP 500: upstream down"}
+                               ).where(OutboxWebhook.event_type == "order.paid")
     # A batch as its page shows it half-way, without starting Chromium.
     batch_id = "pseudo-batch"
     await PrintBatch.insert(PrintBatch(batch_id=batch_id, kind="delivery-note", paper="a4",
