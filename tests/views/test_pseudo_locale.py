@@ -185,8 +185,10 @@ FILES = ("{filename:str}", "export.csv", "/events", "/download")
 
 async def _world(configure) -> dict:
     """One of each thing a screen shows, with the data the reader will see."""
-    from dashboard.db.tables import OrderLine, OutboxWebhook, PrintBatch, PrintJob
+    from dashboard.db.tables import OrderLine, OutboxWebhook, PrintBatch, PrintJob, Refund
     from dashboard.services import outbox
+    from dashboard.services.orders import changes
+    from dashboard.services.payments import refunds
     from dashboard.domain.returns.rules import ReturnItem
     from dashboard.services.fulfilment import holds, picking
     from dashboard.services.integrations import webhook_endpoints
@@ -227,6 +229,16 @@ async def _world(configure) -> dict:
     await OutboxWebhook.update({OutboxWebhook.status: "failed", OutboxWebhook.attempts: 8,
                                 OutboxWebhook.last_error: "RuntimeError: HTTP 500: upstream down"}
                                ).where(OutboxWebhook.event_type == "order.paid")
+    # A card refund the payment provider refused, waiting in the payments queue.
+    owing = await make_order(customer, lines=[("MUG-BLUE", 1, 1250), ("TSHIRT-BLUE-M", 1, 800)],
+                             paid=True, payment_method="card")
+    extra = await OrderLine.select(OrderLine.id).where(
+        (OrderLine.order == owing["id"]) & (OrderLine.sku == "TSHIRT-BLUE-M")).first()
+    await changes.remove_line(owing["number"], extra["id"], 1, actor="agent")
+    asked = await refunds.request_refund(owing["number"], amount=800, route="card",
+                                         actor="agent")
+    await Refund.update({Refund.status: "failed", Refund.last_error: "HTTP 402: card expired"}
+                        ).where(Refund.id == asked.refund_id)
     # A batch as its page shows it half-way, without starting Chromium.
     batch_id = "pseudo-batch"
     await PrintBatch.insert(PrintBatch(batch_id=batch_id, kind="delivery-note", paper="a4",
@@ -389,10 +401,8 @@ async def test_every_document_reads_only_catalogue_text_or_data(login_as, client
     assert not found, _report(found)
 
 
-# What staff typed in the use-cases that queue the other emails, and the product the
-# factory names after its SKU: data in those emails.
-TYPED = ["Votre colis", "Bonjour", "Frais de retour", "Mug ébréché", "Tasse manquante",
-         "Tasse", "TASSE"]
+# What staff typed in the use-cases that queue the other emails: data in those emails.
+TYPED = ["Votre colis", "Bonjour", "Frais de retour", "Mug ébréché", "T-shirt manquant"]
 
 
 async def _queue_the_other_emails(world: dict) -> None:
@@ -440,14 +450,14 @@ async def _queue_the_other_emails(world: dict) -> None:
     await changes.change_line_quantity(grown["number"], line["id"], 1, 2, actor="agent")
     await changes.email_pay_difference(grown["number"], actor="agent")
 
-    owed = await make_order(customer, lines=[("MUG-BLUE", 1, 1250), ("TASSE", 1, 800)],
+    owed = await make_order(customer, lines=[("MUG-BLUE", 1, 1250), ("TSHIRT-BLUE-M", 1, 800)],
                             paid=True, payment_method="card")
-    tasse = await OrderLine.select(OrderLine.id).where(
-        (OrderLine.order == owed["id"]) & (OrderLine.sku == "TASSE")).first()
-    await changes.remove_line(owed["number"], tasse["id"], 1, actor="agent")
+    shirt = await OrderLine.select(OrderLine.id).where(
+        (OrderLine.order == owed["id"]) & (OrderLine.sku == "TSHIRT-BLUE-M")).first()
+    await changes.remove_line(owed["number"], shirt["id"], 1, actor="agent")
     await refunds.request_refund(owed["number"], amount=800, route="bank_transfer",
                                  iban="FR76 3000 6000 0112 3456 7890 189",
-                                 reason="Tasse manquante", actor="agent")
+                                 reason="T-shirt manquant", actor="agent")
 
 
 def _email_templates() -> set[str]:
