@@ -186,6 +186,7 @@ FILES = ("{filename:str}", "export.csv", "/events", "/download")
 async def _world(configure) -> dict:
     """One of each thing a screen shows, with the data the reader will see."""
     from dashboard.db.tables import OrderLine, OutboxWebhook, PrintBatch, PrintJob, Refund
+    from dashboard.db.transaction import write_transaction
     from dashboard.services import outbox
     from dashboard.services.orders import changes
     from dashboard.services.payments import refunds
@@ -225,7 +226,8 @@ async def _world(configure) -> dict:
     await PrintJob.update({PrintJob.status: "failed", PrintJob.attempts: 5,
                            PrintJob.last_error: "127.0.0.1:9: Connection refused"}).where(
         PrintJob.id == failed)
-    await outbox.queue_webhook("order.paid", {"number": shipped["number"]})
+    async with write_transaction():  # as every use-case queues one
+        await outbox.queue_webhook("order.paid", {"number": shipped["number"]})
     await OutboxWebhook.update({OutboxWebhook.status: "failed", OutboxWebhook.attempts: 8,
                                 OutboxWebhook.last_error: "RuntimeError: HTTP 500: upstream down"}
                                ).where(OutboxWebhook.event_type == "order.paid")
