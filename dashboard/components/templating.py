@@ -7,7 +7,9 @@ from functools import lru_cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
 from markupsafe import Markup
 
-from dashboard.components import badges, countdown, formatting, history_text, i18n, labels
+from dashboard.components import (
+    badges, countdown, delivery_errors, formatting, history_text, i18n, labels,
+)
 from dashboard.domain.staff.roles import Action, Area, areas_for, can_access, can_do
 from dashboard.settings import PROJECT_ROOT
 
@@ -87,6 +89,7 @@ def build_environment() -> Environment:
         country_choices=formatting.country_choices,
         event_text=history_text.event_text,
         carrier_name=history_text.carrier_name,
+        explain_error=delivery_errors.delivery_error,
         current_locale=i18n.current_locale.get,
         locales=i18n.LOCALES,
         htmx_version=HTMX_VERSION,

@@ -168,6 +168,26 @@ def test_a_credit_note_without_an_invoice_has_no_reference_and_asks_for_no_iban(
     assert root.find(".//ram:SpecifiedTradeAllowanceCharge", NS) is None
 
 
+def test_the_notes_the_buyer_reads_go_through_translate():
+    """The snapshot keeps default terms as their msgid: the XML says them in the buyer's
+    language, as the PDF does, and a credit note's refund terms too."""
+    def shout(text: str) -> str:
+        return text.upper()
+
+    invoice = etree.fromstring(cii_xml(invoice_doc(), seller_from_identity(SHOP), translate=shout))
+    assert invoice.findtext(".//ram:IncludedNote/ram:Content", namespaces=NS) == \
+        "PAYMENT DUE ON RECEIPT."
+    assert invoice.findtext(".//ram:SpecifiedTradePaymentTerms/ram:Description",
+                            namespaces=NS) == "PAYMENT DUE ON RECEIPT."
+    credit = etree.fromstring(cii_xml(invoice_doc(
+        kind="credit-note", invoice=None,
+        credit_note={"number": "A2026-00003", "issued_at": "2026-12-03T10:00:00+00:00",
+                     "reason": "Damaged", "refund_method": "bank_transfer"}),
+        seller_from_identity(SHOP), translate=shout))
+    assert credit.findtext(".//ram:SpecifiedTradePaymentTerms/ram:Description",
+                           namespaces=NS) == "REFUND OF THE CREDITED AMOUNT"
+
+
 def test_only_invoices_and_credit_notes_have_an_xml():
     with pytest.raises(ValueError):
         xml_of(invoice_doc(kind="receipt"))

@@ -258,3 +258,28 @@ async def test_every_format_of_an_invoice_is_a_facturx(order_factory, pdf_render
     for fmt in ("letter", "80mm", "58mm"):
         root = etree.fromstring(embedded_xml(await render_document_pdf(number, "invoice", fmt)))
         assert facturx.xml_check_xsd(root, flavor="factur-x", level="en16931"), fmt
+
+
+async def test_the_xml_says_the_default_terms_in_the_customers_language(order_factory,
+                                                                        pdf_renderer, pdf_text):
+    """The PDF prints the default payment terms translated; the XML inside it says the
+    same words, not the English msgid the snapshot keeps."""
+    from dashboard.domain.printing.documents import DEFAULT_PAYMENT_TERMS
+
+    french = await order_factory(shipped=True, locale="fr")
+    english = await order_factory(shipped=True, locale="en")
+    for number, opening in ((french, "Paiement à réception ; pas d’escompte"),
+                            (english, "Payment due on receipt; no discount")):
+        pdf = await render_document_pdf(number, "invoice")
+        root = checked(pdf)
+        note = text(root, "rsm:ExchangedDocument/ram:IncludedNote/ram:Content")
+        assert note.startswith(opening)
+        assert text(root, ".//ram:SpecifiedTradePaymentTerms/ram:Description") == note
+        assert opening in pdf_text(pdf)
+    assert note == DEFAULT_PAYMENT_TERMS
+    await issue_credit_note(french, amount=1200, reason="Mug arrivé cassé", refund_method="card",
+                            lines=[{"sku": "MUG-ENAMEL", "name": "Mug émaillé 35 cl",
+                                    "quantity": 1, "unit_price": 1200, "vat_rate_bp": 2000}])
+    root = checked(await render_document_pdf(french, "credit-note"))
+    assert text(root, ".//ram:SpecifiedTradePaymentTerms/ram:Description") == \
+        "Remboursement du montant crédité"

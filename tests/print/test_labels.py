@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.components.delivery_errors import delivery_error
 from dashboard.db.tables import OrderEvent, PrintJob
 from dashboard.domain.printing.labels import MAX_ATTEMPTS
 from dashboard.services.printing import labels as printing
@@ -179,6 +180,9 @@ async def test_missing_cups_queue_is_an_error_not_a_silent_success(order_factory
     assert await printing.deliver_print_job(job_id) == "pending"
     job = await PrintJob.select().where(PrintJob.id == job_id).first()
     assert "NoSuchQueue" in job["last_error"] and job["attempts"] == 1
+    # Staff read why in French, the stored text kept beside it.
+    assert delivery_error(job["last_error"]).sentence == \
+        "La file CUPS NoSuchQueue n’existe pas, ou CUPS ne répond pas."
 
 
 async def test_label_straight_to_port_9100(order_factory, tcp_printer, configure_printers):
@@ -216,9 +220,11 @@ async def test_offline_printer_retries_then_fails_with_reason_and_reprint_works(
     assert waits == sorted(waits) and waits[0] == timedelta(seconds=30)
     assert await printing.deliver_due_print_jobs(now=now + timedelta(days=1)) == 0
 
-    client = await login_as("dispatch")
+    client = await login_as("dispatch", locale="fr")
     page = await client.get("/print/jobs")
-    assert "failed" in page.text and "refused" in page.text.lower()
+    assert "L’imprimante a refusé la connexion" in page.text
+    assert f"<samp class=\"muted small\" title=\"127.0.0.1:{offline}: Connection refused\">" \
+        in page.text  # the stored text, small beside the sentence
     response = await client.post(f"/print/jobs/{job_id}/reprint", data={"printer": "desk"},
                                  headers={"HX-Request": "true"})
     assert response.status_code == 200 and f"/print/jobs/{job_id}/reprint" in response.text
@@ -237,3 +243,5 @@ async def test_unknown_printer_is_refused_or_recorded(order_factory, configure_p
     assert await printing.deliver_print_job(job_id) == "failed"
     job = await PrintJob.select().where(PrintJob.id == job_id).first()
     assert "not configured" in job["last_error"]
+    assert delivery_error(job["last_error"]).sentence == \
+        "L’imprimante desk n’est pas configurée (DASHBOARD_PRINTERS)."

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from dashboard.components.delivery_errors import delivery_error
 from dashboard.db.tables import OutboxWebhook, WebhookEndpoint
 from dashboard.db.transaction import write_transaction
 from dashboard.services.outbox import queue_webhook
@@ -38,6 +39,8 @@ async def test_signed_delivery_retried_until_a_2xx():
         row = await OutboxWebhook.select().first()
         assert (row["status"], row["attempts"]) == ("pending", 1)
         assert "HTTP 500" in row["last_error"] and row["next_attempt_at"] > now
+        assert delivery_error(row["last_error"]).sentence == \
+            "Le serveur destinataire a répondu par une erreur (HTTP 500)."
         await deliverer.run_once(now + timedelta(minutes=1))
         await deliverer.close()
     row = await OutboxWebhook.select().first()

@@ -21,7 +21,7 @@ no settings; the seller comes from the document's own frozen identity.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -35,6 +35,7 @@ from stdnum.fr import siren as fr_siren
 from stdnum.fr import siret as fr_siret
 
 from dashboard.domain.errors import DomainError
+from dashboard.domain.numbers import N_
 from dashboard.domain.pricing import SHIPPING_VAT_BP, vat_included_tax
 
 PROFILE_EN16931 = "urn:cen.eu:en16931:2017"  # BT-24
@@ -42,6 +43,8 @@ INVOICE_TYPE = "380"  # commercial invoice (BT-3)
 CREDIT_NOTE_TYPE = "381"
 UNIT = "C62"  # "one", UN/ECE recommendation 20: the unit of every line we sell
 SHIPPING_REASON = "DL"  # UNTDID 7161 "delivery"
+# A credit note's payment terms (BT-20), in the buyer's language like its other notes.
+REFUND_TERMS = N_("Refund of the credited amount")
 # UNTDID 4461 payment means (BT-81). A transfer to a SEPA IBAN is a SEPA credit transfer.
 PAYMENT_MEANS = {"card": "48", "cheque": "20", "cash_on_pickup": "10"}
 SEPA_TRANSFER, CREDIT_TRANSFER = "58", "30"
@@ -299,11 +302,18 @@ def _ship_to(b: _Builder, delivery, doc: Mapping) -> None:
                    country=shipping.get("country") or "FR", region=shipping.get("region", ""))
 
 
-def cii_xml(doc: Mapping, seller: Seller, timezone: str = "Europe/Paris") -> bytes:
+def _untranslated(text: str) -> str:
+    return text
+
+
+def cii_xml(doc: Mapping, seller: Seller, timezone: str = "Europe/Paris",
+            translate: Callable[[str], str] = _untranslated) -> bytes:
     """The EN 16931 CII XML of an invoice, supplementary invoice or credit note document
     (the dicts ``services/printing/documents.py`` renders), amounts exactly as printed.
 
-    ``timezone`` is the shop's, so that the dates are the printed ones. Raises
+    ``timezone`` is the shop's, so that the dates are the printed ones; ``translate`` puts
+    the notes the buyer reads (payment terms) in the buyer's language, as the PDF prints
+    them: the snapshot keeps the default terms as their msgid. Raises
     ``ValueError`` for a document that is neither an invoice nor a credit note.
     """
     kind = doc.get("kind")
@@ -328,7 +338,7 @@ def cii_xml(doc: Mapping, seller: Seller, timezone: str = "Europe/Paris") -> byt
         b.el(b.el(exchanged, "ram:IncludedNote"), "ram:Content", header["reason"])  # BT-22
     if not credit and doc.get("payment_terms"):
         note = b.el(exchanged, "ram:IncludedNote")
-        b.el(note, "ram:Content", doc["payment_terms"])
+        b.el(note, "ram:Content", translate(doc["payment_terms"]))
         b.el(note, "ram:SubjectCode", "PMT")
     if (doc.get("seller") or {}).get("legal"):
         note = b.el(exchanged, "ram:IncludedNote")
@@ -414,9 +424,9 @@ def cii_xml(doc: Mapping, seller: Seller, timezone: str = "Europe/Paris") -> byt
     due = total if credit else min(max(order.get("balance_due") or 0, 0), total)
     terms = b.el(settlement, "ram:SpecifiedTradePaymentTerms")  # BT-20, BT-9
     if credit:
-        b.el(terms, "ram:Description", "Refund of the credited amount")
+        b.el(terms, "ram:Description", translate(REFUND_TERMS))
     elif doc.get("payment_terms"):
-        b.el(terms, "ram:Description", doc["payment_terms"])
+        b.el(terms, "ram:Description", translate(doc["payment_terms"]))
     b.date(terms, "ram:DueDateDateTime", issued + timedelta(days=0 if credit else seller.payment_due_days))
 
     line_total = sum(line.base for line in lines)

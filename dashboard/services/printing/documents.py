@@ -13,7 +13,7 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from dashboard.components.i18n import DEFAULT_LOCALE
+from dashboard.components.i18n import DEFAULT_LOCALE, translations
 from dashboard.components.pdf import renderer
 from dashboard.components.printing import render_documents_html
 from dashboard.db.json_columns import json_value
@@ -364,9 +364,11 @@ def _facturx(pdf: bytes, doc: dict) -> bytes:
     from dashboard.components.facturx import facturx_pdf
 
     seller = einvoice.seller_from_identity(doc.get("seller") or {})
-    xml = einvoice.cii_xml(doc, seller, get_settings().timezone)
+    lang = (doc.get("order") or {}).get("locale") or DEFAULT_LOCALE
+    # The customer's language, as the PDF around it (print_templates: ``_(doc.payment_terms)``).
+    xml = einvoice.cii_xml(doc, seller, get_settings().timezone, translations(lang).gettext)
     number = (doc.get("credit_note") or doc.get("invoice") or {}).get("number", "")
     title = f"{seller.trading_name or seller.legal_name}: {doc.get('title', '')} {number}"
-    return facturx_pdf(pdf, xml, lang=(doc.get("order") or {}).get("locale") or DEFAULT_LOCALE,
+    return facturx_pdf(pdf, xml, lang=lang,
                        title=title.strip(), author=seller.legal_name,
                        subject=f"Factur-X {doc.get('title', '')} {number}".strip())
