@@ -83,11 +83,19 @@ def cmd_api_key_create(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """The web app; ``--workers N`` runs N server processes on the same port (uvicorn's
+    supervisor restarts one that dies). Every process is stateless: sessions, print
+    batches, live-update versions and the outbox are rows, so any process answers any
+    request, and each process's background worker claims outbox rows without sharing.
+    For several processes use PostgreSQL: SQLite takes one writer at a time."""
     import uvicorn
 
+    if args.workers < 1:
+        print("--workers must be at least 1", file=sys.stderr)
+        return 2
     uvicorn.run("dashboard.app:create_app", factory=True, host=args.host, port=args.port,
-                ws="none", loop="uvloop", http="httptools", log_level="info",
-                proxy_headers=True)
+                ws="none", loop="uvloop", http="httptools", log_level=args.log_level,
+                proxy_headers=True, workers=args.workers)
     return 0
 
 
@@ -145,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="server processes on this port (default 1; PostgreSQL for more)")
+    serve.add_argument("--log-level", default="info",
+                       choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("worker", help="run the background worker alone (outbox, auto-cancel)"

@@ -44,11 +44,31 @@
   document.addEventListener("input", markUnsaved);
   document.addEventListener("change", markUnsaved);
 
-  // Order screen live updates: re-read the page in place, unless an edit form is open.
+  // Whether a form holds something typed and not sent: a field that differs from what the
+  // page was served with.
+  function typedIn(form) {
+    return Array.prototype.some.call(form.elements, function (el) {
+      if (el.type === "hidden" || el.type === "submit" || el.type === "button") { return false; }
+      if (el.type === "checkbox" || el.type === "radio") { return el.checked !== el.defaultChecked; }
+      if (el.tagName === "SELECT") {
+        // A select served without a "selected" option shows its first one.
+        var served = Array.prototype.filter.call(el.options, function (o) { return o.defaultSelected; });
+        var first = served.length ? served[0] : el.options[0];
+        return !el.multiple && first ? !first.selected : false;
+      }
+      return el.value !== el.defaultValue;
+    });
+  }
+
+  // Order screen live updates: re-read the page in place, unless the agent is editing: an
+  // address or contact form open, something typed and not sent (the note box is always
+  // there: only typing in it counts), or the cursor in a field.
   document.body && document.body.addEventListener("orderChangedElsewhere", function () {
     var live = document.getElementById("order-live");
-    var editing = document.querySelector("#main form.edit-form, #main form[data-editing]") ||
-      (document.activeElement && document.activeElement.closest("#main form"));
+    var focused = document.activeElement;
+    var editing = document.querySelector("#main form.edit-form:not(.note-form), #main form[data-editing]") ||
+      Array.prototype.some.call(document.querySelectorAll("#main form"), typedIn) ||
+      (focused && focused.closest("#main form") && focused.matches("input:not([type=hidden]), textarea"));
     if (editing) {
       if (live && !live.dataset.told) { toast(live.dataset.message, "info"); live.dataset.told = "1"; }
       return;

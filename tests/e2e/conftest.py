@@ -27,13 +27,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(**extra_env: str):
-    """``dashboard serve`` on a free port over the test database, with ``extra_env`` set;
-    yields its URL and stops it at the end of the block."""
+def serving(extra_args: tuple[str, ...] = (), **extra_env: str):
+    """``dashboard serve`` on a free port over the test database, with ``extra_args`` on its
+    command line and ``extra_env`` set; yields its URL and stops it at the end of the block."""
     port = _free_port()
     env = {**os.environ, "DASHBOARD_WORKER": "off", **extra_env}
     process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "dashboard", "serve", "--host", "127.0.0.1", "--port", str(port),
+         *extra_args],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20

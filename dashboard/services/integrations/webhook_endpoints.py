@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from dashboard.db.json_columns import json_value
 from dashboard.db.tables import OutboxWebhook, WebhookEndpoint
-from dashboard.db.transaction import write_transaction
+from dashboard.db.transaction import is_sqlite, write_transaction
 from dashboard.domain.errors import DomainError, NotFound
 from dashboard.domain.numbers import N_, Message
 from dashboard.domain.integrations.webhook_endpoints import EndpointConfig, parse_endpoints
@@ -16,6 +16,7 @@ from dashboard.domain.integrations.webhook_endpoints import EndpointConfig, pars
 log = logging.getLogger(__name__)
 DELIVERY_PAGE = 50
 REPLAYABLE = ("delivered", "failed")
+SYNC_LOCK = 726_101  # the advisory lock key of the start-up sync (PostgreSQL)
 
 
 async def sync_configured(configs: list[EndpointConfig]) -> dict[str, int]:
@@ -27,6 +28,8 @@ async def sync_configured(configs: list[EndpointConfig]) -> dict[str, int]:
     """
     counts = {"created": 0, "updated": 0, "deactivated": 0}
     async with write_transaction():
+        if not is_sqlite():  # several server processes start at once: one syncs at a time
+            await WebhookEndpoint.raw("SELECT pg_advisory_xact_lock({})", SYNC_LOCK)
         existing = {row["url"]: row for row in await WebhookEndpoint.select(
             WebhookEndpoint.id, WebhookEndpoint.url)}
         for config in configs:
