@@ -46,6 +46,7 @@ async def test_typing_survives_adding_products_and_a_dropped_call(browser, serve
         await page.locator("#draft-lines tbody").get_by_text("Bol en grès").wait_for()
         assert await field(page, "customer.first_name").input_value() == "Margaux"
         assert await field(page, "shipping_address.line1").input_value() == "8 rue des Tanneurs"
+        await page.wait_for_load_state("networkidle")  # the line's own saves are answered
         async with page.expect_response(lambda r: "/autosave" in r.url
                                         and "Strasbourg" in (r.request.post_data or "")):
             await field(page, "shipping_address.city").fill("Strasbourg")
