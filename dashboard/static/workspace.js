@@ -155,7 +155,7 @@
   document.addEventListener("DOMContentLoaded", function () { showActionFields(); refreshSelection(); });
 
   // --- live updates ------------------------------------------------------------------------
-  // The list polls /orders/changes; when orders of this view changed elsewhere, refresh the
+  // The list polls /orders/live; when orders of this view changed elsewhere, refresh the
   // rows at once unless the user is selecting or the bulk form is open: then only offer it.
   function busy() {
     var form = bulkForm();

@@ -82,9 +82,18 @@ class OrdersController(Controller):
             "filter": view, "counts": counts, "page": page,
             "base_query": urlencode(view.query_items())})
 
-    @get("/changes")
-    async def changes(self, request: Request) -> Template:
-        """Live updates: polled by the list with its filters and the time it last looked.
+    @get("/changes", include_in_schema=False)
+    async def old_live_url(self, request: Request) -> Redirect:
+        """The list's live updates were at ``/orders/changes``, the word the order screen
+        uses for money-moving edits (``/orders/{number}/changes``): one word per idea, and
+        an open tab of the old page keeps polling through this redirect."""
+        query = request.url.query
+        return Redirect("/orders/live" + (f"?{query}" if query else ""), status_code=308)
+
+    @get("/live")
+    async def live(self, request: Request) -> Template:
+        """Live updates: polled by the list with its filters and the time it last looked
+        (the order screen's own is ``/orders/{number}/live``).
 
         Answers the next ``since`` to send; when orders of this view changed, also an
         ``ordersUpdatedElsewhere`` event: the page refreshes the list if nothing is

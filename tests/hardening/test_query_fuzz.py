@@ -15,7 +15,7 @@ PUBLIC = ("/login", "/healthz", "/static", "/schema", "/webhooks/", "/integratio
 NOT_QUERY = {"request", "self"}
 # Parameters the handlers read from request.query_params themselves.
 ORDER_FILTERS = [name for name in OrderFilter.__dataclass_fields__] + ["page", "since"]
-RAW_QUERY = {"/orders": ORDER_FILTERS, "/orders/changes": ORDER_FILTERS,
+RAW_QUERY = {"/orders": ORDER_FILTERS, "/orders/live": ORDER_FILTERS,
              "/orders/export.csv": ORDER_FILTERS, "/payments/mark-paid": ["number"]}
 HOSTILE = [
     "", " ", "\x00", "a\x00b", "-1", "0", "-99999999999999999999", "99999999999999999999999",
