@@ -24,7 +24,7 @@ from dashboard.domain.orders.intake import (
 )
 from dashboard.domain.statuses import Channel, PaymentMethod, ShippingMethod
 from dashboard.domain.stock.allocation import MAX_STOCK_QUANTITY
-from dashboard.domain.stock.catalogue import MAX_WEIGHT_GRAMS
+from dashboard.domain.stock.catalogue import MAX_WEIGHT_GRAMS, VAT_RATE
 
 PROBLEM_JSON = "application/problem+json"
 MAX_BODY_BYTES = 256 * 1024  # a 200-line order is ~30 kB; anything far larger is refused (413)
@@ -126,7 +126,7 @@ class ProductIn(msgspec.Struct, kw_only=True):
                                maximum=MAX_UNIT_PRICE)]
     currency: Annotated[str, _doc("ISO 4217, e.g. EUR", enum=sorted(currencies()))] = "EUR"
     vat_rate: Annotated[str, _doc("percent from 0 to 100, at most 2 decimals, e.g. \"20.0\"",
-                                  pattern=r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$")] = "20.0"
+                                  pattern=VAT_RATE.pattern)] = "20.0"
     barcode: Annotated[str | None, _doc(
         "EAN-8, UPC-A, EAN-13 or GTIN-14 with its check digit",
         pattern=r"^([0-9]{8}|[0-9]{12,14})?$")] = None

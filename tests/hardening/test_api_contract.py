@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,18 @@ async def test_a_refused_header_is_named_like_any_other_field(client, api_key):
     body = response.json()
     assert response.status_code == 422 and body["code"] == "validation_failed"
     assert isinstance(body["errors"], dict) and body["errors"]
+
+
+async def test_vat_rate_is_read_in_the_spelling_its_schema_publishes(client, api_key):
+    client.headers["Authorization"] = f"Bearer {api_key}"
+    schema = (await client.get("/schema/openapi.json")).json()
+    body = schema["paths"]["/api/v1/products"]["post"]["requestBody"]["content"]
+    pattern = re.compile(body["application/json"]["schema"]["properties"]["vat_rate"]["pattern"])
+    product = {"sku": "MUG-1", "name": "Mug", "price": 1290}
+    for rate in ("20", "5.5", "100.00", "20%", " 20", "+20", "1e1", "5,5", "20."):
+        response = await client.post("/api/v1/products", json={**product, "vat_rate": rate})
+        if pattern.fullmatch(rate):
+            assert response.status_code in (200, 201), (rate, response.text)
+        else:
+            assert response.status_code == 422, rate
+            assert list(response.json()["errors"]) == ["vat_rate"]
