@@ -50,6 +50,7 @@ from dashboard.views.returns import ReturnsController
 from dashboard.views.settings import SettingsController
 from dashboard.views.webhooks import carrier_webhook, payment_webhook
 from dashboard.views.security import API_KEY, PUBLIC_PATHS, StaffAuthMiddleware
+from dashboard.views.webhook_schemas import CARRIER_SIGNATURE, PAYMENT_SIGNATURE, signature_scheme
 from dashboard.views.stock import StockController
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -163,7 +164,11 @@ def create_app() -> Litestar:
         lifespan=[_database, _webhook_endpoints, chromium_lifespan, _worker],
         openapi_config=OpenAPIConfig(
             title="Order desk API", version="1.0.0", path="/schema",
-            components=Components(security_schemes={API_KEY: SecurityScheme(
-                type="http", scheme="bearer", description="an API key (dashboard api-key create)")})),
+            components=Components(security_schemes={
+                API_KEY: SecurityScheme(type="http", scheme="bearer",
+                                        description="an API key (dashboard api-key create)"),
+                PAYMENT_SIGNATURE: signature_scheme("DASHBOARD_PAYMENT_WEBHOOK_SECRET"),
+                CARRIER_SIGNATURE: signature_scheme("DASHBOARD_CARRIER_WEBHOOK_SECRET"),
+            })),
         debug=False,
     )

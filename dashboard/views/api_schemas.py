@@ -271,12 +271,20 @@ def documented_body(struct: type[msgspec.Struct], *, rules: dict | None = None,
     ``problem_json`` may also come as ``application/problem+json`` (RFC 9457)."""
     raw = msgspec.json.schema(struct)
     schema = {**_inline(raw, raw.get("$defs", {})), **(rules or {})}
+    return documented_request("application/json", schema, problem_json=problem_json,
+                              name=struct.__name__)
+
+
+def documented_request(media_type: str, schema: dict, *, problem_json: tuple[int, ...] = (),
+                       name: str = "Request") -> type[Operation]:
+    """An ``operation_class`` documenting a request body of ``media_type`` given as a JSON
+    Schema, for bodies no struct describes (signed webhooks, ShipStation's XML)."""
 
     @dataclass
     class DocumentedBody(Operation):
         def __post_init__(self) -> None:
             self.request_body = RequestBody(
-                content={"application/json": OpenAPIMediaType(schema=schema)},  # type: ignore[arg-type]
+                content={media_type: OpenAPIMediaType(schema=schema)},  # type: ignore[arg-type]
                 required=True)
             for status in problem_json:
                 response = (self.responses or {}).get(str(status))
@@ -284,5 +292,5 @@ def documented_body(struct: type[msgspec.Struct], *, rules: dict | None = None,
                     media = response.content["application/json"]  # type: ignore[union-attr]
                     response.content[PROBLEM_JSON] = media  # type: ignore[union-attr]
 
-    DocumentedBody.__name__ = f"{struct.__name__}Operation"
+    DocumentedBody.__name__ = f"{name}Operation"
     return DocumentedBody

@@ -14,16 +14,17 @@ digits, a postal code of the address's country, a cursor the API gave): the hook
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from dashboard.db.tables import Order, Product
+from dashboard.db.tables import Order, Payment, Product, ReceivedWebhook
 from tests.e2e.conftest import serving
-from tests.factories import add_product
-from tests.hardening.schemathesis_hooks import SKU
+from tests.factories import add_product, make_order
+from tests.hardening.schemathesis_hooks import ORDER_NUMBER, SIGN_HERE, SKU
 
 SEED = 20261207
 MAX_EXAMPLES = 75  # per operation and phase: ~30 s here on SQLite
@@ -36,16 +37,27 @@ allow-x00 = false
 
 [auth.openapi.apiKey]
 bearer = "{api_key}"
+
+[auth.openapi.paymentWebhook]
+api_key = "{sign_here}"
+
+[auth.openapi.carrierWebhook]
+api_key = "{sign_here}"
 """
+# The server and the hooks read the same variables: the hooks sign with what the server checks.
+SECRETS = {f"DASHBOARD_{name.upper()}_WEBHOOK_SECRET":
+           "whsec_" + base64.b64encode(f"contract {name} secret!".encode() * 2).decode()
+           for name in ("payment", "carrier")}
 
 
 async def test_the_api_conforms_to_its_openapi_schema(api_key, tmp_path: Path):
     await add_product(SKU, 50, backorder=True)
+    order = await make_order(lines=[(SKU, 1, 1990)], payment_method="card")  # the webhooks' one
     config = tmp_path / "schemathesis.toml"
-    config.write_text(CONFIG.format(api_key=api_key))
-    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.hardening.schemathesis_hooks",
-           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    with serving() as url:
+    config.write_text(CONFIG.format(api_key=api_key, sign_here=SIGN_HERE))
+    env = {**os.environ, **SECRETS, "SCHEMATHESIS_HOOKS": "tests.hardening.schemathesis_hooks",
+           ORDER_NUMBER: order["number"], "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    with serving(**SECRETS) as url:
         result = await asyncio.to_thread(subprocess.run, [
             str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config),
             "run", f"{url}/schema/openapi.json", "--checks", "all", "--seed", str(SEED),
@@ -58,6 +70,10 @@ async def test_the_api_conforms_to_its_openapi_schema(api_key, tmp_path: Path):
     assert result.returncode == 0, result.stdout[-25000:] + result.stderr[-3000:]
     # The run went past the API key: generated products and orders were accepted.
     assert await Product.count() > 1 and await Order.count() > 0, result.stdout[-5000:]
+    # And past the signatures: webhooks of both sources were applied, payments of the order.
+    for source in ("payments", "carriers"):
+        assert await ReceivedWebhook.exists().where(ReceivedWebhook.source == source), source
+    assert await Payment.exists().where(Payment.order == order["id"])
 
 
 # What the contract run found, pinned one by one (each answer a request can get).
