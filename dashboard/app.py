@@ -45,7 +45,9 @@ from dashboard.views.refunds import OrderRefundsController, RefundQueueControlle
 from dashboard.views.picking import PickingController
 from dashboard.views.dispatch import DispatchController
 from dashboard.views.exports import export_orders_csv
-from dashboard.views.integrations import shipstation_endpoint
+from dashboard.views.integration_schemas import SCHEME as SHIPSTATION_SCHEME
+from dashboard.views.integration_schemas import SHIPSTATION
+from dashboard.views.integrations import shipstation_export, shipstation_notify
 from dashboard.views.returns import ReturnsController
 from dashboard.views.settings import SettingsController
 from dashboard.views.webhooks import carrier_webhook, payment_webhook
@@ -141,7 +143,8 @@ def create_app() -> Litestar:
             whoami,
             payment_webhook,
             carrier_webhook,
-            shipstation_endpoint,
+            shipstation_export,
+            shipstation_notify,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[HTMXPlugin()],
@@ -169,6 +172,7 @@ def create_app() -> Litestar:
                                         description="an API key (dashboard api-key create)"),
                 PAYMENT_SIGNATURE: signature_scheme("DASHBOARD_PAYMENT_WEBHOOK_SECRET"),
                 CARRIER_SIGNATURE: signature_scheme("DASHBOARD_CARRIER_WEBHOOK_SECRET"),
+                SHIPSTATION: SHIPSTATION_SCHEME,
             })),
         debug=False,
     )

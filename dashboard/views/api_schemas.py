@@ -13,6 +13,7 @@ from typing import Annotated
 
 import msgspec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
+from litestar.openapi.spec import Parameter as OpenAPIParameter
 
 from dashboard.domain.errors import ValidationFailed
 from dashboard.domain.orders.intake import (
@@ -275,17 +276,23 @@ def documented_body(struct: type[msgspec.Struct], *, rules: dict | None = None,
                               name=struct.__name__)
 
 
-def documented_request(media_type: str, schema: dict, *, problem_json: tuple[int, ...] = (),
+def documented_request(media_type: str | None = None, schema: dict | None = None, *,
+                       parameters: list[OpenAPIParameter] | None = None,
+                       problem_json: tuple[int, ...] = (),
                        name: str = "Request") -> type[Operation]:
     """An ``operation_class`` documenting a request body of ``media_type`` given as a JSON
-    Schema, for bodies no struct describes (signed webhooks, ShipStation's XML)."""
+    Schema, for bodies no struct describes (signed webhooks, ShipStation's XML), and the
+    query ``parameters`` in place of Litestar's when they carry rules it cannot state."""
 
     @dataclass
     class DocumentedBody(Operation):
         def __post_init__(self) -> None:
-            self.request_body = RequestBody(
-                content={media_type: OpenAPIMediaType(schema=schema)},  # type: ignore[arg-type]
-                required=True)
+            if media_type is not None:
+                self.request_body = RequestBody(
+                    content={media_type: OpenAPIMediaType(schema=schema)},  # type: ignore[arg-type]
+                    required=True)
+            if parameters is not None:
+                self.parameters = list(parameters)  # type: ignore[arg-type]
             for status in problem_json:
                 response = (self.responses or {}).get(str(status))
                 if response is not None and response.content:  # type: ignore[union-attr]

@@ -17,11 +17,13 @@ import hashlib
 import json
 import os
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import requests
 import schemathesis
 from standardwebhooks.webhooks import Webhook
+
+from dashboard.domain.fulfilment.shipstation import DATE_PATTERN
 
 SKU = "TSHIRT-BLUE-M"
 SIGN_HERE = "sign-me"  # the api_key the run's config gives the webhook security schemes
@@ -29,6 +31,7 @@ SECRETS = {"/webhooks/payments": "DASHBOARD_PAYMENT_WEBHOOK_SECRET",
            "/webhooks/carriers": "DASHBOARD_CARRIER_WEBHOOK_SECRET"}
 ORDER_NUMBER = "CONTRACT_ORDER_NUMBER"  # an order of the test database, in EUR
 _GTIN = re.compile(r"^([0-9]{8}|[0-9]{12,14})$")
+_SHIPSTATION_DATE = re.compile(DATE_PATTERN)
 
 
 def _is_text(value, max_length: int) -> bool:
@@ -51,6 +54,12 @@ def _real_query(query) -> None:
     cursor = query.get("cursor") if isinstance(query, dict) else None
     if isinstance(cursor, str) and re.fullmatch(r"[A-Za-z0-9_-]*", cursor):
         query["cursor"] = ""
+    # ShipStation's export: a range that runs forwards over real days, ending now.
+    if isinstance(query, dict) and all(isinstance(query.get(k), str) and _SHIPSTATION_DATE.match(
+            query[k]) for k in ("start_date", "end_date")):
+        now = datetime.now(timezone.utc)
+        query["start_date"] = (now - timedelta(days=2)).strftime("%m/%d/%Y %H:%M")
+        query["end_date"] = (now + timedelta(days=1)).strftime("%m/%d/%Y %H:%M")
 
 
 def _real_body(body) -> None:
@@ -140,4 +149,5 @@ def before_call(context, case, kwargs):
     if case.headers is not None and _is_text(case.headers.get("Idempotency-Key"), 150):
         digest = hashlib.sha256(json.dumps(case.body, sort_keys=True, default=repr).encode())
         case.headers["Idempotency-Key"] = f"contract-{digest.hexdigest()[:32]}"
+
 

@@ -43,21 +43,29 @@ api_key = "{sign_here}"
 
 [auth.openapi.carrierWebhook]
 api_key = "{sign_here}"
+
+[auth.openapi.shipStation]
+username = "{shipstation[0]}"
+password = "{shipstation[1]}"
 """
+SHIPSTATION = ("shipstation", "contract-pass")
 # The server and the hooks read the same variables: the hooks sign with what the server checks.
 SECRETS = {f"DASHBOARD_{name.upper()}_WEBHOOK_SECRET":
            "whsec_" + base64.b64encode(f"contract {name} secret!".encode() * 2).decode()
            for name in ("payment", "carrier")}
+SERVER_ENV = {**SECRETS, "DASHBOARD_SHIPSTATION_USERNAME": SHIPSTATION[0],
+              "DASHBOARD_SHIPSTATION_PASSWORD": SHIPSTATION[1]}
 
 
 async def test_the_api_conforms_to_its_openapi_schema(api_key, tmp_path: Path):
     await add_product(SKU, 50, backorder=True)
     order = await make_order(lines=[(SKU, 1, 1990)], payment_method="card")  # the webhooks' one
     config = tmp_path / "schemathesis.toml"
-    config.write_text(CONFIG.format(api_key=api_key, sign_here=SIGN_HERE))
+    config.write_text(CONFIG.format(api_key=api_key, sign_here=SIGN_HERE,
+                                    shipstation=SHIPSTATION))
     env = {**os.environ, **SECRETS, "SCHEMATHESIS_HOOKS": "tests.hardening.schemathesis_hooks",
            ORDER_NUMBER: order["number"], "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    with serving(**SECRETS) as url:
+    with serving(**SERVER_ENV) as url:
         result = await asyncio.to_thread(subprocess.run, [
             str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(config),
             "run", f"{url}/schema/openapi.json", "--checks", "all", "--seed", str(SEED),
