@@ -45,11 +45,14 @@ from dashboard.views.refunds import OrderRefundsController, RefundQueueControlle
 from dashboard.views.picking import PickingController
 from dashboard.views.dispatch import DispatchController
 from dashboard.views.exports import export_orders_csv
-from dashboard.views.integrations import shipstation_endpoint
+from dashboard.views.integration_schemas import SCHEME as SHIPSTATION_SCHEME
+from dashboard.views.integration_schemas import SHIPSTATION
+from dashboard.views.integrations import shipstation_export, shipstation_notify
 from dashboard.views.returns import ReturnsController
 from dashboard.views.settings import SettingsController
 from dashboard.views.webhooks import carrier_webhook, payment_webhook
 from dashboard.views.security import API_KEY, PUBLIC_PATHS, StaffAuthMiddleware
+from dashboard.views.webhook_schemas import CARRIER_SIGNATURE, PAYMENT_SIGNATURE, signature_scheme
 from dashboard.views.stock import StockController
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -140,7 +143,8 @@ def create_app() -> Litestar:
             whoami,
             payment_webhook,
             carrier_webhook,
-            shipstation_endpoint,
+            shipstation_export,
+            shipstation_notify,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[HTMXPlugin()],
@@ -163,7 +167,12 @@ def create_app() -> Litestar:
         lifespan=[_database, _webhook_endpoints, chromium_lifespan, _worker],
         openapi_config=OpenAPIConfig(
             title="Order desk API", version="1.0.0", path="/schema",
-            components=Components(security_schemes={API_KEY: SecurityScheme(
-                type="http", scheme="bearer", description="an API key (dashboard api-key create)")})),
+            components=Components(security_schemes={
+                API_KEY: SecurityScheme(type="http", scheme="bearer",
+                                        description="an API key (dashboard api-key create)"),
+                PAYMENT_SIGNATURE: signature_scheme("DASHBOARD_PAYMENT_WEBHOOK_SECRET"),
+                CARRIER_SIGNATURE: signature_scheme("DASHBOARD_CARRIER_WEBHOOK_SECRET"),
+                SHIPSTATION: SHIPSTATION_SCHEME,
+            })),
         debug=False,
     )

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import msgspec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
+from litestar.openapi.spec import Parameter as OpenAPIParameter
 
 from dashboard.domain.errors import ValidationFailed
 from dashboard.domain.orders.intake import (
@@ -24,7 +25,7 @@ from dashboard.domain.orders.intake import (
 )
 from dashboard.domain.statuses import Channel, PaymentMethod, ShippingMethod
 from dashboard.domain.stock.allocation import MAX_STOCK_QUANTITY
-from dashboard.domain.stock.catalogue import MAX_WEIGHT_GRAMS
+from dashboard.domain.stock.catalogue import MAX_WEIGHT_GRAMS, VAT_RATE
 
 PROBLEM_JSON = "application/problem+json"
 MAX_BODY_BYTES = 256 * 1024  # a 200-line order is ~30 kB; anything far larger is refused (413)
@@ -126,7 +127,7 @@ class ProductIn(msgspec.Struct, kw_only=True):
                                maximum=MAX_UNIT_PRICE)]
     currency: Annotated[str, _doc("ISO 4217, e.g. EUR", enum=sorted(currencies()))] = "EUR"
     vat_rate: Annotated[str, _doc("percent from 0 to 100, at most 2 decimals, e.g. \"20.0\"",
-                                  pattern=r"^(100(\.0{1,2})?|[0-9]{1,2}(\.[0-9]{1,2})?)$")] = "20.0"
+                                  pattern=VAT_RATE.pattern)] = "20.0"
     barcode: Annotated[str | None, _doc(
         "EAN-8, UPC-A, EAN-13 or GTIN-14 with its check digit",
         pattern=r"^([0-9]{8}|[0-9]{12,14})?$")] = None
@@ -271,18 +272,32 @@ def documented_body(struct: type[msgspec.Struct], *, rules: dict | None = None,
     ``problem_json`` may also come as ``application/problem+json`` (RFC 9457)."""
     raw = msgspec.json.schema(struct)
     schema = {**_inline(raw, raw.get("$defs", {})), **(rules or {})}
+    return documented_request("application/json", schema, problem_json=problem_json,
+                              name=struct.__name__)
+
+
+def documented_request(media_type: str | None = None, schema: dict | None = None, *,
+                       parameters: list[OpenAPIParameter] | None = None,
+                       problem_json: tuple[int, ...] = (),
+                       name: str = "Request") -> type[Operation]:
+    """An ``operation_class`` documenting a request body of ``media_type`` given as a JSON
+    Schema, for bodies no struct describes (signed webhooks, ShipStation's XML), and the
+    query ``parameters`` in place of Litestar's when they carry rules it cannot state."""
 
     @dataclass
     class DocumentedBody(Operation):
         def __post_init__(self) -> None:
-            self.request_body = RequestBody(
-                content={"application/json": OpenAPIMediaType(schema=schema)},  # type: ignore[arg-type]
-                required=True)
+            if media_type is not None:
+                self.request_body = RequestBody(
+                    content={media_type: OpenAPIMediaType(schema=schema)},  # type: ignore[arg-type]
+                    required=True)
+            if parameters is not None:
+                self.parameters = list(parameters)  # type: ignore[arg-type]
             for status in problem_json:
                 response = (self.responses or {}).get(str(status))
                 if response is not None and response.content:  # type: ignore[union-attr]
                     media = response.content["application/json"]  # type: ignore[union-attr]
                     response.content[PROBLEM_JSON] = media  # type: ignore[union-attr]
 
-    DocumentedBody.__name__ = f"{struct.__name__}Operation"
+    DocumentedBody.__name__ = f"{name}Operation"
     return DocumentedBody

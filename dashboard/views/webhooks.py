@@ -24,6 +24,14 @@ from dashboard.domain.payments import PaymentConflict, RefundExceedsCapture
 from dashboard.services.fulfilment import carrier_events
 from dashboard.services.payments import money as payments
 from dashboard.settings import get_settings
+from dashboard.views.api_schemas import documented_request
+from dashboard.views.webhook_schemas import (
+    CARRIER_EVENT,
+    CARRIER_SIGNATURE,
+    MAX_WEBHOOK_ID,
+    PAYMENT_EVENT,
+    PAYMENT_SIGNATURE,
+)
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
@@ -64,6 +72,9 @@ async def receive_signed(request: Request, source: str, secret: str | None,
     problem = verify_signature(secret, body, headers)
     if problem:
         return _refuse(source, 401, f"signature refused: {problem}", webhook_id)
+    if len(webhook_id) > MAX_WEBHOOK_ID:  # signed, but too long to be remembered
+        return _refuse(source, 422, f"webhook-id longer than {MAX_WEBHOOK_ID} characters",
+                       webhook_id[:MAX_WEBHOOK_ID])
     try:
         event = json.loads(body)
         event_type = event["type"]
@@ -100,18 +111,22 @@ ANSWERS = {
     404: _refusal("No such order"),
     409: _refusal("Conflicts with what is recorded (refund beyond capture, changed payment)"),
     413: _refusal(f"Body over {MAX_BODY_BYTES} bytes"),
-    422: _refusal("Malformed event"),
+    422: _refusal("Malformed event, or a webhook-id too long"),
 }
 
 
-@post("/webhooks/payments", status_code=200, tags=["webhooks"], responses=ANSWERS)
+@post("/webhooks/payments", status_code=200, tags=["webhooks"], responses=ANSWERS,
+      security=[{PAYMENT_SIGNATURE: []}],
+      operation_class=documented_request("application/json", PAYMENT_EVENT, name="PaymentEvent"))
 async def payment_webhook(request: Request) -> Response:
     """Apply ``payment.succeeded`` / ``payment.failed`` / ``payment.refunded`` once each."""
     return await receive_signed(request, "payment", get_settings().payment_webhook_secret,
                                 payments.handle_provider_event)
 
 
-@post("/webhooks/carriers", status_code=200, tags=["webhooks"], responses=ANSWERS)
+@post("/webhooks/carriers", status_code=200, tags=["webhooks"], responses=ANSWERS,
+      security=[{CARRIER_SIGNATURE: []}],
+      operation_class=documented_request("application/json", CARRIER_EVENT, name="CarrierEvent"))
 async def carrier_webhook(request: Request) -> Response:
     """Apply ``tracking.updated`` (in transit, delivered, exception) once per webhook id."""
     return await receive_signed(request, "carrier", get_settings().carrier_webhook_secret,

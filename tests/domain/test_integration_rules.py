@@ -141,6 +141,28 @@ def test_tracking_updates_are_checked_field_by_field():
                                          "data.occurred_at"}
 
 
+@pytest.mark.parametrize("moment", ["2026-07-14", "2026-07-14T10:00:00", "2026-07-14 10:00Z",
+                                    "2026-07-14T10:00:00+01:60", "2026-02-30T10:00:00Z", "now"])
+def test_a_tracking_time_is_rfc_3339_with_its_offset(moment):
+    with pytest.raises(ValidationFailed) as refused:
+        parse_tracking_update({"order_number": "100001", "carrier": "colissimo",
+                               "tracking_number": "6A1", "status": "delivered",
+                               "occurred_at": moment})
+    assert set(refused.value.fields) == {"data.occurred_at"}
+
+
+def test_tracking_texts_are_measured_as_sent_and_times_read_in_any_offset():
+    update = parse_tracking_update({"order_number": "100001", "carrier": "colissimo",
+                                    "tracking_number": "6A1", "status": "delivered",
+                                    "occurred_at": "2026-07-14t12:00:00.1234567+02:00"})
+    assert update.occurred_at == datetime(2026, 7, 14, 10, 0, 0, 123456, tzinfo=timezone.utc)
+    with pytest.raises(ValidationFailed) as refused:  # 21 characters as sent, 19 stripped
+        parse_tracking_update({"order_number": " 1000010000100001000 ", "carrier": "colissimo",
+                               "tracking_number": "6A1", "status": "delivered",
+                               "occurred_at": "2026-07-14T10:00:00Z"})
+    assert set(refused.value.fields) == {"data.order_number"}
+
+
 def test_the_endpoints_setting():
     text = (f"https://erp.example/hook|{SECRET}|order.paid, order.shipped;\n"
             f"https://bi.example/in|{SECRET}|*\n")

@@ -120,3 +120,24 @@ async def test_export_is_paged(shipstation, monkeypatch):
 async def test_bad_requests_say_why(shipstation, params, reason):
     response = await shipstation.get(params)
     assert response.status_code == 400 and reason in response.text
+
+
+async def test_characters_xml_cannot_carry_are_left_out_of_the_export(shipstation):
+    await make_order(name="Anne\x01 Martin\x1f")  # control characters came in through the API
+    response = await shipstation.get(_range())
+    assert response.status_code == 200, response.text
+    root = etree.fromstring(response.content)
+    assert root.findtext("Order/Customer/ShipTo/Name") == "Anne Martin"
+
+
+@pytest.mark.parametrize("params, reason", [
+    ({**_range(), "action": "EXPORT"}, "action must be"),          # spelled as ShipStation does
+    ({**_range(), "page": "²"}, "page must be"),                   # a digit to isdigit(), not to int()
+    ({**_range(), "page": "1000000"}, "page must be"),
+    ({**_range(), "start_date": " 07/01/2026 10:00"}, "start_date must look like"),
+    ({**_range(), "start_date": "02/30/2026 10:00"}, "start_date must look like"),
+    ({**_range(), "start_date": "01/01/0001 00:00"}, "start_date must look like"),  # was a 500
+])
+async def test_export_reads_only_the_spellings_its_schema_publishes(shipstation, params, reason):
+    response = await shipstation.get(params)
+    assert response.status_code == 400 and reason in response.text

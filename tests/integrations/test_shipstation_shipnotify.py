@@ -139,3 +139,12 @@ async def test_the_export_lists_what_is_left_to_ship(shipstation):
     assert root.findtext("Order/OrderStatus") == "shipped"
     assert [(i.findtext("SKU"), i.findtext("Quantity")) for i in root.iter("Item")] == [
         ("TSHIRT-BLUE-M", "2"), ("MUG-RED", "1")]  # all gone: what was ordered
+
+
+@pytest.mark.parametrize("action", ["SHIPNOTIFY", "export", ""])
+async def test_a_notice_needs_the_shipnotify_action_as_shipstation_spells_it(shipstation, action):
+    placed = await make_order()
+    response = await shipstation.post({**params(placed["number"]), "action": action},
+                                      notice(placed["number"]))
+    assert response.status_code == 400 and "action must be" in response.text
+    assert not await Shipment.exists()

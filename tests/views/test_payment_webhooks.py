@@ -102,6 +102,33 @@ async def test_malformed_data_is_refused(provider):
     await _unchanged(placed["number"])
 
 
+@pytest.mark.parametrize("changes, field", [
+    ({"amount": 1_000_000_01}, "data.amount"),       # beyond what anyone records by hand
+    ({"amount": 39.8}, "data.amount"),
+    ({"currency": "EU1"}, "data.currency"),
+    ({"transaction_ref": "R" * 121}, "data.transaction_ref"),  # longer than its column
+])
+async def test_data_outside_the_published_schema_is_refused(provider, changes, field):
+    placed = await make_order(payment_method="card")
+    response = await provider("payment.succeeded", {**_paid(placed["number"]), **changes})
+    assert response.status_code == 422 and list(response.json()["errors"]) == [field]
+    await _unchanged(placed["number"])
+
+
+async def test_an_integral_json_number_is_an_amount(provider):
+    placed = await make_order(payment_method="card")
+    response = await provider("payment.succeeded", _paid(placed["number"], amount=3980.0))
+    assert response.status_code == 200 and (await order(placed["number"]))["balance_due"] == 0
+    assert (await Payment.select(Payment.amount).first())["amount"] == 3980
+
+
+async def test_a_webhook_id_too_long_to_remember_is_refused(provider):
+    placed = await make_order(payment_method="card")
+    response = await provider("payment.succeeded", _paid(placed["number"]), webhook_id="m" * 201)
+    assert response.status_code == 422 and "webhook-id" in response.json()["detail"]
+    await _unchanged(placed["number"])
+
+
 async def test_replayed_webhook_id_is_acknowledged_and_ignored(provider):
     placed = await make_order(payment_method="card")
     data = _paid(placed["number"], amount=1000)

@@ -8,6 +8,7 @@ read and write them in the shop's time zone (ShipStation's account time zone is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -22,6 +23,15 @@ DATE_FORMAT = "%m/%d/%Y %H:%M"
 PAGE_SIZE = 100
 MAX_RANGE_DAYS = 366
 MAX_NOTICE_BYTES = 256 * 1024
+MAX_PAGE = 999_999
+ACTIONS = {"GET": "export", "POST": "shipnotify"}  # ShipStation's words, as it sends them
+
+# The spellings read, no looser (the endpoint's schema publishes these patterns):
+# MM/dd/yyyy HH:mm, with or without seconds, a 12-hour time with AM/PM, or the date alone.
+DATE_PATTERN = (r"^(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])/[0-9]{4}"
+                r"( (([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?|(0?[1-9]|1[0-2]):[0-5][0-9] [AP]M))?$")
+PAGE_PATTERN = r"^[1-9][0-9]{0,5}$"
+_DATE, _PAGE = re.compile(DATE_PATTERN), re.compile(PAGE_PATTERN)
 
 
 # --- dates -------------------------------------------------------------------------------
@@ -29,15 +39,16 @@ MAX_NOTICE_BYTES = 256 * 1024
 def parse_date(value: str, tz: str, field_name: str) -> datetime:
     """``MM/dd/yyyy HH:mm`` in the shop's zone -> aware UTC; ``ValidationFailed`` otherwise.
 
-    ShipStation sometimes sends 12-hour times with ``AM``/``PM``; both notations are read.
+    ShipStation sometimes sends 12-hour times with ``AM``/``PM``; both notations are read,
+    in ``DATE_PATTERN``'s spelling only. February 30th or year 1 are refused too.
     """
-    text = " ".join((value or "").split())
+    text = value if isinstance(value, str) and _DATE.fullmatch(value) else ""
     for fmt in (DATE_FORMAT, "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y"):
         try:
             naive = datetime.strptime(text, fmt)
-        except ValueError:
+            return naive.replace(tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+        except (ValueError, OverflowError):
             continue
-        return naive.replace(tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
     raise ValidationFailed({field_name: "expected MM/dd/yyyy HH:mm"},
                            f"{field_name} must look like MM/dd/yyyy HH:mm, got {value!r}")
 
@@ -64,6 +75,14 @@ def date_range(start: str, end: str, tz: str) -> tuple[datetime, datetime]:
         raise ValidationFailed({"end_date": f"range longer than {MAX_RANGE_DAYS} days"},
                                f"the date range may not exceed {MAX_RANGE_DAYS} days")
     return start_at, end_at
+
+
+def parse_page(value: str) -> int:
+    """The export page asked for: a whole number from 1 (``PAGE_PATTERN``)."""
+    if not isinstance(value, str) or not _PAGE.fullmatch(value):
+        raise ValidationFailed({"page": f"a whole number from 1 to {MAX_PAGE}"},
+                               f"page must be a whole number from 1 to {MAX_PAGE}")
+    return int(value)
 
 
 def page_count(total: int, page_size: int = PAGE_SIZE) -> int:
@@ -146,9 +165,14 @@ class ExportOrder:
     items: list[ExportItem] = field(default_factory=list)
 
 
+# What XML 1.0 cannot carry at all, even escaped: control characters (a customer's name typed
+# with one arrived through the API) and lone surrogates. Dropped from what we export.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _text(parent: etree._Element, tag: str, value: object, *, cdata: bool = True) -> None:
     element = etree.SubElement(parent, tag)
-    text = "" if value is None else str(value)
+    text = "" if value is None else _NOT_XML.sub("", str(value))
     if text:
         element.text = etree.CDATA(text) if cdata else text
 

@@ -20,6 +20,7 @@ recorded and flagged in the history (an overpayment also holds the order for rev
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -43,7 +44,7 @@ from dashboard.domain.payments import (
 from dashboard.domain.pricing import balance_due
 from dashboard.domain.printing import InvoiceEvent
 from dashboard.domain.statuses import OrderStatus, PaymentMethod, PaymentStatus, payment_status_for
-from dashboard.domain.numbers import N_, Message
+from dashboard.domain.numbers import MAX_PAYMENT, N_, Message
 from dashboard.services import printing
 from dashboard.services.history import record_event
 from dashboard.services.outbox import queue_email, queue_webhook
@@ -360,9 +361,13 @@ async def mark_many_paid(entries: list[BulkEntry], actor: str) -> BulkResult:
 
 PROVIDER_EVENTS = ("payment.succeeded", "payment.failed", "payment.refunded")
 MONEY_EVENTS = {"payment.succeeded": "payment", "payment.refunded": "refund"}
+MAX_EVENT_AMOUNT = MAX_PAYMENT  # what staff may record by hand, the provider too
+MAX_TRANSACTION_REF = 120  # Payment.transaction_ref
+CURRENCY_CODE = re.compile(r"^[A-Za-z]{3}$")
 
 
 def _event_fields(data: object) -> tuple[str, int, str, str]:
+    """The event's ``data``, each field checked as the webhook's schema publishes it."""
     if not isinstance(data, dict):
         raise ValidationFailed({"data": "must be an object"})
     errors: dict[str, str] = {}
@@ -370,14 +375,19 @@ def _event_fields(data: object) -> tuple[str, int, str, str]:
     amount = data.get("amount")
     currency = data.get("currency")
     ref = data.get("transaction_ref")
+    if isinstance(amount, float) and amount.is_integer():
+        amount = int(amount)  # JSON has one number type: 3980.0 is the integer 3980
     if not isinstance(number, str) or not number.strip():
         errors["data.order_number"] = "required"
-    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
-        errors["data.amount"] = "a positive integer in minor units"
-    if not isinstance(currency, str) or len(currency) != 3:
+    if not isinstance(amount, int) or isinstance(amount, bool) \
+            or not 0 < amount <= MAX_EVENT_AMOUNT:
+        errors["data.amount"] = f"a positive integer in minor units, at most {MAX_EVENT_AMOUNT}"
+    if not isinstance(currency, str) or not CURRENCY_CODE.fullmatch(currency):
         errors["data.currency"] = "an ISO 4217 code"
     if not isinstance(ref, str) or not ref.strip():
         errors["data.transaction_ref"] = "required"
+    elif len(ref) > MAX_TRANSACTION_REF:
+        errors["data.transaction_ref"] = f"at most {MAX_TRANSACTION_REF} characters"
     if errors:
         raise ValidationFailed(errors)
     return number.strip(), amount, currency.upper(), ref.strip()
