@@ -67,6 +67,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session", autouse=True)
 async def database():
     """Migrate the throw-away database from empty, open the pool, drop it all at the end."""
+    # A second pytest run in the same process (mutmut runs several) finds _tmp removed.
+    os.makedirs(_tmp, exist_ok=True)
     await migrate()
     await transaction.start()
     yield
