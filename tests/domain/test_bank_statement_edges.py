@@ -138,3 +138,12 @@ def test_statement_size_limit_and_format_detection():
     kind, entries = parse_statement("s.csv", b"\xef\xbb\xbf" + camt(entry(
         extra="<AddtlNtryInf>A</AddtlNtryInf>")))
     assert (kind, [e.reference for e in entries]) == ("camt053", ["A"])
+
+
+def test_camt_edge_entries():
+    reversed_first = entry(extra="<RvslInd>true</RvslInd><AddtlNtryInf>R</AddtlNtryInf>")
+    empty_status = entry(status="<Sts/>", extra="<AddtlNtryInf>E</AddtlNtryInf>")
+    entries = parse_camt053(camt(reversed_first, empty_status))
+    assert [e.reference for e in entries] == ["E"]
+    empty_amount = entry(amount='<Amt Ccy="EUR"/>')
+    assert file_error(parse_camt053, camt(empty_amount)) == "entry without amount"

@@ -23,7 +23,7 @@ def fields_of(call, *args, **kw) -> dict:
 
 
 def test_a_product_with_everything_wrong_hears_about_every_field():
-    spec = ProductSpec(sku="", name=" ", price=-1, currency="ZZZ", vat_rate="20%",
+    spec = ProductSpec(sku="", name=None, price=True, currency="ZZZ", vat_rate="20%",
                        barcode="12345678", bin_location="x" * 33, weight_grams=-1)
     assert fields_of(validate_product, spec) == {
         "sku": "1-64 letters, digits, . _ / -",

@@ -65,3 +65,23 @@ def test_major_units(args, text):
 def test_bound_scales_in_whole_minor_units():
     assert bound(1_050, 0) == 10
     assert bound(1_000_00, 3) == 1_000_000
+
+
+def test_nothing_typed_is_required_not_malformed():
+    for text in (None, ""):
+        with pytest.raises(ValidationFailed) as caught:
+            parse_money(text, field="amount", maximum=100)
+        assert caught.value.fields == {"amount": "Required."}
+    with pytest.raises(ValidationFailed):
+        parse_count("X3", field="quantity", maximum=10)
+
+
+def test_inputs_of_the_longest_readable_length_are_read():
+    assert parse_money("0" * 30 + "12", field="amount", maximum=10**6) == 1200
+    assert parse_count("0" * 31 + "7", field="quantity", maximum=10) == 7
+
+
+def test_too_large_names_the_bound_in_the_readers_spelling():
+    with pytest.raises(ValidationFailed) as caught:
+        parse_money("2000", field="amount", maximum=1_000_00, locale="en")
+    assert caught.value.fields == {"amount": "The amount must not exceed 1,000."}

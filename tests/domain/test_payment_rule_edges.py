@@ -14,7 +14,7 @@ from dashboard.domain.payments.provider_events import (
 )
 from dashboard.domain.payments.receipts import receipt_refusal
 from dashboard.domain.payments.refunds import (
-    CardCapture, RefundRoute, card_capture, check_refund_request,
+    CardCapture, RefundRoute, adjustment_lines, card_capture, check_refund_request, clean_iban,
 )
 from dashboard.domain.payments.standing import BALANCE_DUE, PaymentStanding, payment_standing
 from dashboard.domain.statuses import OrderStatus, PaymentMethod, PaymentStatus
@@ -142,3 +142,46 @@ def test_the_shortest_delays_still_apply():
     # One business day after Monday: Tuesday, so midnight Paris at the end of it.
     assert payment_deadline(PaymentMethod.BANK_TRANSFER, PLACED, one) == datetime(
         2026, 11, 24, 23, 0, tzinfo=UTC)
+
+
+def test_the_smallest_amount_owed_can_be_refunded():
+    assert check_refund_request(1, "bank_transfer", "", owed=1, currency="EUR",
+                                card=None) is RefundRoute.BANK_TRANSFER
+
+
+def test_a_conflict_lists_every_field_that_differs():
+    with pytest.raises(PaymentConflict) as caught:
+        same_transaction([KnownTransaction("payment", 1000, "EUR")], "refund", 900, "EUR")
+    assert caught.value.message == ("Transaction reference already recorded on this order "
+                                    "with another kind, amount")
+
+
+def _line(sku, quantity, unit_price=1000, vat_rate_bp=2000):
+    return {"sku": sku, "name": sku.title(), "quantity": quantity, "unit_price": unit_price,
+            "vat_rate_bp": vat_rate_bp}
+
+
+def test_credit_lines_count_repeated_lines_and_leave_unchanged_shipping_out():
+    invoiced = [_line("MUG", 2), _line("MUG", 1), _line("CUP", 1)]
+    current = [_line("MUG", 1), _line("MUG", 1)]        # the same product on two lines
+    lines = adjustment_lines(invoiced, 500, current, 500, 2000, "Adjustment", "Shipping")
+    assert lines == [_line("MUG", 1), _line("CUP", 1)]
+
+
+def test_shipping_cut_is_credited_for_the_difference():
+    lines = adjustment_lines([_line("MUG", 1)], 700, [_line("MUG", 1)], 200, 500,
+                             "Adjustment", "Shipping")
+    assert lines == [{"sku": "SHIPPING", "name": "Shipping", "quantity": 1, "unit_price": 500,
+                      "vat_rate_bp": 2000}]
+
+
+def test_an_unexplained_gap_takes_the_rate_with_the_largest_invoiced_base():
+    invoiced = [_line("A", 1, 600, 550), _line("B", 1, 600, 550), _line("C", 1, 1000, 2000)]
+    lines = adjustment_lines(invoiced, 0, invoiced, 0, 50, "Adjustment", "Shipping")
+    assert lines == [{"sku": "", "name": "Adjustment", "quantity": 1, "unit_price": 50,
+                      "vat_rate_bp": 550}]
+
+
+def test_no_iban_typed_is_empty():
+    assert clean_iban("") == ""
+    assert clean_iban(None) == ""
