@@ -67,8 +67,12 @@ def test_each_refusal_names_its_field():
     with pytest.raises(ValidationFailed) as refused:
         check_refund_request(100, "card", "", owed=1000, currency="EUR", card=None)
     assert set(refused.value.fields) == {"route"}
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as nothing:
         check_refund_request(100, "card", "", owed=0, currency="EUR", card=card)
+    assert "Nothing is owed" in nothing.value.message
+    with pytest.raises(DomainError) as on_its_way:
+        check_refund_request(100, "card", "", owed=0, currency="EUR", card=card, on_its_way=500)
+    assert "already being refunded" in on_its_way.value.message
     assert check_refund_request(500, "card", "", owed=1000, currency="EUR", card=card) == "card"
 
 

@@ -63,9 +63,10 @@ async def test_a_transfer_refund_waits_in_the_queue_then_records_the_money_once(
     (queued,) = await payments.refunds_to_make()
     assert (queued["number"], queued["iban"], queued["amount"]) == (
         o["number"], "FR7630006000011234567890189", 1000)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as again:
         await payments.request_refund(o["number"], amount=1000, route="bank_transfer",
                                       actor=ACTOR)
+    assert "already being refunded" in again.value.message
 
     await payments.complete_refund(asked.refund_id, "VIR-2026-118", source="manual",
                                    actor="compta")

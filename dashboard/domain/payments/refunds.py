@@ -87,9 +87,13 @@ def iban_valid(iban: str) -> bool:
 
 
 def check_refund_request(amount: int, route: str, iban: str, *, owed: int, currency: str,
-                         card: CardCapture | None) -> RefundRoute:
+                         card: CardCapture | None, on_its_way: int = 0) -> RefundRoute:
     """Refuse a refund of nothing, of more than is owed, to a card that did not pay, or to
-    a malformed IBAN. Returns the route. ``DomainError`` when nothing is owed at all."""
+    a malformed IBAN. Returns the route. ``owed`` is what may still be asked for, after
+    the ``on_its_way`` refunds. ``DomainError`` when nothing more is owed."""
+    if owed <= 0 and on_its_way > 0:
+        raise DomainError(Message(N_("All that is owed to the customer is already being "
+                                     "refunded: see the refunds on their way.")))
     if owed <= 0:
         raise DomainError(Message(N_("Nothing is owed to the customer on this order.")))
     errors: dict[str, Message] = {}

@@ -121,9 +121,10 @@ async def request_refund(number: str, *, amount: int, route: str, iban: str = ""
         await lock_order_row(order["id"])
         order = await load_order(number)  # as it is now that we hold it
         open_refunds = await _open_refunds(order["id"])
-        owed = refundable_now(order["balance_due"], sum(r["amount"] for r in open_refunds))
+        on_its_way = sum(r["amount"] for r in open_refunds)
+        owed = refundable_now(order["balance_due"], on_its_way)
         card = card_capture(await _payments(order["id"]))
-        chosen = check_refund_request(amount, route, iban, owed=owed,
+        chosen = check_refund_request(amount, route, iban, owed=owed, on_its_way=on_its_way,
                                       currency=order["currency"], card=card)
         settings = get_settings()
         if chosen is RefundRoute.CARD and settings.payment_provider_url:
