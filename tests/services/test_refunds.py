@@ -225,3 +225,18 @@ async def test_a_refund_the_provider_refuses_is_listed_to_retry_or_make_by_hand(
     assert listed["status"] == "to_make"
     with pytest.raises(DomainError):  # only a refused refund is sent again
         await payments.retry_refund(asked.refund_id, actor="compta")
+
+
+async def test_a_refund_still_open_when_the_order_no_longer_owes_stays_listed():
+    o = await _paid_order_with_a_line_removed()
+    asked = await payments.request_refund(o["number"], amount=1000, route="bank_transfer",
+                                          actor=ACTOR, send_email=False)
+    tshirt = await OrderLine.select().where(OrderLine.sku == "TSHIRT").first()
+    await order_changes.change_line_quantity(o["number"], tshirt["id"], 2, 3, actor=ACTOR)
+    now = await order(o["number"])
+    assert now["balance_due"] > 0  # the customer owes again
+    panel = await payments.refund_panel(now)
+    assert (panel.owed, panel.refundable) == (0, 0)
+    assert [r["id"] for r in panel.open] == [asked.refund_id]
+    await payments.cancel_refund(asked.refund_id, actor=ACTOR)
+    assert (await payments.refund_panel(await order(o["number"]))).open == []

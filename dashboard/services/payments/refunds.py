@@ -81,10 +81,12 @@ async def _credit_gap(order: dict) -> tuple[int, dict | None]:
 
 
 async def refund_panel(order: dict, payments: list[dict] | None = None) -> RefundPanel:
-    """The refund part of the payments panel: reads nothing more for an order that owes
-    nothing and has no refund on its way (almost all of them)."""
+    """The refund part of the payments panel: one indexed read for an order that owes
+    nothing and has no refund on its way (almost all of them). A refund still open on an
+    order that no longer owes it (the customer added to the order since) stays listed, to
+    cancel or make."""
     owed = max(-order["balance_due"], 0)
-    open_refunds = await _open_refunds(order["id"]) if owed or order["refunded_total"] else []
+    open_refunds = await _open_refunds(order["id"])
     if not owed and not open_refunds:
         return RefundPanel(0, 0)
     payments = payments if payments is not None else await _payments(order["id"])
