@@ -7,11 +7,11 @@ maintained source is the npm package ``codes-postaux`` (MIT, © Base Adresse Nat
 IGN, DINUM, ANCT; built from INSEE's Code officiel géographique). Setup must not need npm,
 so the few hundred KB we use are committed; refresh them now and then:
 
-    cd /tmp && npm pack codes-postaux            # or download the tarball from the registry
+    npm pack codes-postaux                       # in a scratch folder, or download the tarball
     tar xzf codes-postaux-*.tgz                  # gives package/codes-postaux.json
-    python3 scripts/update_postcodes.py /tmp/package/codes-postaux.json
+    python3 scripts/update_postcodes.py package/codes-postaux.json
 
-then run tests/domain/test_towns.py and commit the data file with the version in the message.
+then run tests/domain/test_town_rules.py and commit the data file with the version in the message.
 Only the standard library is used.
 """
 

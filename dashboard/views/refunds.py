@@ -80,35 +80,30 @@ class OrderRefundsController(Controller):
             raise
         except DomainError as exc:
             return await _panel(number, form=form, refused=exc.message, status=422)
-        done = (_("Refund sent to the payment provider.") if outcome.status == "pending"
-                else _("Refund to make by hand: it is listed in the payment queue."))
-        if not is_htmx(request):
-            return Redirect(f"/orders/{number}", status_code=303)
-        return await _panel(number, done=done,
-                            headers=hx_trigger(ORDERS_CHANGED, ORDER_CHANGED, toast=done))
+        return await _done(request, number, _("Refund sent to the payment provider.")
+                           if outcome.status == "pending"
+                           else _("Refund to make by hand: it is listed in the payment queue."))
 
     @post("/{refund_id:int}/cancel", guards=[action_guard(Action.REFUND)])
     async def cancel(self, request: Request, number: FromPath[str],
                      refund_id: FromPath[int]) -> Response | Template:
         try:
-            await _on_order(number, refund_id)
-            await payments.cancel_refund(refund_id, actor=request.user.actor)
+            await payments.cancel_refund(refund_id, actor=request.user.actor,
+                                         order_number=number)
         except NotFound:
             raise
         except DomainError as exc:
             return await _panel(number, refused=exc.message, status=422)
-        done = _("Refund cancelled: the amount is owed to the customer again.")
-        if not is_htmx(request):
-            return Redirect(f"/orders/{number}", status_code=303)
-        return await _panel(number, done=done,
-                            headers=hx_trigger(ORDERS_CHANGED, ORDER_CHANGED, toast=done))
+        return await _done(request, number,
+                           _("Refund cancelled: the amount is owed to the customer again."))
 
 
-async def _on_order(number: str, refund_id: int) -> None:
-    """A refund reached through another order's URL does not exist there."""
-    panel = await payments.refund_panel(await order_row(number))
-    if refund_id not in {r["id"] for r in panel.open}:
-        raise NotFound(f"No open refund {refund_id} on order {number}")
+async def _done(request: Request, number: str, done: str) -> Response | Template:
+    """A success: the panel saying so, with the event the screen's panels re-read on."""
+    if not is_htmx(request):
+        return Redirect(f"/orders/{number}", status_code=303)
+    return await _panel(number, done=done,
+                        headers=hx_trigger(ORDERS_CHANGED, ORDER_CHANGED, toast=done))
 
 
 class RefundQueueController(Controller):

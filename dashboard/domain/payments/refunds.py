@@ -17,8 +17,7 @@ from enum import StrEnum
 
 from dashboard.domain.errors import DomainError, ValidationFailed
 from dashboard.domain.numbers import N_, Amount, Message
-
-SHIPPING_VAT_BP = 2000
+from dashboard.domain.pricing import SHIPPING_VAT_BP
 
 
 class RefundRoute(StrEnum):
@@ -37,6 +36,38 @@ class RefundState(StrEnum):
 
 
 OPEN_STATES = frozenset({RefundState.PENDING, RefundState.TO_MAKE, RefundState.FAILED})
+# The states each move of an open refund starts from, by the state it moves to: sent to
+# the provider again (only once it refused), made by hand, or withdrawn.
+MOVES_FROM = {
+    RefundState.PENDING: frozenset({RefundState.FAILED}),
+    RefundState.TO_MAKE: frozenset({RefundState.PENDING, RefundState.FAILED}),
+    RefundState.CANCELLED: OPEN_STATES,
+}
+REFUND_DONE = N_("This refund is already recorded.")
+REFUND_CLOSED = N_("This refund was cancelled.")
+
+
+def first_state(route: RefundRoute, provider_configured: bool) -> RefundState:
+    """A card refund goes to the payment provider when there is one; every other refund
+    is made by hand."""
+    if route is RefundRoute.CARD and provider_configured:
+        return RefundState.PENDING
+    return RefundState.TO_MAKE
+
+
+def check_move(current: str, to: RefundState) -> None:
+    """Refuse a move the refund's state does not allow (``DomainError``)."""
+    if RefundState(current) not in MOVES_FROM[to]:
+        raise DomainError(Message(REFUND_DONE if current == RefundState.DONE
+                                  else N_("This refund cannot change any more.")))
+
+
+def check_completable(current: str) -> None:
+    """Refuse to record as made a refund already made or withdrawn (``DomainError``)."""
+    if current == RefundState.DONE:
+        raise DomainError(Message(REFUND_DONE))
+    if current == RefundState.CANCELLED:
+        raise DomainError(Message(REFUND_CLOSED))
 
 
 def refundable_now(balance_due: int, open_total: int) -> int:

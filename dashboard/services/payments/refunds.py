@@ -26,8 +26,11 @@ from dashboard.domain.payments.refunds import (
     RefundState,
     adjustment_lines,
     card_capture,
+    check_completable,
+    check_move,
     check_refund_request,
     clean_iban,
+    first_state,
     invoice_gap,
     refundable_now,
 )
@@ -128,11 +131,7 @@ async def request_refund(number: str, *, amount: int, route: str, iban: str = ""
         card = card_capture(await _payments(order["id"]))
         chosen = check_refund_request(amount, route, iban, owed=owed, on_its_way=on_its_way,
                                       currency=order["currency"], card=card)
-        settings = get_settings()
-        if chosen is RefundRoute.CARD and settings.payment_provider_url:
-            status = RefundState.PENDING
-        else:
-            status = RefundState.TO_MAKE
+        status = first_state(chosen, bool(get_settings().payment_provider_url))
         note = await _credit_note(order, amount, reason, chosen, actor)
         to_card = chosen is RefundRoute.CARD
         rows = await Refund.insert(Refund(
@@ -142,8 +141,7 @@ async def request_refund(number: str, *, amount: int, route: str, iban: str = ""
             credit_note=note["number"] if note else "", actor=actor,
         )).returning(Refund.id)
         refund_id = rows[0]["id"]
-        await Order.update({Order.version: Order.version + 1, Order.updated_at: _now()}).where(
-            Order.id == order["id"])
+        await _order_moved(order["id"])
         await record_event(
             order["id"], "refund.requested",
             f"Refund of {format_minor(amount, order['currency'])} by {chosen.value} requested",
@@ -190,8 +188,11 @@ async def _load_refund(refund_id: int) -> dict:
     return row
 
 
-REFUND_DONE = N_("This refund is already recorded.")
-REFUND_CLOSED = N_("This refund was cancelled.")
+async def _order_moved(order_id: int) -> None:
+    """A refund asked or moved changes what the order screen shows: its version moves, so
+    open screens (on any instance) re-read it."""
+    await Order.update({Order.version: Order.version + 1, Order.updated_at: _now()}).where(
+        Order.id == order_id)
 
 
 async def complete_refund(refund_id: int, transaction_ref: str, *, source: str,
@@ -203,10 +204,7 @@ async def complete_refund(refund_id: int, transaction_ref: str, *, source: str,
     transaction_ref = (transaction_ref or "").strip()[:120]
     async with write_transaction():
         refund = await _load_refund(refund_id)
-        if refund["status"] == RefundState.DONE:
-            raise DomainError(Message(REFUND_DONE))
-        if refund["status"] == RefundState.CANCELLED:
-            raise DomainError(Message(REFUND_CLOSED))
+        check_completable(refund["status"])
         ref = transaction_ref or f"refund-{refund_id}"
         await record_refund(refund["number"], refund["amount"], refund["currency"], ref,
                             method=refund["route"], source=source, actor=actor)
@@ -221,19 +219,18 @@ MOVE_EVENTS = {RefundState.PENDING: "refund.retried", RefundState.TO_MAKE: "refu
                RefundState.CANCELLED: "refund.cancelled"}
 
 
-async def _move(refund_id: int, allowed: set[RefundState], to: RefundState, actor: str,
-                summary: str) -> dict:
+async def _move(refund_id: int, to: RefundState, actor: str, summary: str,
+                order_number: str | None = None) -> dict:
     async with write_transaction():
         refund = await _load_refund(refund_id)
-        if RefundState(refund["status"]) not in allowed:
-            raise DomainError(Message(REFUND_DONE if refund["status"] == RefundState.DONE
-                                      else N_("This refund cannot change any more.")))
+        if order_number is not None and refund["number"] != order_number:
+            raise NotFound(f"No refund {refund_id} on order {order_number}")
+        check_move(refund["status"], to)
         values = {Refund.status: to.value}
         if to is RefundState.PENDING:
             values |= {Refund.next_attempt_at: _now(), Refund.attempts: 0}
         await Refund.update(values).where(Refund.id == refund_id)
-        await Order.update({Order.version: Order.version + 1, Order.updated_at: _now()}).where(
-            Order.id == refund["order"])
+        await _order_moved(refund["order"])
         await record_event(refund["order"], MOVE_EVENTS[to], summary,
                            {"refund": refund_id, "amount": refund["amount"],
                             "currency": refund["currency"], "route": refund["route"]},
@@ -246,20 +243,20 @@ async def retry_refund(refund_id: int, *, actor: str) -> dict:
     if not get_settings().payment_provider_url:
         raise DomainError(Message(
             N_("No payment provider is configured: make this refund by hand.")))
-    return await _move(refund_id, {RefundState.FAILED}, RefundState.PENDING, actor,
+    return await _move(refund_id, RefundState.PENDING, actor,
                        "Refund sent to the payment provider again")
 
 
 async def make_by_hand(refund_id: int, *, actor: str) -> dict:
     """Stop sending a refund to the provider: staff make it themselves."""
-    return await _move(refund_id, {RefundState.PENDING, RefundState.FAILED},
-                       RefundState.TO_MAKE, actor, "Refund to make by hand")
+    return await _move(refund_id, RefundState.TO_MAKE, actor, "Refund to make by hand")
 
 
-async def cancel_refund(refund_id: int, *, actor: str) -> dict:
-    """Withdraw an open refund (asked by mistake); its amount is owed again."""
-    return await _move(refund_id, set(OPEN_STATES), RefundState.CANCELLED, actor,
-                       "Refund cancelled")
+async def cancel_refund(refund_id: int, *, actor: str, order_number: str | None = None) -> dict:
+    """Withdraw an open refund (asked by mistake); its amount is owed again. With
+    ``order_number``, a refund of another order is ``NotFound``."""
+    return await _move(refund_id, RefundState.CANCELLED, actor, "Refund cancelled",
+                       order_number)
 
 
 async def refunds_to_make(limit: int = 200) -> list[dict]:
