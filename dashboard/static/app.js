@@ -36,13 +36,30 @@
 
   // A form that autosaves (its save line has data-unsaved) says so at the first keystroke,
   // until the server answers "saved at".
-  function markUnsaved(event) {
-    var form = event.target.closest && event.target.closest("form");
+  // Each keystroke counts; a save remembers the count it was sent at, and its answer keeps
+  // "not saved yet" when the agent typed again meanwhile (that typing has its own save coming).
+  var keystrokes = 0;
+  function showUnsaved(form) {
     var state = form && form.querySelector("[data-unsaved]");
     if (state) state.textContent = state.dataset.unsaved;
   }
+  function markUnsaved(event) {
+    var form = event.target.closest && event.target.closest("form");
+    if (form && form.querySelector("[data-unsaved]")) { keystrokes += 1; showUnsaved(form); }
+  }
   document.addEventListener("input", markUnsaved);
   document.addEventListener("change", markUnsaved);
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var saver = event.detail.elt;
+    if (saver.hasAttribute && saver.hasAttribute("data-autosave")) saver.dataset.sentAt = keystrokes;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var saver = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (saver && saver.hasAttribute && saver.hasAttribute("data-autosave")
+        && Number(saver.dataset.sentAt) !== keystrokes) {
+      showUnsaved(saver.closest("form"));
+    }
+  });
 
   // Whether a form holds something typed and not sent: a field that differs from what the
   // page was served with.

@@ -60,3 +60,38 @@ async def test_typing_survives_adding_products_and_a_dropped_call(browser, serve
         assert errors == []
     finally:
         await context.close()
+
+
+async def test_a_save_answered_while_the_agent_types_does_not_drop_the_next_save(
+        browser, server_url):
+    """The first autosave is answered (slowly) while the agent is typing the next field:
+    that answer must neither swallow the next save nor claim the new typing is saved."""
+    await create_user("drafts-race", "call_centre", PASSWORD, locale="fr")
+    context, page = await open_signed_in(browser, server_url, "drafts-race", viewport=DESKTOP)
+    try:
+        await page.goto(f"{server_url}/orders/new")
+        await page.get_by_role("button", name="Nouveau client").click()
+        await page.wait_for_url(re.compile(r".*/orders/new/\d+$"))
+        held = []
+
+        async def slow_first_save(route):
+            if not held:
+                held.append(route.request.post_data or "")
+                await page.wait_for_timeout(400)  # answered during the next field's debounce
+            await route.continue_()
+
+        await page.route("**/autosave", slow_first_save)
+        async with page.expect_request(lambda r: "/autosave" in r.url):
+            await field(page, "customer.first_name").fill("Margaux")
+        await page.wait_for_timeout(100)
+        await field(page, "shipping_address.city").fill("Strasbourg")
+        # The first answer lands while "Strasbourg" waits for its own save: it says "not saved".
+        await page.wait_for_timeout(500)
+        assert await page.locator("#draft-save-state").text_content() == "Pas encore enregistré…"
+        await page.wait_for_function(
+            "document.getElementById('draft-save-state').textContent.startsWith('Brouillon enregistré à')")
+        await page.reload()
+        assert await field(page, "shipping_address.city").input_value() == "Strasbourg"
+        assert "Strasbourg" not in held[0]
+    finally:
+        await context.close()
