@@ -20,7 +20,7 @@ from dashboard.domain.orders.edits import (
 )
 from dashboard.domain.errors import NotFound
 from dashboard.domain.search import customer_search_text
-from dashboard.services.orders.field_edits import write_changed_fields
+from dashboard.services.orders.edits import write_changed_fields
 from dashboard.services.orders.listing import search_clauses
 from dashboard.settings import get_settings
 

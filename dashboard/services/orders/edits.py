@@ -1,18 +1,28 @@
-"""Inline edits of an order's addresses and customer contact details.
+"""Inline edits of an order's addresses and customer contact details, and the conditional
+write they share with the customer's account (``write_changed_fields``).
 
-Money-moving edits (lines, quantities, shipping method) go through the stock and pricing
-use-cases instead; the edits here change who and where, never how much.
+Money-moving edits (lines, quantities, shipping method) are "changes" (``changes.py``); the
+edits here change who and where, never how much.
+
+One conditional UPDATE writes the changed fields only where they still hold what the
+editor saw, and bumps ``version``; an empty RETURNING means someone got there first, and
+the current row tells which fields (see ``domain/orders/edits.py``). No read-modify-write
+window.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timezone
+
+from piccolo.table import Table
 
 from dashboard.db.tables import Order
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.orders.edits import (
     ORDER_FIELD_GROUPS,
     changed_fields,
+    check_no_conflict,
     check_complete,
     clean,
     validate_order_fields,
@@ -21,7 +31,6 @@ from dashboard.domain.orders.edits import (
 from dashboard.domain.errors import NotFound, ValidationFailed
 from dashboard.domain.orders.towns import TownMatch
 from dashboard.domain.search import order_search_text as fold_search_text
-from dashboard.services.orders.field_edits import write_changed_fields
 from dashboard.services.orders.postcodes import town_match
 from dashboard.services.history import record_event
 from dashboard.settings import get_settings
@@ -29,6 +38,34 @@ from dashboard.settings import get_settings
 EVENT_KINDS = {"shipping": "order.shipping_address_changed",
                "billing": "order.billing_address_changed",
                "contact": "order.contact_changed"}
+
+
+async def write_changed_fields(table: type[Table], key_column, key: object,
+                               changes: Mapping[str, str], before: Mapping[str, str],
+                               extra: Mapping | None = None) -> dict:
+    """Apply ``changes`` to the row whose ``key_column`` equals ``key``; return the row as it was.
+
+    Call inside the use-case's write transaction. Raises ``NotFound`` for an unknown row and
+    ``StaleVersion`` (with the conflicting fields) when a changed field moved meanwhile.
+    """
+    previous = await table.select().where(key_column == key).first()
+    if previous is None:
+        raise NotFound("No such record")
+    check_no_conflict(changes, before, previous)
+    values = {getattr(table, f): v for f, v in changes.items()}
+    values[table.version] = table.version + 1
+    if hasattr(table, "updated_at"):
+        values[table.updated_at] = datetime.now(timezone.utc)
+    values.update(extra or {})
+    query = table.update(values).where(key_column == key)
+    for f in changes:
+        query = query.where(getattr(table, f) == before.get(f, ""))
+    if not await query.returning(table.id):
+        # Changed between our read and our write: report it as any other conflict.
+        current = await table.select().where(key_column == key).first()
+        check_no_conflict(changes, before, current or {})
+        raise NotFound("No such record")
+    return previous
 
 
 def order_search_text(order: Mapping) -> str:
