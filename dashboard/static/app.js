@@ -22,7 +22,7 @@
       var alert = doc.querySelector("[role=alert]");
       text = alert ? alert.textContent.trim() : "";
     } catch (e) { /* not HTML */ }
-    toast(text || ("Error " + xhr.status), "error");
+    toast(text || ((document.body.dataset.errorMessage || "Error") + " (" + xhr.status + ")"), "error");
   });
 
   document.addEventListener("htmx:sendError", function () {

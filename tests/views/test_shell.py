@@ -65,3 +65,12 @@ def test_money_is_formatted_for_the_language():
         assert money(500, "JPY").startswith("500")
     finally:
         current_locale.reset(token)
+
+
+async def test_the_failure_toasts_speak_the_users_language(login_as, client):
+    """app.js reads a failed request's and a lost connection's toast from the page."""
+    await login_as("back_office", locale="fr")
+    page = await client.get("/orders")
+    assert 'data-error-message="Une erreur est survenue"' in page.text
+    assert 'data-offline-message="Le serveur est injoignable : vérifiez la connexion et réessayez."' \
+        in page.text
