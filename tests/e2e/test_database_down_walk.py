@@ -29,3 +29,20 @@ async def test_a_database_outage_shows_the_french_page_and_passes(browser):
             assert response.status == 200
         finally:
             await context.close()
+
+
+async def test_a_lost_connection_says_so_in_french(browser, server_url):
+    """The network drops while a dispatcher filters the list: a French toast says so."""
+    await create_user("hors-ligne", "dispatch", PASSWORD, locale="fr")
+    context, page = await open_signed_in(browser, server_url, "hors-ligne", viewport=DESKTOP)
+    try:
+        await page.goto(server_url + "/orders")
+        await context.set_offline(True)
+        await page.fill("#search", "martin")
+        toast = page.locator("#toasts").get_by_text(
+            "Le serveur est injoignable : vérifiez la connexion et réessayez.")
+        await toast.wait_for()
+        await screenshot(page, "connection-lost-toast-fr")
+    finally:
+        await context.set_offline(False)
+        await context.close()
