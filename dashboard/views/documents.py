@@ -25,7 +25,6 @@ from dashboard.components.printing import render_documents_html
 from dashboard.components.templating import build_environment
 from dashboard.domain.printing.documents import BATCH_DOCUMENTS, BATCH_PAPERS, document_kind, paper
 from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
-from dashboard.domain.numbers import N_
 from dashboard.domain.staff.roles import Area, can_access
 from dashboard.services.printing import document_context
 from dashboard.services.printing import labels
@@ -110,21 +109,12 @@ class OrderDocumentsController(Controller):
                 invoice=form.get("invoice") or None, actor=request.user.actor)
         except NotFound:
             raise
-        except ValidationFailed as exc:
-            field = next(iter(exc.fields), "")
-            return _document_job(number, refused=PRINT_REFUSALS.get(field, PRINT_REFUSALS[""]))
+        except ValidationFailed as exc:  # the field's own message: which printer, paper...
+            return _document_job(number, refused=next(iter(exc.fields.values()), exc.message))
         except DomainError as exc:
             return _document_job(number, refused=exc.message)
         return Template("partials/orders/_print_job.html", context={
             "number": number, "job": await label_job(number, job_id), "kind": "document"})
-
-
-# What a refused print says, by the field the refusal names.
-PRINT_REFUSALS = {
-    "printer": N_("Choose one of the configured printers."),
-    "format": N_("Choose a paper format from the list."),
-    "": N_("This document cannot be printed for this order."),
-}
 
 
 def _document_job(number: str, *, refused: str) -> Template:

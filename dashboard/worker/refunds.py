@@ -14,7 +14,7 @@ import logging
 
 import httpx
 
-from dashboard.db.tables import Order, Refund
+from dashboard.db.tables import Refund
 from dashboard.domain.errors import DomainError
 from dashboard.services.payments import complete_refund
 from dashboard.settings import get_settings
@@ -50,9 +50,11 @@ class ProviderRefundDeliverer(OutboxDeliverer):
     def done_column(self):
         return Refund.done_at
 
+    def joined_columns(self):
+        return (Refund.order.number,)  # the provider's metadata names the order
+
     async def deliver(self, row: dict) -> None:
-        order = await Order.select(Order.number).where(Order.id == row["order"]).first()
-        body, headers = refund_request(row, order["number"])
+        body, headers = refund_request(row, row["order.number"])
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=self.timeout_seconds, follow_redirects=False)
         url = f"{get_settings().payment_provider_url}/refunds"

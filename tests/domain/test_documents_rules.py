@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.domain.printing.documents import (
-    DocumentRefused, InvoiceEvent, InvoicePolicy, SequenceKind, bin_sort_key,
+    BATCH_DOCUMENTS, BATCH_PAPERS, DocumentKind, DocumentRefused, InvoiceEvent, InvoicePolicy, SequenceKind, bin_sort_key,
     check_credit_note_exists, check_invoice_allowed, check_invoice_issued, check_receipt_allowed,
     document_kind, document_number, invoice_due, invoice_pending_reason, invoice_policy,
     issuing_event, paper, vat_breakdown, vat_rate_label,
@@ -80,12 +80,17 @@ def test_receipt_needs_money_and_credit_note_needs_a_row():
     check_credit_note_exists(1)
 
 
-def test_unknown_kind_and_format_are_refused_with_the_allowed_values():
+def test_unknown_kind_and_format_are_refused_with_a_sentence_to_translate():
     with pytest.raises(ValidationFailed) as info:
         document_kind("pick-list")
-    assert "invoice" in info.value.fields["kind"]
-    with pytest.raises(ValidationFailed):
+    assert info.value.fields["kind"].template == "Choose a document from the list."
+    assert info.value.message == info.value.fields["kind"]
+    assert document_kind("pick-list", BATCH_DOCUMENTS) is DocumentKind.PICK_LIST
+    with pytest.raises(ValidationFailed) as info:
         paper("a3")
+    assert info.value.fields["format"].template == "Choose a paper format from the list."
+    with pytest.raises(ValidationFailed):
+        paper("80mm", BATCH_PAPERS)
     assert paper(None).name == "a4"
     assert paper("80MM").thermal and not paper("letter").thermal
 

@@ -66,16 +66,22 @@ async def test_a_credit_note_and_a_receipt_print_in_the_asked_format(
     assert receipt.startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"kind": "pick-list"}, "Ce document ne peut pas être imprimé pour cette commande."),
-    ({"kind": "invoice", "format": "a3"}, "Choisissez un format de papier dans la liste."),
-    ({"kind": "invoice", "printer": "nowhere"}, "Choisissez une des imprimantes configurées."),
-    ({"kind": "invoice"}, "Facture pas encore émise : elle le sera au paiement."),
+@pytest.mark.parametrize("data, message, printers", [
+    ({"kind": "pick-list"}, "Choisissez un document dans la liste.", "office=tcp:127.0.0.1:9"),
+    ({"kind": "invoice", "format": "a3"}, "Choisissez un format de papier dans la liste.",
+     "office=tcp:127.0.0.1:9"),
+    ({"kind": "invoice", "printer": "nowhere"}, "Choisissez une des imprimantes configurées.",
+     "office=tcp:127.0.0.1:9"),
+    ({"kind": "order-confirmation"},
+     "Aucune imprimante n’est configurée (DASHBOARD_PRINTERS).", ""),
+    ({"kind": "invoice"}, "Facture pas encore émise : elle le sera au paiement.",
+     "office=tcp:127.0.0.1:9"),
 ])
 async def test_refusals_say_why_in_french_and_queue_nothing(login_as, order_factory,
-                                                            configure_printers, data, message):
+                                                            configure_printers, data, message,
+                                                            printers):
     number = await order_factory(paid=False)
-    configure_printers("office=tcp:127.0.0.1:9")
+    configure_printers(printers)
     client = await login_as("back_office", locale="fr")
     refused = await client.post(f"/orders/{number}/documents/print", headers=HX, data=data)
     assert refused.status_code == 422

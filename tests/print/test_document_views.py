@@ -30,8 +30,10 @@ async def test_refusals_and_bad_input_answer_422_or_404(login_as, order_factory)
     refused = await client.get(f"/orders/{unpaid}/documents/invoice.html")
     assert refused.status_code == 422
     assert "Invoice not issued yet: it will be at payment." in refused.text
-    assert (await client.get(f"/orders/{unpaid}/documents/invoice.html?format=a3")).status_code == 422
-    assert (await client.get(f"/orders/{unpaid}/documents/passport.pdf")).status_code == 422
+    refused = await client.get(f"/orders/{unpaid}/documents/invoice.html?format=a3")
+    assert refused.status_code == 422 and "Choose a paper format from the list." in refused.text
+    refused = await client.get(f"/orders/{unpaid}/documents/passport.pdf")
+    assert refused.status_code == 422 and "Choose a document from the list." in refused.text
     assert (await client.get(f"/orders/{unpaid}/documents/invoice.docx")).status_code == 404
     assert (await client.get("/orders/NOPE/documents/receipt.html")).status_code == 404
 

@@ -204,3 +204,21 @@ async def test_a_surcharge_emails_the_customer_with_its_supplementary_invoice(sm
     [message] = smtp_server.inbox.messages
     names = [part.get_filename() for part in message.walk() if part.get_filename()]
     assert names == [f"invoice-{order['number']}-{outcome.supplementary_invoice}.pdf"]
+
+
+@pytest.mark.parametrize("locale, name", [("fr", "Livraison"), ("en", "Shipping")])
+async def test_a_shipping_credit_note_names_its_line_in_the_customer_s_language(locale, name):
+    from dashboard.domain.pricing import SHIPPING_VAT_BP
+    from dashboard.services.printing.documents import render_document_html
+
+    order = await make_shipped_order(shipping_total=490, locale=locale)
+    outcome = await credits.issue_credit(order["number"], amount=490,
+                                         lines=credits.shipping_lines(490),
+                                         refund_method="store_credit", actor="agent")
+    [note] = await CreditNote.select()
+    lines = note["lines"] if isinstance(note["lines"], list) else json.loads(note["lines"])
+    assert [(ln["sku"], ln["name"], ln["vat_rate_bp"]) for ln in lines] == [
+        ("SHIPPING", name, SHIPPING_VAT_BP)]
+    html = await render_document_html(order["number"], "credit-note",
+                                      credit_note=outcome.number)
+    assert f"<td>{name}<br>" in html

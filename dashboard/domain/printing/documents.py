@@ -56,14 +56,25 @@ class DocumentRefused(DomainError):
     code = "document_refused"
 
 
+# Refusals of the parsers below, read by staff (print form, batch form, document page).
+UNKNOWN_DOCUMENT = N_("Choose a document from the list.")
+UNKNOWN_PAPER = N_("Choose a paper format from the list.")
+
+
+def _refuse(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed({field: Message(message)}, Message(message))
+
+
 def document_kind(value: str, allowed: Iterable[DocumentKind] = ORDER_DOCUMENTS) -> DocumentKind:
+    """The document ``value`` names, when it is one of ``allowed``; ``ValidationFailed`` on
+    ``kind`` otherwise."""
     allowed = tuple(allowed)
     try:
         kind = DocumentKind(value)
     except ValueError:
         kind = None
     if kind not in allowed:
-        raise ValidationFailed({"kind": "one of " + ", ".join(k.value for k in allowed)})
+        raise _refuse("kind", UNKNOWN_DOCUMENT)
     return kind
 
 
@@ -95,10 +106,12 @@ BATCH_PAPERS = ("a4", "letter")
 
 
 def paper(value: str | None, allowed: Iterable[str] = PAPERS) -> Paper:
+    """The paper ``value`` names (a4 when empty), when it is one of ``allowed``;
+    ``ValidationFailed`` on ``format`` otherwise."""
     value = (value or "a4").lower()
     allowed = tuple(allowed)
     if value not in allowed:
-        raise ValidationFailed({"format": "one of " + ", ".join(allowed)})
+        raise _refuse("format", UNKNOWN_PAPER)
     return PAPERS[value]
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from dashboard.domain.errors import ValidationFailed
+from dashboard.domain.numbers import Message, N_
 
 MAX_ATTEMPTS = 5
 FIRST_RETRY_SECONDS = 30
@@ -54,6 +56,20 @@ def parse_printers(spec: str) -> dict[str, Printer]:
         else:
             raise ValidationFailed({"printers": f"expected name=cups:Queue or name=tcp:host:port, got {entry!r}"})
     return printers
+
+
+UNKNOWN_PRINTER = N_("Choose one of the configured printers.")
+NO_PRINTER = N_("No printer is configured (DASHBOARD_PRINTERS).")
+
+
+def chosen_printer(name: str | None, configured: Iterable[str]) -> str:
+    """``name`` when it is one of the ``configured`` printers' names. Raises
+    ``ValidationFailed`` on ``printer`` otherwise, saying so when none is configured."""
+    configured = tuple(configured)
+    if name and name in configured:
+        return name
+    message = Message(UNKNOWN_PRINTER if configured else NO_PRINTER)
+    raise ValidationFailed({"printer": message}, message)
 
 
 # --- Labels ------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ from dashboard.components.pdf import PdfUnavailable
 from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
 from dashboard.domain.printing.documents import document_kind, paper
 from dashboard.domain.printing.labels import (
-    LEASE_SECONDS, LabelGeometry, Printer, after_failure, label_geometry, parse_printers,
+    LEASE_SECONDS, LabelGeometry, Printer, after_failure, chosen_printer, label_geometry,
+    parse_printers,
 )
 from dashboard.services.printing.document_context import load_order, seller
 from dashboard.services.printing.documents import order_document, render_document_pdf
@@ -123,12 +124,11 @@ def bin_label_zpl(code: str, size: str | None = None, dpi: int | str | None = No
 # --- Queueing ----------------------------------------------------------------------------
 
 def _printer_name(name: str | None) -> str:
+    """``name``, else the label printer setting, else the first printer configured; refused
+    (``ValidationFailed`` on ``printer``) when that printer is not configured."""
     configured = printers()
-    name = name or get_settings().label_printer or next(iter(configured), None)
-    if not name or name not in configured:
-        raise ValidationFailed({"printer": "one of " + (", ".join(configured) or
-                                                          "(none configured: set DASHBOARD_PRINTERS)")})
-    return name
+    return chosen_printer(name or get_settings().label_printer or next(iter(configured), None),
+                          configured)
 
 
 async def queue_print_job(payload: str, kind: str, printer: str | None = None, *,

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard.components.i18n import translations
 from dashboard.db.transaction import write_transaction
 from dashboard.domain.errors import ValidationFailed
 from dashboard.domain.numbers import N_, Message
+from dashboard.domain.pricing import SHIPPING_VAT_BP
 from dashboard.domain.returns.rules import MONEY_BACK, RefundMethod, check_credit
 from dashboard.services import printing
 from dashboard.services import payments
 from dashboard.services.history import record_event
 from dashboard.services.outbox import queue_email, queue_webhook
 
-SHIPPING_VAT_BP = 2000
+# The shipping line's name: the word invoices and refund credit notes print for shipping.
+SHIPPING_LINE = N_("Shipping")
 
 
 @dataclass(frozen=True)
@@ -33,13 +36,23 @@ class CreditOutcome:
 
 
 def amount_lines(amount: int, label: str, vat_rate_bp: int = 2000, sku: str = "") -> list[dict]:
-    """One credit-note line for a plain amount (shipping, goodwill)."""
+    """One credit-note line for a plain amount (shipping, goodwill). A ``Message`` label
+    is written in the customer's language when the note is issued."""
     return [{"sku": sku, "name": label, "quantity": 1, "unit_price": amount,
              "vat_rate_bp": vat_rate_bp}]
 
 
 def shipping_lines(amount: int) -> list[dict]:
-    return amount_lines(amount, "Shipping", SHIPPING_VAT_BP, "SHIPPING")
+    """The line crediting ``amount`` of shipping, at the one shipping VAT rate."""
+    return amount_lines(amount, Message(SHIPPING_LINE), SHIPPING_VAT_BP, "SHIPPING")
+
+
+def _named(lines: list[dict], locale: str) -> list[dict]:
+    """Document lines are printed as issued: the names this module gives (``Message``s)
+    are written in the customer's language; product names stay as they are."""
+    gettext = translations(locale).gettext
+    return [{**line, "name": line["name"].translate(gettext)}
+            if isinstance(line["name"], Message) else line for line in lines]
 
 
 async def issue_credit(number: str, *, amount: int, lines: list[dict] | None = None,
@@ -62,7 +75,9 @@ async def issue_credit(number: str, *, amount: int, lines: list[dict] | None = N
                               paid_total=order["paid_total"],
                               credited_total=order["credited_total"])
         note = await printing.issue_credit_note(
-            number, amount=amount, lines=lines or amount_lines(amount, reason or "Credit"),
+            number, amount=amount,
+            lines=_named(lines or amount_lines(amount, reason or "Credit"),
+                         order["locale"] or "fr"),
             reason=reason, return_request_id=return_request_id, refund_method=method,
             refund_ref=refund_ref, actor=actor)
         after = await payments.write_money(order, credited_delta=amount, actor=actor)
