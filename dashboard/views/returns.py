@@ -222,8 +222,8 @@ class ReturnsController(Controller):
             what = str(form.get("what", "amount"))
             amount = await _money(form.get("amount"), "credit_amount", number, MAX_CREDIT)
             reason = str(form.get("reason", "")).strip()
-            lines = (credits.shipping_lines(amount) if what == "shipping"
-                     else credits.amount_lines(amount, reason or "Credit")) if amount > 0 else None
+            # Any other amount is one line named by the reason (issue_credit's default).
+            lines = credits.shipping_lines(amount) if what == "shipping" and amount > 0 else None
             await credits.issue_credit(
                 number, amount=amount, lines=lines, reason=reason,
                 refund_method=str(form.get("refund_method", "")),

@@ -222,3 +222,16 @@ async def test_a_shipping_credit_note_names_its_line_in_the_customer_s_language(
     html = await render_document_html(order["number"], "credit-note",
                                       credit_note=outcome.number)
     assert f"<td>{name}<br>" in html
+
+
+@pytest.mark.parametrize("locale, reason, name", [
+    ("fr", "", "Geste commercial"), ("en", "", "Goodwill credit"),
+    ("fr", "Colis arrivé en retard", "Colis arrivé en retard")])
+async def test_a_credit_of_an_amount_is_named_by_its_reason_or_in_the_customer_s_language(
+        locale, reason, name):
+    order = await make_shipped_order(locale=locale)
+    await credits.issue_credit(order["number"], amount=300, reason=reason,
+                               refund_method="store_credit", actor="agent")
+    [note] = await CreditNote.select()
+    lines = note["lines"] if isinstance(note["lines"], list) else json.loads(note["lines"])
+    assert [(ln["name"], ln["unit_price"]) for ln in lines] == [(name, 300)]

@@ -24,6 +24,7 @@ from dashboard.services.outbox import queue_email, queue_webhook
 
 # The shipping line's name: the word invoices and refund credit notes print for shipping.
 SHIPPING_LINE = N_("Shipping")
+CREDIT_LINE = N_("Goodwill credit")  # a credit of an amount given no reason
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ async def issue_credit(number: str, *, amount: int, lines: list[dict] | None = N
                               credited_total=order["credited_total"])
         note = await printing.issue_credit_note(
             number, amount=amount,
-            lines=_named(lines or amount_lines(amount, reason or "Credit"),
+            lines=_named(lines or amount_lines(amount, reason or Message(CREDIT_LINE)),
                          order["locale"] or "fr"),
             reason=reason, return_request_id=return_request_id, refund_method=method,
             refund_ref=refund_ref, actor=actor)
