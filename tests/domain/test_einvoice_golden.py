@@ -29,15 +29,13 @@ def business_invoice() -> dict:
                                    "tax": 20, "vat_rate_bp": 2000},
                                   {"reason": "", "kind": "", "amount": 0, "tax": 0,
                                    "vat_rate_bp": 0}])
-    doc["customer"] = {
-        "name": "Anne Martin", "email": "anne@acme.example", "phone": "+33612345678",
-        "company": "ACME SAS", "vat_number": "FR40303265045",
-        "billing": {"name": "Anne Martin", "company": "", "line1": "12 rue des Lilas",
-                    "line2": "Bât. C", "postal_code": "69003", "city": "Lyon",
-                    "region": "Rhône", "country": "FR"},
-        "shipping": {"name": "Paul Roy", "company": "ACME Entrepôt", "line1": "3 quai Ouest",
-                     "line2": "Quai 4", "postal_code": "1000", "city": "Bruxelles",
-                     "region": "BRU", "country": "BE"}}
+    customer = doc["customer"]
+    customer.update(email="anne@acme.example", phone="+33612345678", company="ACME SAS",
+                    vat_number="FR40303265045")
+    customer["billing"].update(line2="Bât. C", region="Rhône")
+    customer["shipping"].update(name="Paul Roy", company="ACME Entrepôt", line1="3 quai Ouest",
+                                line2="Quai 4", postal_code="1000", city="Bruxelles",
+                                region="BRU", country="BE")
     doc["lines"][0] = dict(doc["lines"][0], barcode="12345678", quantity=3)
     doc["lines"][1] = dict(doc["lines"][1], barcode="123", sku="")
     doc["seller"] = dict(SHOP, legal="SAS au capital de 10 000 EUR")
