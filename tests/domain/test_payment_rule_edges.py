@@ -182,6 +182,21 @@ def test_an_unexplained_gap_takes_the_rate_with_the_largest_invoiced_base():
                       "vat_rate_bp": 550}]
 
 
+def test_the_main_rate_weighs_each_invoiced_line_by_its_quantity():
+    # 1 x 10.00 at 5.5 % against 3 x 4.00 at 20 %: by line price the 5.5 % base looks
+    # larger, by line total (price times quantity) the 20 % base is.
+    invoiced = [_line("A", 1, 1000, 550), _line("B", 3, 400, 2000)]
+    lines = adjustment_lines(invoiced, 0, invoiced, 0, 50, "Adjustment", "Shipping")
+    assert lines == [{"sku": "", "name": "Adjustment", "quantity": 1, "unit_price": 50,
+                      "vat_rate_bp": 2000}]
+
+
+def test_a_gap_on_an_invoice_without_lines_takes_the_standard_rate():
+    lines = adjustment_lines([], 0, [], 0, 300, "Adjustment", "Shipping")
+    assert lines == [{"sku": "", "name": "Adjustment", "quantity": 1, "unit_price": 300,
+                      "vat_rate_bp": 2000}]
+
+
 def test_no_iban_typed_is_empty():
     assert clean_iban("") == ""
     assert clean_iban(None) == ""
