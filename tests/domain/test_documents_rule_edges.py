@@ -36,20 +36,19 @@ def test_the_refusal_texts():
     assert check_credit_note_exists(2) is None
 
 
-def test_a_kind_is_one_of_the_allowed_ones_named_in_the_refusal():
+def test_a_kind_is_one_of_the_allowed_ones():
     assert document_kind("invoice") is DocumentKind.INVOICE
     assert document_kind("return-slip", EMAILED_DOCUMENTS) is DocumentKind.RETURN_SLIP
     assert document_kind("pick-list", iter(BATCH_DOCUMENTS)) is DocumentKind.PICK_LIST
     with pytest.raises(ValidationFailed) as caught:
         document_kind("pick-list")
-    assert caught.value.fields == {"kind": "one of order-confirmation, order-form, invoice, "
-                                           "receipt, delivery-note, credit-note"}
+    assert caught.value.fields == {"kind": "Choose a document from the list."}
     with pytest.raises(ValidationFailed) as caught:
         document_kind("nonsense", [DocumentKind.INVOICE])
-    assert caught.value.fields == {"kind": "one of invoice"}
+    assert caught.value.fields == {"kind": "Choose a document from the list."}
 
 
-def test_papers_and_the_allowed_ones_named_in_the_refusal():
+def test_papers_are_the_allowed_ones():
     assert paper("A4") is PAPERS["a4"]
     assert paper("") is PAPERS["a4"]
     assert paper("letter", iter(BATCH_PAPERS)) is PAPERS["letter"]
@@ -57,10 +56,10 @@ def test_papers_and_the_allowed_ones_named_in_the_refusal():
     assert PAPERS["58mm"].margins == "0 0 0 0" and PAPERS["58mm"].thermal
     with pytest.raises(ValidationFailed) as caught:
         paper("80mm", BATCH_PAPERS)
-    assert caught.value.fields == {"format": "one of a4, letter"}
+    assert caught.value.fields == {"format": "Choose a paper format from the list."}
     with pytest.raises(ValidationFailed) as caught:
         paper("a3")
-    assert caught.value.fields == {"format": "one of a4, letter, 80mm, 58mm"}
+    assert caught.value.fields == {"format": "Choose a paper format from the list."}
 
 
 def test_a_number_is_refused_below_1_with_a_reason():
