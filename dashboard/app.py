@@ -106,8 +106,11 @@ async def _worker(_: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     settings = get_settings()
     from dashboard.services.printing.documents import seller_identity_problem
+    from dashboard.services.printing.labels import printers_problem
 
     if problem := seller_identity_problem():  # invoices are Factur-X: refuse to start
+        raise SystemExit(problem)
+    if problem := printers_problem():  # a typo in the printers is told now, not at a label
         raise SystemExit(problem)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return Litestar(

@@ -104,9 +104,12 @@ def cmd_worker(_: argparse.Namespace) -> int:
     import signal
 
     from dashboard.services.printing.documents import seller_identity_problem
+    from dashboard.services.printing.labels import printers_problem
     from dashboard.worker import build_worker
 
     if problem := seller_identity_problem():  # the worker attaches invoices to emails
+        raise SystemExit(problem)
+    if problem := printers_problem():  # the worker sends the print jobs
         raise SystemExit(problem)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

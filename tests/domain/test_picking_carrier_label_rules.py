@@ -194,6 +194,9 @@ def test_the_printers_setting():
     assert printers["zebra1"].address == "cups:ZebraQueue"
     assert printers["zebra2"].address == "tcp:10.0.0.5:9101"
     assert parse_printers("") == {} and parse_printers(None) == {}
+    assert parse_printers("p=tcp:[::1]:9101,q=tcp:printer-2.local:65535") == {
+        "p": Printer("p", "tcp", host="::1", port=9101),
+        "q": Printer("q", "tcp", host="printer-2.local", port=65535)}
 
 
 def test_a_bad_printer_name_is_named():
@@ -201,7 +204,9 @@ def test_a_bad_printer_name_is_named():
     assert caught.fields == {"printers": "bad printer name in 'bad name=cups:Q'"}
 
 
-@pytest.mark.parametrize("entry", ["p=cups:bad queue", "p=lpd:Q", "p=tcp:ho st", "p=tcp:"])
+@pytest.mark.parametrize("entry", ["p=cups:bad queue", "p=lpd:Q", "p=tcp:ho st", "p=tcp:",
+                                   "p=tcp:host:123456", "p=tcp:host:65536", "p=tcp:host:0",
+                                   "p=tcp:fe80::1", "p=tcp:[fe80::1", "p=tcp:host:"])
 def test_a_bad_printer_target_says_the_expected_shape(entry):
     caught = refusal(parse_printers, entry)
     assert caught.fields == {

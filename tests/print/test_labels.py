@@ -245,3 +245,17 @@ async def test_unknown_printer_is_refused_or_recorded(order_factory, configure_p
     assert "not configured" in job["last_error"]
     assert delivery_error(job["last_error"]).sentence == \
         "L’imprimante desk n’est pas configurée (DASHBOARD_PRINTERS)."
+
+
+def test_the_app_and_the_worker_refuse_to_start_on_a_printer_typo(configure):
+    """DASHBOARD_PRINTERS is read at start-up: a port out of range stops `serve` and
+    `worker` with the faulty entry named, instead of failing at the first label."""
+    from dashboard.app import create_app
+    from dashboard.cli import cmd_worker
+
+    configure(DASHBOARD_PRINTERS="desk=tcp:10.0.0.5:91000")
+    for start in (create_app, lambda: cmd_worker(None)):
+        with pytest.raises(SystemExit, match=r"DASHBOARD_PRINTERS: .*'desk=tcp:10.0.0.5:91000'"):
+            start()
+    configure(DASHBOARD_PRINTERS="desk=tcp:10.0.0.5:9100")
+    assert create_app() is not None

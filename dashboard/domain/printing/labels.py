@@ -35,6 +35,11 @@ class Printer:
         return f"cups:{self.queue}" if self.kind == "cups" else f"tcp:{self.host}:{self.port}"
 
 
+# A host name or IPv4 address, or an IPv6 address in brackets, then an optional port.
+_TCP_TARGET = re.compile(r"^(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9._-]+))"
+                         r"(?::(?P<port>\d{1,5}))?$")
+
+
 def parse_printers(spec: str) -> dict[str, Printer]:
     """``"zebra1=cups:ZebraQueue,zebra2=tcp:10.0.0.5:9100"`` -> printers by name.
 
@@ -50,9 +55,10 @@ def parse_printers(spec: str) -> dict[str, Printer]:
             raise ValidationFailed({"printers": f"bad printer name in {entry!r}"})
         if kind == "cups" and _NAME.match(rest):
             printers[name] = Printer(name, "cups", queue=rest)
-        elif kind == "tcp" and (match := re.match(r"^([A-Za-z0-9.:_\[\]-]+?)(?::(\d{1,5}))?$", rest)):
-            printers[name] = Printer(name, "tcp", host=match.group(1).strip("[]"),
-                                     port=int(match.group(2) or 9100))
+        elif kind == "tcp" and (match := _TCP_TARGET.match(rest)) and \
+                1 <= (port := int(match.group("port") or 9100)) <= 65535:
+            printers[name] = Printer(name, "tcp", host=match.group("v6") or match.group("host"),
+                                     port=port)
         else:
             raise ValidationFailed({"printers": f"expected name=cups:Queue or name=tcp:host:port, got {entry!r}"})
     return printers

@@ -59,6 +59,16 @@ def printers() -> dict[str, Printer]:
     return parse_printers(get_settings().printers)
 
 
+def printers_problem() -> str | None:
+    """What is wrong with DASHBOARD_PRINTERS, or None. The app and the worker refuse to
+    start on it, rather than fail at the first label."""
+    try:
+        printers()
+    except ValidationFailed as exc:
+        return "DASHBOARD_PRINTERS: " + "; ".join(str(v) for v in exc.fields.values())
+    return None
+
+
 # --- ZPL ---------------------------------------------------------------------------------
 
 def _render(template: str, geometry: LabelGeometry, locale: str, **context) -> str:
