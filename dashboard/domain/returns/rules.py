@@ -209,7 +209,7 @@ def check_credit(amount: int, refund_method: str, refund_ref: str, *, paid_total
         errors["amount"] = Message(N_("The amount must be more than zero."))
     elif amount > creditable(paid_total, credited_total):
         errors["amount"] = Message(
-            "At most %(amount)s can be credited (paid minus already credited).",
+            N_("At most %(amount)s can be credited (paid minus already credited)."),
             amount=Amount(creditable(paid_total, credited_total), currency))
     if method == RefundMethod.CARD and not refund_ref.strip():
         errors["refund_ref"] = Message(N_("The card refund reference is required."))
