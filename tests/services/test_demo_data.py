@@ -383,3 +383,16 @@ async def test_a_big_load_adds_back_the_foreign_keys_it_dropped(monkeypatch):
         assert "foreign key" in str(exc).lower()
     else:
         raise AssertionError("the order_line -> orders foreign key is gone")
+
+
+async def test_credit_note_shipping_lines_are_named_in_the_customer_s_language():
+    from dashboard.db.json_columns import json_value
+    from dashboard.domain.pricing import SHIPPING_VAT_BP
+
+    await load()
+    locales = {o["id"]: o["locale"] for o in await Order.select(Order.id, Order.locale)}
+    names = {(locales[n["order"]], line["name"], line["vat_rate_bp"])
+             for n in await CreditNote.select()
+             for line in json_value(n["lines"]) if line["sku"] == "SHIPPING"}
+    assert ("fr", "Livraison", SHIPPING_VAT_BP) in names
+    assert {name for locale, name, _ in names if locale == "fr"} == {"Livraison"}

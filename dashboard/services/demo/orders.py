@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from dashboard.domain.fulfilment import CARRIERS as CARRIER_NAMES, pick_list_number
 from dashboard.domain.printing import SequenceKind, document_number
 from dashboard.domain.printing import rma_number
-from dashboard.domain.pricing import balance_due, line_amounts, order_totals, vat_included_tax
+from dashboard.components.i18n import translations
+from dashboard.domain.pricing import SHIPPING_VAT_BP, balance_due, line_amounts, order_totals, vat_included_tax
 from dashboard.domain.search import fold
 from dashboard.domain.statuses import payment_status_for
 from dashboard.services.demo.catalogue import Catalogue, Product
@@ -88,8 +89,11 @@ def _credit_line(sku: str, name: str, quantity: int, unit_price: int, vat_bp: in
     return {"sku": sku, "name": name, "quantity": quantity, "unit_price": unit_price, "vat_rate_bp": vat_bp}
 
 
-def _shipping_line(amount: int) -> dict:
-    return _credit_line("SHIPPING", "Shipping", 1, amount, 2000)
+def _shipping_line(amount: int, locale: str) -> dict:
+    """The shipping line of a credit note, named in the customer's language when issued
+    (as services/returns/credits.shipping_lines does)."""
+    return _credit_line("SHIPPING", translations(locale).gettext("Shipping"), 1, amount,
+                        SHIPPING_VAT_BP)
 
 
 def _between(start: datetime, end: datetime, fraction: float) -> datetime:
@@ -276,7 +280,7 @@ class OrderFactory:
                 cancel_reason = rng.choice(CANCEL_REASONS_PAID)
                 credit_lines = [_credit_line(p.sku, p.name, qty, p.price, p.vat_bp) for p, qty, _q in lines]
                 if shipping:
-                    credit_lines.append(_shipping_line(shipping))
+                    credit_lines.append(_shipping_line(shipping, customer.locale))
                 cn = self._credit_note(order_id, None, cancelled_at, total, totals.tax_total, "Order cancelled",
                                        method, credit_lines, refund_at=cancelled_at, number=number,
                                        customer=customer)
@@ -475,9 +479,10 @@ class OrderFactory:
         rng = self.rng
         if after == "goodwill":
             amount = max(100, totals.subtotal * rng.choice((10, 15, 20)) // 100 // 100 * 100)
+            reason = "Geste commercial : colis arrivé abîmé"  # typed by the shop's staff
             credited = self._credit_note(order_id, None, t_return, amount, vat_included_tax(amount, 2000),
-                                         "Goodwill gesture: parcel arrived damaged", method,
-                                         [_credit_line("", "Goodwill gesture", 1, amount, 2000)], t_return,
+                                         reason, method,
+                                         [_credit_line("", reason, 1, amount, 2000)], t_return,
                                          number, customer)
             return credited, credited
         if after == "full_return":
@@ -527,7 +532,7 @@ class OrderFactory:
         if after == "full_return":
             amount, tax = totals.total, totals.tax_total  # the shipping is refunded too
             if totals.shipping_total:
-                credit_lines.append(_shipping_line(totals.shipping_total))
+                credit_lines.append(_shipping_line(totals.shipping_total, customer.locale))
         credited = self._credit_note(order_id, rma_id, t_received, amount, tax, f"Return {rma}", method,
                                      credit_lines, None if after == "return_unrefunded" else t_refund,
                                      number, customer)
