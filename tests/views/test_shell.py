@@ -74,3 +74,9 @@ async def test_the_failure_toasts_speak_the_users_language(login_as, client):
     assert 'data-error-message="Une erreur est survenue"' in page.text
     assert 'data-offline-message="Le serveur est injoignable : vérifiez la connexion et réessayez."' \
         in page.text
+
+
+async def test_the_list_filters_read_in_french_typography(login_as, client):
+    await login_as("back_office", locale="fr")
+    page = await client.get("/orders")
+    assert "Paiement\u00a0: tous" in page.text.replace(" : ", "\u00a0: ") and "Paiement: tous" not in page.text
