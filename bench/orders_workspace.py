@@ -124,6 +124,37 @@ SCENARIOS = {
 }
 
 
+async def _data_scenarios() -> dict[str, str]:
+    """The scenarios that depend on the data: each status and payment method, prefixes of
+    a real phone, postcode and order number, and a product by SKU, barcode and name (when
+    the orders have lines, as after `dashboard demo-data`)."""
+    from urllib.parse import quote_plus
+
+    from dashboard.db.tables import Order, OrderLine, Product
+    from dashboard.domain.statuses import OrderStatus, PaymentMethod
+
+    scenarios = {f"status {s.value}": f"/orders?status={s.value}" for s in OrderStatus}
+    scenarios.update({f"payment method {m.value}": f"/orders?payment_method={m.value}"
+                      for m in PaymentMethod})
+    sample = await Order.select(Order.number, Order.customer_phone, Order.ship_postal_code).where(
+        Order.customer_phone.is_not_null()).limit(1).first()
+    if sample:
+        digits = "".join(ch for ch in sample["customer_phone"] or "" if ch.isdigit())
+        national = ("0" + digits[2:]) if digits.startswith("33") else digits
+        scenarios["search phone prefix"] = "/orders?q=" + national[:4]
+        scenarios["search postcode"] = "/orders?q=" + (sample["ship_postal_code"] or "75011")
+        scenarios["search number prefix"] = "/orders?q=" + sample["number"][:-3]
+    line = await OrderLine.select(OrderLine.product).limit(1).first()
+    product = line and await Product.select(Product.sku, Product.barcode, Product.name).where(
+        Product.id == line["product"]).first()
+    if product:
+        scenarios["search SKU"] = "/orders?q=" + quote_plus(product["sku"])
+        if product["barcode"]:
+            scenarios["search EAN"] = "/orders?q=" + product["barcode"]
+        scenarios["search product name"] = "/orders?q=" + quote_plus(product["name"])
+    return scenarios
+
+
 async def measure(runs: int) -> list[tuple[str, float, float]]:
     import httpx
 
@@ -138,7 +169,11 @@ async def measure(runs: int) -> list[tuple[str, float, float]]:
     deep = await Order.select(Order.id, Order.placed_at).order_by(
         Order.placed_at, Order.id).offset(100).limit(1).first()
     SCENARIOS["deep page (keyset)"] = "/orders?cursor=" + _encode_cursor(deep["placed_at"], deep["id"])
+    SCENARIOS.update(await _data_scenarios())
     transport = httpx.ASGITransport(app=create_app())
+    import logging
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     results = []
     async with httpx.AsyncClient(transport=transport, base_url="http://bench",
                                  cookies={"dashboard_session": token},
