@@ -4,7 +4,7 @@ first hit, the folded catalogue's cache and the stock screen's query string
 
 from __future__ import annotations
 
-from dashboard.db.tables import Product, Stock
+from dashboard.db.tables import Order, Product, Stock
 from dashboard.services.orders import intake as order_service
 from dashboard.services.stock import inventory as stock
 from dashboard.services.stock import product_search
@@ -78,18 +78,28 @@ def test_the_stock_screen_state_round_trips_without_its_defaults():
 
 async def test_the_stock_list_matches_names_counts_what_it_filters_and_sorts_safely():
     mug = await add_product("MUG-RED", 5, name="Red mug")
-    await add_product("LAMP", 2, name="Desk lamp")
-    await add_product("BOOK", 0, name="Cookbook", backorder=True)
-    await order_service.place_order(make_draft(("LAMP", 2), ("BOOK", 1)), actor="t")
-    page = await stock.list_stock(stock.StockFilter(q="desk"))
+    await add_product("LAMP", 2, name="Anglepoise lamp", bin_location="C-1")
+    await add_product("BOOK", 0, name="Cookbook", backorder=True, bin_location="A-1")
+    order = await order_service.place_order(make_draft(("LAMP", 1), ("BOOK", 1)), actor="t")
+    page = await stock.list_stock(stock.StockFilter(q="anglepoise"))
     assert [r["sku"] for r in page.rows] == ["LAMP"] and page.total == 1
     page = await stock.list_stock(stock.StockFilter(q="mug"))
     assert [(r["product_id"], r["sku"]) for r in page.rows] == [(mug["id"], "MUG-RED")]
     page = await stock.list_stock(stock.StockFilter(only="low"))
-    assert page.total == 2
+    assert page.total == 1
     page = await stock.list_stock(stock.StockFilter(sort="name"))
-    assert [r["sku"] for r in page.rows] == ["BOOK", "LAMP", "MUG-RED"]
+    assert [(r["sku"], r["available"]) for r in page.rows] == [
+        ("LAMP", 1), ("BOOK", 0), ("MUG-RED", 5)]
     page = await stock.list_stock(stock.StockFilter(sort="name", desc=True))
-    assert [r["sku"] for r in page.rows] == ["MUG-RED", "LAMP", "BOOK"]
+    assert [r["sku"] for r in page.rows] == ["MUG-RED", "BOOK", "LAMP"]
+    page = await stock.list_stock(stock.StockFilter(sort="bin_location", desc=True))
+    assert [r["sku"] for r in page.rows][:2] == ["LAMP", "BOOK"]
+    page = await stock.list_stock(stock.StockFilter(sort="reserved", desc=True))
+    assert [r["sku"] for r in page.rows][0] == "LAMP"
+    placed = await Order.select(Order.payment_status).where(Order.id == order.id).first()
+    [waiting] = await stock.orders_for_product("LAMP")
+    assert (waiting["number"], waiting["status"], waiting["payment_status"],
+            waiting["customer_name"], waiting["shipped"], waiting["reserved"]) == (
+        order.number, "open", placed["payment_status"], "Anne Martin", 0, 1)
     page = await stock.list_stock(stock.StockFilter(sort="price; drop table", desc=True))
     assert [r["sku"] for r in page.rows] == ["MUG-RED", "LAMP", "BOOK"] and page.total == 3
