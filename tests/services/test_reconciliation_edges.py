@@ -52,7 +52,7 @@ async def test_confirm_refusals_say_why():
     with pytest.raises(ValidationFailed) as caught:
         await reconciliation.confirm_line(lines[3]["id"], actor="tester",
                                           order_number=dollars["number"])
-    assert caught.value.fields == {"amount": "the order is in USD"}
+    assert caught.value.fields == {"amount": "The order is in USD."}
 
     other = await make_order(lines=[("LAMP", 1, 1500)])
     with pytest.raises(ValidationFailed) as caught:

@@ -21,10 +21,10 @@ from dashboard.domain.payments.bank_statements import (
     StatementEntry, new_entries, parse_statement, reference_tokens,
 )
 from dashboard.domain.errors import DomainError, NotFound, ValidationFailed
-from dashboard.domain.numbers import N_, Message
+from dashboard.domain.numbers import N_, Amount, Message
 from dashboard.domain.search import fold
 from dashboard.domain.statuses import OrderStatus, PaymentStatus
-from dashboard.services.payments.money import apply_payment, format_minor, load_order
+from dashboard.services.payments.money import apply_payment, load_order
 
 log = logging.getLogger(__name__)
 # Serialises imports on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
@@ -172,20 +172,22 @@ async def confirm_line(line_id: int, *, actor: str, order_number: str | None = N
                 "Type the order number: none was proposed."))})
         order = await load_order(number)
         if line["currency"] != order["currency"]:
-            raise ValidationFailed({"amount": f"the order is in {order['currency']}"})
+            raise ValidationFailed({"amount": Message(N_("The order is in %(currency)s."),
+                                                      currency=order["currency"])})
         difference = line["amount"] - order["balance_due"]
         if difference and not accept_mismatch:
             raise ValidationFailed(
-                {"amount": f"{format_minor(line['amount'], line['currency'])} received, "
-                           f"{format_minor(order['balance_due'], order['currency'])} owed"},
-                message="The amount differs from what the order owes")
+                {"amount": Message(N_("%(received)s received, %(owed)s owed"),
+                                   received=Amount(line["amount"], line["currency"]),
+                                   owed=Amount(order["balance_due"], order["currency"]))},
+                message=Message(N_("The amount differs from what the order owes")))
         claimed = await BankStatementLine.update({
             BankStatementLine.status: "confirmed", BankStatementLine.proposed_order: order["id"],
         }).where((BankStatementLine.id == line_id)
                  & BankStatementLine.status.not_in(["confirmed", "ignored"])
                  ).returning(BankStatementLine.id)
         if not claimed:
-            raise DomainError("This line was confirmed meanwhile")
+            raise DomainError(Message(N_("This line was confirmed meanwhile")))
         ref = f"{line['reference'][:100]} #L{line_id}".strip()
         await apply_payment(order, line["amount"], line["currency"], ref, method=None,
                             source="bank_statement", received_on=line["booked_on"], actor=actor)
