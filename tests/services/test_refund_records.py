@@ -145,3 +145,22 @@ async def test_the_payment_queue_lists_refunds_to_make_oldest_first_with_their_c
         Refund.id == b.refund_id)
     assert [r["id"] for r in await payments.refunds_to_make()] == [b.refund_id, a.refund_id]
     assert [r["id"] for r in await payments.refunds_to_make(limit=1)] == [b.refund_id]
+
+
+async def test_a_partial_refund_credits_an_adjustment_named_in_the_customers_language():
+    o = await _paid_order_with_a_line_removed()  # French
+    await payments.request_refund(o["number"], amount=600, route="bank_transfer", actor=ACTOR,
+                                  send_email=False)
+    note = await CreditNote.select().first()
+    assert (note["reason"], note["refund_method"], note["actor"], note["amount"]) == (
+        "Commande modifiée après facturation", "bank_transfer", ACTOR, 600)
+    assert [(line["sku"], line["name"], line["quantity"], line["unit_price"])
+            for line in _json(note["lines"])] == [("", "Ajustement de la commande", 1, 600)]
+
+
+async def test_a_one_cent_refund_still_comes_with_its_credit_note():
+    o = await _paid_order_with_a_line_removed()
+    asked = await payments.request_refund(o["number"], amount=1, route="bank_transfer",
+                                          actor=ACTOR, send_email=False)
+    note = await CreditNote.select().first()
+    assert note is not None and (note["number"], note["amount"]) == (asked.credit_note, 1)
