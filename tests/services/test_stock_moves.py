@@ -6,7 +6,7 @@ placed at the same time, and the stock screen's sorts on quantities, which mutan
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from dashboard.db.tables import OrderEvent, OrderLine, Stock, StockMovement
 from dashboard.db.transaction import write_transaction
@@ -122,3 +122,20 @@ async def test_a_search_hands_back_eight_hits_at_the_most():
         await add_product(f"MUG-{n}", 1, name=f"Mug {n}")
     hits = await product_search.find_products("mug")
     assert [h["sku"] for h in hits] == [f"MUG-{n}" for n in range(8)]
+
+
+async def test_received_stock_goes_to_the_order_placed_first_whatever_its_id():
+    await add_product("BOOK", 0, backorder=True)
+    await add_product("PEN", 0, backorder=True)
+    pen = await order_service.place_order(make_draft(("PEN", 2)), actor="t")
+    first = await order_service.place_order(make_draft(("BOOK", 1)), actor="t")
+    later = await order_service.place_order(make_draft(("BOOK", 2)), actor="t")
+    # Placed before the other, recorded after it (an order imported late, say).
+    earlier = datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc)
+    await set_columns(later.id, placed_at=earlier)
+    await set_columns(pen.id, placed_at=earlier - timedelta(days=1))
+    await stock.receive_stock("BOOK", 2, "anne")
+    assert [(ln["reserved"], ln["backordered"]) for ln in (
+        await _line(later.id), await _line(first.id), await _line(pen.id))] == [
+        (2, 0), (0, 1), (0, 2)]
+    assert [e[0] for e in await _events("stock.allocated")] == [later.id]
