@@ -183,7 +183,8 @@ async def order_clauses(f: OrderFilter, common_search: bool = False) -> list:
     if f.has_notes:
         clauses.append(Order.note_count > 0)
     if f.backordered:
-        clauses.append(Order.backordered_quantity > 0)
+        # A literal: SQLite matches the partial index orders_backordered_placed_at only so.
+        clauses.append(WhereRaw('"orders"."backordered_quantity" > 0'))
     if f.returns_in_progress:
         clauses.append(returns_in_progress_clause())
     if f.credited:
