@@ -3,8 +3,12 @@ credit note and the customer's email (mutation testing showed these values unrea
 docs/testing.md)."""
 
 import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
 
 from dashboard.db.tables import CreditNote, OrderEvent, OutboxEmail, Refund
+from dashboard.domain.errors import DomainError, NotFound
 from dashboard.services import payments
 from tests.factories import order
 from tests.services.test_refunds import ACTOR, _paid_order_with_a_line_removed
@@ -73,3 +77,90 @@ async def test_the_refund_panel_of_a_card_order(configure):
     paid = await order(o["number"])
     nothing = await payments.refund_panel({**paid, "balance_due": 0})
     assert (nothing.owed, nothing.refundable, nothing.card_refundable) == (0, 0, None)
+
+
+async def _history(kind: str) -> list[tuple]:
+    rows = await OrderEvent.select().where(OrderEvent.kind == kind).order_by(OrderEvent.id)
+    return [(e["order"], e["summary"], _json(e["data"]), e["actor"]) for e in rows]
+
+
+async def test_each_move_of_an_open_refund_writes_its_history_line(configure):
+    configure(DASHBOARD_PAYMENT_PROVIDER_URL="http://127.0.0.1:9/v1")
+    o = await _paid_order_with_a_line_removed()
+    asked = await payments.request_refund(o["number"], amount=1000, route="card", actor=ACTOR,
+                                          send_email=False)
+    long_ago = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    await Refund.update({Refund.status: "failed", Refund.attempts: 5,
+                         Refund.next_attempt_at: long_ago}).where(Refund.id == asked.refund_id)
+    before = (await order(o["number"]))["version"]
+    moved = await payments.retry_refund(asked.refund_id, actor="compta")
+    assert moved["status"] == "pending"
+    row = await Refund.select().where(Refund.id == asked.refund_id).first()
+    assert (row["status"], row["attempts"]) == ("pending", 0)
+    assert row["next_attempt_at"] > long_ago
+    data = {"refund": asked.refund_id, "amount": 1000, "currency": "EUR", "route": "card"}
+    assert await _history("refund.retried") == [
+        (o["id"], "Refund sent to the payment provider again", data, "compta")]
+    assert (await order(o["number"]))["version"] == before + 1
+    await Refund.update({Refund.status: "failed"}).where(Refund.id == asked.refund_id)
+    await payments.make_by_hand(asked.refund_id, actor="compta")
+    assert await _history("refund.by_hand") == [
+        (o["id"], "Refund to make by hand", data, "compta")]
+    with pytest.raises(NotFound):
+        await payments.cancel_refund(asked.refund_id, actor="compta", order_number="NOPE")
+    assert (await Refund.select(Refund.status).where(Refund.id == asked.refund_id).first()) == {
+        "status": "to_make"}
+    await payments.cancel_refund(asked.refund_id, actor="compta", order_number=o["number"])
+    assert await _history("refund.cancelled") == [
+        (o["id"], "Refund cancelled", data, "compta")]
+    with pytest.raises(NotFound):
+        await payments.cancel_refund(10 ** 6, actor="compta")
+
+
+async def test_without_a_provider_a_refund_cannot_be_sent_again():
+    o = await _paid_order_with_a_line_removed()
+    asked = await payments.request_refund(o["number"], amount=1000, route="card", actor=ACTOR,
+                                          send_email=False)
+    with pytest.raises(DomainError) as refused:
+        await payments.retry_refund(asked.refund_id, actor="compta")
+    assert refused.value.message == \
+        "No payment provider is configured: make this refund by hand."
+
+
+async def test_the_payment_queue_lists_refunds_to_make_oldest_first_with_their_customer():
+    first = await _paid_order_with_a_line_removed(name="Anne Martin")
+    second = await _paid_order_with_a_line_removed(name="Paul Durand")
+    a = await payments.request_refund(first["number"], amount=1000, route="bank_transfer",
+                                      actor=ACTOR, send_email=False)
+    b = await payments.request_refund(second["number"], amount=1000, route="bank_transfer",
+                                      actor=ACTOR, send_email=False)
+    same = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+    await Refund.update({Refund.created_at: same}).where(Refund.id.is_in([a.refund_id,
+                                                                          b.refund_id]))
+    listed = await payments.refunds_to_make()
+    assert [(r["id"], r["number"], r["customer_name"], r["customer_email"]) for r in listed] == [
+        (a.refund_id, first["number"], "Anne Martin", "anne@example.fr"),
+        (b.refund_id, second["number"], "Paul Durand", "anne@example.fr")]
+    await Refund.update({Refund.created_at: same - timedelta(days=1)}).where(
+        Refund.id == b.refund_id)
+    assert [r["id"] for r in await payments.refunds_to_make()] == [b.refund_id, a.refund_id]
+    assert [r["id"] for r in await payments.refunds_to_make(limit=1)] == [b.refund_id]
+
+
+async def test_a_partial_refund_credits_an_adjustment_named_in_the_customers_language():
+    o = await _paid_order_with_a_line_removed()  # French
+    await payments.request_refund(o["number"], amount=600, route="bank_transfer", actor=ACTOR,
+                                  send_email=False)
+    note = await CreditNote.select().first()
+    assert (note["reason"], note["refund_method"], note["actor"], note["amount"]) == (
+        "Commande modifiée après facturation", "bank_transfer", ACTOR, 600)
+    assert [(line["sku"], line["name"], line["quantity"], line["unit_price"])
+            for line in _json(note["lines"])] == [("", "Ajustement de la commande", 1, 600)]
+
+
+async def test_a_one_cent_refund_still_comes_with_its_credit_note():
+    o = await _paid_order_with_a_line_removed()
+    asked = await payments.request_refund(o["number"], amount=1, route="bank_transfer",
+                                          actor=ACTOR, send_email=False)
+    note = await CreditNote.select().first()
+    assert note is not None and (note["number"], note["amount"]) == (asked.credit_note, 1)
