@@ -6,8 +6,12 @@
 Orders are generated straight in SQL (fast, deterministic, realistic names and postcodes)
 only when the database holds fewer than ``--orders``. Each scenario requests the same URL
 with ``HX-Request: true`` through the real app (routing, auth, queries, template), warm,
-``--runs`` times, and prints p50/p95 in milliseconds. The bulk scenario adds a note to
-1,000 orders in one transaction.
+``--runs`` times, and prints p50/p95 in milliseconds. Beside it, the database's own time
+for the same queries: every query one request sent is recorded and run again straight on
+the engine, ``--runs`` times (PostgreSQL: planning + execution time from
+``EXPLAIN (ANALYZE)``; SQLite: the statement stepped to its last row on a plain sqlite3
+connection), summed per request. The bulk scenario adds a note to 1,000 orders in one
+transaction.
 """
 
 from __future__ import annotations
@@ -155,7 +159,74 @@ async def _data_scenarios() -> dict[str, str]:
     return scenarios
 
 
-async def measure(runs: int) -> list[tuple[str, float, float]]:
+class QueryRecorder:
+    """Records the queries the app sends through Piccolo while ``on`` (bench only)."""
+
+    def __init__(self) -> None:
+        from dashboard.db.transaction import engine
+
+        self.engine = engine()
+        self.on = False
+        self.queries: list[tuple[str, list]] = []
+        cls = type(self.engine)  # engines have __slots__: patch the class
+        original = cls.run_querystring
+
+        async def recording(engine, querystring, *args, **kwargs):
+            if self.on:
+                self.queries.append(querystring.compile_string(engine_type=engine.engine_type))
+            return await original(engine, querystring, *args, **kwargs)
+
+        cls.run_querystring = recording
+
+    async def take(self, request) -> list[tuple[str, list]]:
+        self.queries, self.on = [], True
+        try:
+            await request()
+        finally:
+            self.on = False
+        return [(q, a) for q, a in self.queries if q.lstrip().upper().startswith(("SELECT", "WITH"))]
+
+
+async def database_ms(queries: list[tuple[str, list]], runs: int) -> tuple[float, float]:
+    """p50/p95 of the database's own time for one request's queries, summed, in ms."""
+    import json
+
+    from bench._timing import p50_p95
+    from dashboard.db.transaction import engine
+
+    totals = []
+    db = engine()
+    if db.engine_type == "postgres":
+        import asyncpg
+
+        conn = await asyncpg.connect(os.environ["DATABASE_URL"],
+                                     server_settings={"plan_cache_mode": "force_custom_plan"})
+        try:
+            for _ in range(runs + 1):
+                total = 0.0
+                for query, args in queries:
+                    plan = json.loads(await conn.fetchval(
+                        "EXPLAIN (ANALYZE, FORMAT JSON) " + query, *args))[0]
+                    total += plan["Planning Time"] + plan["Execution Time"]
+                totals.append(total)
+        finally:
+            await conn.close()
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(db.path)
+        try:
+            for _ in range(runs + 1):
+                started = time.perf_counter()
+                for query, args in queries:
+                    conn.execute(query, args).fetchall()
+                totals.append((time.perf_counter() - started) * 1000)
+        finally:
+            conn.close()
+    return p50_p95(totals[1:])
+
+
+async def measure(runs: int, only: str = "") -> list[tuple[str, float, float, float, float]]:
     import httpx
 
     from dashboard.app import create_app
@@ -170,6 +241,7 @@ async def measure(runs: int) -> list[tuple[str, float, float]]:
         Order.placed_at, Order.id).offset(100).limit(1).first()
     SCENARIOS["deep page (keyset)"] = "/orders?cursor=" + _encode_cursor(deep["placed_at"], deep["id"])
     SCENARIOS.update(await _data_scenarios())
+    recorder = QueryRecorder()
     transport = httpx.ASGITransport(app=create_app())
     import logging
 
@@ -179,11 +251,18 @@ async def measure(runs: int) -> list[tuple[str, float, float]]:
                                  cookies={"dashboard_session": token},
                                  headers={"HX-Request": "true"}) as http:
         for name, url in SCENARIOS.items():
+            if only and only not in name:
+                continue
             def check(response, url=url):
                 assert response.status_code == 200, (url, response.status_code)
 
-            results.append(await report(name, lambda url=url: http.get(url), runs, width=34,
-                                        check=check))
+            name, p50, p95 = await report(name, lambda url=url: http.get(url), runs, width=34,
+                                          check=check)
+            queries = await recorder.take(lambda url=url: http.get(url))
+            db50, db95 = await database_ms(queries, runs)
+            print(f"{'':34s} database p50 {db50:6.1f} ms   p95 {db95:6.1f} ms "
+                  f"({len(queries)} queries, {url[:60]})")
+            results.append((name, p50, p95, db50, db95))
     return results
 
 
@@ -204,6 +283,8 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--only", default="", help="only the scenarios whose name holds this")
+    parser.add_argument("--no-bulk", action="store_true", help="skip the bulk note")
     args = parser.parse_args()
     os.environ.setdefault("DASHBOARD_VAR_DIR", tempfile.mkdtemp(prefix="dashboard-bench-"))
     import dashboard  # noqa: F401
@@ -214,8 +295,9 @@ async def main() -> None:
     await transaction.start()
     try:
         await fill(args.orders)
-        await measure(args.runs)
-        await bulk_note(1000)
+        await measure(args.runs, args.only)
+        if not args.no_bulk:
+            await bulk_note(1000)
     finally:
         await transaction.stop()
 

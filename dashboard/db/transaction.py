@@ -153,17 +153,21 @@ async def stop() -> None:
         await db.close_connection_pool()
 
 
-async def refresh_statistics() -> None:
+async def refresh_statistics(*, bulk_load: bool = False) -> None:
     """Give the query planner fresh statistics after a bulk load or a migration.
 
     PostgreSQL's autovacuum analyses a table only after a while, and a table filled by
     COPY inside one transaction has no statistics until then: the planner guesses and
     may scan a million orders. ``ANALYZE`` samples each table (seconds for a million
-    orders). SQLite keeps no statistics at all until ``ANALYZE`` fills ``sqlite_stat1``;
-    ``PRAGMA optimize`` then records that they are current. Raises what the engine raises.
+    orders). After a ``bulk_load`` PostgreSQL also vacuums (25 s for a million orders):
+    until a table's pages are marked all-visible, an index-only scan (the orders holding
+    a product) still reads every row it finds from the table. SQLite keeps no statistics
+    at all until ``ANALYZE`` fills ``sqlite_stat1``; ``PRAGMA optimize`` then records
+    that they are current. Raises what the engine raises.
     """
     db = engine()
-    await db.run_ddl("ANALYZE")
+    await db.run_ddl("VACUUM (ANALYZE)" if bulk_load and db.engine_type == "postgres"
+                     else "ANALYZE")
     if db.engine_type == "sqlite":
         await db.run_ddl("PRAGMA optimize")
 

@@ -113,3 +113,14 @@ def test_an_order_number_prefix_is_up_to_20_ascii_digits(q, prefix):
 def test_the_index_range_of_a_prefix():
     assert prefix_bounds("1000") == ("1000", "1001")
     assert prefix_bounds("19") == ("19", "1:")
+
+
+def test_a_product_code_is_searched_alone_unless_it_is_digits_shorter_than_a_barcode():
+    from dashboard.domain.orders.listing import code_search_only
+
+    assert code_search_only("TSH-BLA-XS")
+    assert code_search_only("37601230")  # EAN-8: a barcode
+    assert code_search_only(" 3760123000017 ")
+    assert not code_search_only("3760123")  # could begin an order number or a phone
+    assert not code_search_only("75011")
+    assert code_search_only("A75011")

@@ -370,6 +370,26 @@ async def test_a_big_load_rebuilds_the_indexes_it_dropped(monkeypatch):
     assert await Order.count() == 40
 
 
+async def test_a_big_load_leaves_every_order_findable_by_search(monkeypatch):
+    """On SQLite the search mirror (FTS5) is fed in one pass after a big load, and its
+    triggers are back for the orders placed afterwards."""
+    from dashboard.services.demo import shop as demo_data
+    from dashboard.domain.orders.listing import OrderFilter
+    from dashboard.services.orders.listing import list_orders
+    from tests.factories import make_order
+
+    monkeypatch.setattr(demo_data, "REBUILD_INDEXES_FROM", 1)
+    await load(orders=40)
+    last = await Order.select(Order.number, Order.customer_name).order_by(
+        Order.id, ascending=False).first()
+    surname = last["customer_name"].split()[-1]
+    page = await list_orders(OrderFilter(q=surname))
+    assert last["number"] in {row["number"] for row in page.rows}
+    placed = await make_order(name="Zébulon Quartz")
+    page = await list_orders(OrderFilter(q="quartz"))
+    assert [row["number"] for row in page.rows] == [placed["number"]]
+
+
 async def test_a_big_load_adds_back_the_foreign_keys_it_dropped(monkeypatch):
     from dashboard.services.demo import shop as demo_data
 

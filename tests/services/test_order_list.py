@@ -127,6 +127,37 @@ async def test_search_finds_the_orders_holding_a_product_by_sku_barcode_or_name(
     assert counts[""].value == 2
 
 
+async def test_a_product_code_lists_only_the_orders_holding_it_unless_short_digits():
+    """An exact SKU or barcode is a product search alone (no text scan: one index); digits
+    shorter than a barcode still find numbers, phones and postcodes too."""
+    await add_product("CIRE-NAVY", on_hand=10, name="Ciré marine")
+    await add_product("75011", on_hand=10, name="Bougie Bastille")
+    holder = await make_order(name="Léa Petit", lines=[("CIRE-NAVY", 1, 8900)])
+    texted = await make_order(name="Cire Navy", email="cire-navy@example.fr")
+    assert await numbers(q="cire-navy") == [holder["number"]]
+    assert set(await numbers(q="cire")) == {holder["number"], texted["number"]}  # a word
+    candle = await make_order(name="Paul Roy", lines=[("75011", 1, 1500)])
+    parisian = await make_order(name="Anne Nuit", postal_code="75011")
+    assert set(await numbers(q="75011")) == {candle["number"], parisian["number"]}
+
+
+async def test_a_common_product_pages_the_same_through_the_date_index(monkeypatch):
+    await add_product("TOTE-BAG", on_hand=20, name="Sac cabas")
+    made = [await make_order(name=f"Client {i}", lines=[("TOTE-BAG", 1, 1200)])
+            for i in range(4)]
+    await make_order(name="Paul Durand")
+    expected = [o["number"] for o in made[::-1]]
+    assert await numbers(q="TOTE-BAG") == expected
+    monkeypatch.setattr(queries, "COMMON_SEARCH", 1)  # every product counts as common
+    products = await queries.matching_products("TOTE-BAG")
+    assert products.by_code
+    assert await queries.is_common_search("orders", "TOTE-BAG", products) == queries.is_sqlite()
+    first = await list_orders(view(q="TOTE-BAG"), page_size=3)
+    second = await list_orders(view(q="TOTE-BAG", cursor=first.next_cursor), page_size=3)
+    assert [r["number"] for r in first.rows + second.rows] == expected
+    assert first.total.value == 4
+
+
 async def test_digits_list_orders_numbered_so_first_then_phones_and_postcodes():
     # Taken in another order than numbered (imported orders, say): number order wins.
     second = await make_order(number="710002", placed_at=datetime(2026, 1, 5, tzinfo=timezone.utc))

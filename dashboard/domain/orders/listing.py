@@ -177,6 +177,17 @@ def search_terms(q: str, country: str = "FR") -> SearchTerms:
 
 _DIGITS = re.compile(r"^[0-9]{1,20}$")
 PRODUCT_NAME_MIN = 3
+# The shortest barcode (EAN-8). Digits shorter than that may also begin an order number,
+# a phone or a postcode.
+BARCODE_MIN = 8
+
+
+def code_search_only(q: str) -> bool:
+    """Whether a search that is exactly a product's SKU or barcode should list only the
+    orders holding that product: yes, unless it is digits shorter than a barcode (typing
+    "1042" still looks for order numbers, phones and postcodes as well)."""
+    q = (q or "").strip()
+    return not (_DIGITS.match(q) and len(q) < BARCODE_MIN)
 
 
 def number_prefix(q: str) -> str | None:

@@ -131,7 +131,7 @@ async def load_demo_data(orders: int = 2000, seed: int = 42, *, now: datetime | 
             invoices = await issue_missing_invoices("demo-data", dated_at_moment=True)
     # After the commit: the statistics must describe the loaded rows, and ANALYZE of a
     # million orders should not hold the write lock longer than the load itself.
-    await refresh_statistics()
+    await refresh_statistics(bulk_load=True)
     seconds = time.perf_counter() - started
     return (f"Demo shop loaded in {seconds:.1f} s: {len(catalogue.products)} products, {customer_count} customers, "
             f"{orders} orders ({counts.get('order_line', 0)} lines, {counts.get('payment', 0)} payments, "

@@ -21,11 +21,11 @@ from dashboard.db.tables import Order
 from dashboard.db.transaction import is_sqlite
 from dashboard.domain.orders.listing import (
     DEFAULT_SORT, MIN_TRIGRAM, SORTS, OrderFilter, number_prefix, placed_bounds, prefix_bounds,
-    PRODUCT_NAME_MIN, search_terms,
+    PRODUCT_NAME_MIN, code_search_only, search_terms,
 )
 from dashboard.domain.returns import ReturnStatus
 from dashboard.domain.statuses import OrderStatus
-from dashboard.services.stock import product_ids_matching
+from dashboard.services.stock import product_ids_by_code, product_ids_matching
 from dashboard.settings import get_settings
 
 __all__ = ["COUNT_CAP", "OrderFilter", "OrderPage", "Count", "list_orders", "status_counts",
@@ -119,31 +119,58 @@ def text_clauses(table: str, q: str, common: bool = False) -> list:
 
 
 def search_clauses(table: str, q: str, common: bool = False,
-                   product_ids: tuple[int, ...] = ()) -> list:
-    """The search's clauses: its text, or (when it names products) holding one of them."""
-    clauses = text_clauses(table, q, common)
-    if not product_ids:
-        return clauses
+                   products: ProductMatch | None = None) -> list:
+    """The search's clauses: its text, or (when it names products) holding one of them;
+    only holding one when it is exactly a product's code (``code_search_only``).
+
+    For a ``common`` search on SQLite the id lists are only filters (``+id``), so a sorted
+    page walks the date index and stops at the first page instead of sorting every hit."""
+    if not (products and products.ids):
+        return text_clauses(table, q, common)
+    column = f"+{table}.id" if common and is_sqlite() else f"{table}.id"
     holding = WhereRaw(
-        f'{table}.id IN (SELECT "order" FROM order_line WHERE product IN '
-        f'({", ".join(str(int(i)) for i in product_ids)}))')
+        f'{column} IN (SELECT "order" FROM order_line WHERE product IN '
+        f'({", ".join(str(int(i)) for i in products.ids)}))')
+    if products.by_code:
+        return [holding]
+    clauses = text_clauses(table, q, common)
     text = clauses[0]
     for clause in clauses[1:]:
         text = text & clause
     return [text | holding]
 
 
-async def matching_products(q: str) -> tuple[int, ...]:
-    """Ids of the products a search names (SKU, barcode, or every word of 3+ characters in
-    the name, accents ignored; see ``stock.product_search``)."""
+@dataclass(frozen=True)
+class ProductMatch:
+    """The products a search names; ``by_code``: it is exactly one's SKU or barcode."""
+
+    ids: tuple[int, ...] = ()
+    by_code: bool = False
+
+
+async def matching_products(q: str) -> ProductMatch:
+    """The products a search names (SKU, barcode, or every word of 3+ characters in the
+    name, accents ignored; see ``stock.product_search``)."""
+    if code_search_only(q) and (by_code := await product_ids_by_code(q)):
+        return ProductMatch(tuple(sorted(by_code)), by_code=True)
     ids = await product_ids_matching(q, min_word=PRODUCT_NAME_MIN, limit=PRODUCT_MATCH_CAP)
-    return tuple(sorted(ids))
+    return ProductMatch(tuple(sorted(ids)))
 
 
-async def is_common_search(table: str, q: str) -> bool:
+async def is_common_search(table: str, q: str, products: ProductMatch | None = None) -> bool:
     """SQLite only: does the search match more rows than sorting them all is worth?"""
+    if not is_sqlite():
+        return False
+    if products and products.ids:
+        rows = await Order.raw(
+            f"SELECT count(*) AS n FROM (SELECT 1 FROM order_line WHERE product IN "
+            f"({', '.join(str(int(i)) for i in products.ids)}) LIMIT {COMMON_SEARCH + 1}) AS lines")
+        if int(rows[0]["n"]) > COMMON_SEARCH:
+            return True
+        if products.by_code:
+            return False
     terms = search_terms(q, get_settings().shop.country)
-    if not (is_sqlite() and terms.indexed):
+    if not terms.indexed:
         return False
     rows = await Order.raw(
         f"SELECT count(*) AS n FROM (SELECT rowid FROM {table}_search "
@@ -163,11 +190,12 @@ def credited_clause():
     return Order.credited_total > 0
 
 
-async def order_clauses(f: OrderFilter, common_search: bool = False) -> list:
+async def order_clauses(f: OrderFilter, for_page: bool = False) -> list:
     """The WHERE clauses of a filter (all ANDed), shared by the page, counts and bulk.
 
     A search finds orders by their text (number, customer, phone, postcode) or by what
-    they hold (a product's SKU, barcode or name)."""
+    they hold (a product's SKU, barcode or name). ``for_page``: the clauses of a sorted
+    page, which on SQLite walk the date index when the search is common."""
     clauses = []
     for column, value in ((Order.status, f.status), (Order.payment_status, f.payment_status),
                           (Order.fulfilment_status, f.fulfilment_status),
@@ -183,7 +211,8 @@ async def order_clauses(f: OrderFilter, common_search: bool = False) -> list:
     if f.has_notes:
         clauses.append(Order.note_count > 0)
     if f.backordered:
-        clauses.append(Order.backordered_quantity > 0)
+        # A literal: SQLite matches the partial index orders_backordered_placed_at only so.
+        clauses.append(WhereRaw('"orders"."backordered_quantity" > 0'))
     if f.returns_in_progress:
         clauses.append(returns_in_progress_clause())
     if f.credited:
@@ -191,8 +220,9 @@ async def order_clauses(f: OrderFilter, common_search: bool = False) -> list:
     if f.unverified:
         clauses.append(Order.ship_verified_at.is_null() & (Order.shipping_method == "carrier")
                        & Order.status.is_in([OrderStatus.OPEN, OrderStatus.ON_HOLD]))
-    return clauses + search_clauses("orders", f.q, common_search,
-                                    product_ids=await matching_products(f.q))
+    products = await matching_products(f.q)
+    common = for_page and await is_common_search("orders", f.q, products)
+    return clauses + search_clauses("orders", f.q, common, products)
 
 
 def _where_all(query, clauses):
@@ -217,7 +247,7 @@ async def list_orders(f: OrderFilter, page_size: int = PAGE_SIZE,
     A search of digits in the default sort lists first the orders whose number starts
     with them (by number), then the other matches (newest first): see ``_numbers_first``.
     """
-    clauses = await order_clauses(f, common_search=await is_common_search("orders", f.q))
+    clauses = await order_clauses(f, for_page=True)
     prefix = number_prefix(f.q) if not f.sort else None
     if prefix:
         rows, next_cursor = await _numbers_first(clauses, prefix, f.cursor, page_size)

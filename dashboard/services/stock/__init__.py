@@ -14,13 +14,14 @@ from dashboard.services.stock.inventory import (
     ship_units,
     unship_units,
 )
-from dashboard.services.stock.product_search import product_ids_matching
+from dashboard.services.stock.product_search import product_ids_by_code, product_ids_matching
 
 __all__ = [
     "allocate_waiting",
     "lock_products",
     "lock_products_of_orders",
     "movement",
+    "product_ids_by_code",
     "product_ids_matching",
     "receive_stock",
     "release",

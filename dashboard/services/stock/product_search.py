@@ -42,6 +42,19 @@ async def _folded_catalogue() -> tuple[tuple[int, str, str, bool], ...]:
     return cached.entries
 
 
+async def product_ids_by_code(q: str, *, active_only: bool = False) -> list[int]:
+    """Ids of the products whose SKU or barcode is exactly ``q`` (case ignored)."""
+    term = " ".join((q or "").split())
+    if not term:
+        return []
+    query = Product.select(Product.id).where(
+        (Product.sku == term) | (Product.barcode == term)
+        | (Product.sku == term.upper()) | (Product.barcode == term.upper()))
+    if active_only:
+        query = query.where(Product.active == True)  # noqa: E712
+    return [r["id"] for r in await query]
+
+
 async def product_ids_matching(q: str, *, min_word: int = 1, active_only: bool = False,
                                limit: int = 100) -> list[int]:
     """Ids of the products ``q`` names: its exact SKU or barcode (case ignored) first, then
@@ -50,12 +63,7 @@ async def product_ids_matching(q: str, *, min_word: int = 1, active_only: bool =
     term = " ".join((q or "").split())
     if not term:
         return []
-    exact_query = Product.select(Product.id).where(
-        (Product.sku == term) | (Product.barcode == term)
-        | (Product.sku == term.upper()) | (Product.barcode == term.upper()))
-    if active_only:
-        exact_query = exact_query.where(Product.active == True)  # noqa: E712
-    exact = [r["id"] for r in await exact_query]
+    exact = await product_ids_by_code(term, active_only=active_only)
     words = product_search_words(term, min_word)
     named: list[tuple[str, int]] = []
     if words:
