@@ -77,8 +77,7 @@ class BulkWriter:
         """SQLite: drop the triggers that copy ``search_text`` into the FTS5 trigram tables
         (``<table>_search``); returns the statements that put them back and rebuild each
         mirror once. Indexing a million texts in one pass takes a fraction of feeding them
-        one row at a time. The page
-        cache is raised for the load's connection (256 MB) for the same reason."""
+        one row at a time. The page cache is raised for the load's connection (256 MB) for the same reason."""
         if self.postgres:
             return []
         await self.connection.execute("PRAGMA cache_size = -262144")

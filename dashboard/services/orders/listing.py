@@ -129,8 +129,7 @@ def search_clauses(table: str, q: str, common: bool = False,
         return text_clauses(table, q, common)
     column = f"+{table}.id" if common and is_sqlite() else f"{table}.id"
     holding = WhereRaw(
-        f'{column} IN (SELECT "order" FROM order_line WHERE product IN '
-        f'({", ".join(str(int(i)) for i in products.ids)}))')
+        f'{column} IN (SELECT "order" FROM order_line WHERE product IN ({_id_list(products.ids)}))')
     if products.by_code:
         return [holding]
     clauses = text_clauses(table, q, common)
@@ -138,6 +137,11 @@ def search_clauses(table: str, q: str, common: bool = False,
     for clause in clauses[1:]:
         text = text & clause
     return [text | holding]
+
+
+def _id_list(ids: tuple[int, ...]) -> str:
+    """Product ids as an SQL list (integers only: safe to inline)."""
+    return ", ".join(str(int(i)) for i in ids)
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,7 @@ async def is_common_search(table: str, q: str, products: ProductMatch | None = N
     if products and products.ids:
         rows = await Order.raw(
             f"SELECT count(*) AS n FROM (SELECT 1 FROM order_line WHERE product IN "
-            f"({', '.join(str(int(i)) for i in products.ids)}) LIMIT {COMMON_SEARCH + 1}) AS lines")
+            f"({_id_list(products.ids)}) LIMIT {COMMON_SEARCH + 1}) AS lines")
         if int(rows[0]["n"]) > COMMON_SEARCH:
             return True
         if products.by_code:
