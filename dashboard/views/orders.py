@@ -19,7 +19,7 @@ from dashboard.domain.staff.roles import Area
 from dashboard.services import bulk
 from dashboard.services.orders import saved_views
 from dashboard.services.orders.listing import (
-    OrderPage, changed_since, exact_counts, list_orders, order_numbered, status_counts,
+    OrderPage, changed_since, exact_counts, order_numbered, orders_view,
 )
 from dashboard.views.errors import is_htmx
 from dashboard.views.security import area_guard
@@ -48,8 +48,7 @@ class OrdersController(Controller):
         if request.query_params.get("jump") and not wants_fragment(request):
             if number := await order_numbered(view.q):
                 return Redirect(f"/orders/{number}", status_code=303)
-        counts = await status_counts(view)
-        page = await list_orders(view, total=counts[view.status])
+        counts, page = await orders_view(view)
         context = {
             "filter": view,
             "page": page,

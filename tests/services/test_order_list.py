@@ -95,6 +95,19 @@ async def test_counts_per_status_follow_other_filters_and_cap(monkeypatch):
     assert page.total.value == 2 and page.total.capped
 
 
+async def test_the_list_fragment_reads_its_counts_and_page_together():
+    await add_product("MARIN-RAY-M", on_hand=10, name="Marinière rayée")
+    await make_order(status="on_hold", name="Léa Martin", lines=[("MARIN-RAY-M", 1, 3990)])
+    await make_order(name="Léa Martin")
+    await make_order(name="Marc Martin", lines=[("MARIN-RAY-M", 1, 3990)])
+    for params in ({}, {"q": "lea", "status": "open"}, {"q": "mariniere"}):
+        counts, page = await queries.orders_view(view(**params))
+        assert counts == await status_counts(view(**params))
+        alone = await list_orders(view(**params))
+        assert page.rows == alone.rows and page.total == alone.total
+        assert page.total == counts[view(**params).status]
+
+
 async def test_common_searches_page_the_same_through_the_date_index(monkeypatch):
     made = [await make_order(name=f"Léon Martin{i}") for i in range(4)]
     await make_order(name="Paul Durand")

@@ -18,7 +18,7 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.query.functions.aggregate import Count as CountOf
 
 from dashboard.db.tables import Order
-from dashboard.db.transaction import is_sqlite
+from dashboard.db.transaction import is_sqlite, read_snapshot
 from dashboard.domain.orders.listing import (
     DEFAULT_SORT, MIN_TRIGRAM, SORTS, OrderFilter, number_prefix, placed_bounds, prefix_bounds,
     PRODUCT_NAME_MIN, code_search_only, search_terms,
@@ -28,7 +28,8 @@ from dashboard.domain.statuses import OrderStatus
 from dashboard.services.stock import product_ids_by_code, product_ids_matching
 from dashboard.settings import get_settings
 
-__all__ = ["COUNT_CAP", "OrderFilter", "OrderPage", "Count", "list_orders", "status_counts",
+__all__ = ["COUNT_CAP", "OrderFilter", "OrderPage", "Count", "orders_view", "list_orders",
+           "status_counts",
            "matching_order_ids", "order_clauses", "exact_counts"]
 
 PAGE_SIZE = 50
@@ -194,12 +195,14 @@ def credited_clause():
     return Order.credited_total > 0
 
 
-async def order_clauses(f: OrderFilter, for_page: bool = False) -> list:
+async def order_clauses(f: OrderFilter, for_page: bool = False,
+                        products: ProductMatch | None = None) -> list:
     """The WHERE clauses of a filter (all ANDed), shared by the page, counts and bulk.
 
     A search finds orders by their text (number, customer, phone, postcode) or by what
-    they hold (a product's SKU, barcode or name). ``for_page``: the clauses of a sorted
-    page, which on SQLite walk the date index when the search is common."""
+    they hold (a product's SKU, barcode or name; ``products``: the caller's own
+    ``matching_products(f.q)``, else looked up here). ``for_page``: the clauses of a
+    sorted page, which on SQLite walk the date index when the search is common."""
     clauses = []
     for column, value in ((Order.status, f.status), (Order.payment_status, f.payment_status),
                           (Order.fulfilment_status, f.fulfilment_status),
@@ -224,7 +227,8 @@ async def order_clauses(f: OrderFilter, for_page: bool = False) -> list:
     if f.unverified:
         clauses.append(Order.ship_verified_at.is_null() & (Order.shipping_method == "carrier")
                        & Order.status.is_in([OrderStatus.OPEN, OrderStatus.ON_HOLD]))
-    products = await matching_products(f.q)
+    if products is None:
+        products = await matching_products(f.q)
     common = for_page and await is_common_search("orders", f.q, products)
     return clauses + search_clauses("orders", f.q, common, products)
 
@@ -243,15 +247,27 @@ async def capped_count(clauses: list, cap: int | None = None) -> Count:
     return Count(min(n, cap), capped=n > cap)
 
 
+async def orders_view(f: OrderFilter) -> tuple[dict[str, Count | None], OrderPage]:
+    """What the list fragment shows, the status tabs' counts and one page, read in one
+    snapshot (the counts agree with the rows) with the products the search names looked
+    up once."""
+    async with read_snapshot():
+        products = await matching_products(f.q)
+        counts = await status_counts(f, products)
+        page = await list_orders(f, total=counts[f.status], products=products)
+    return counts, page
+
+
 async def list_orders(f: OrderFilter, page_size: int = PAGE_SIZE,
-                      total: Count | None = None) -> OrderPage:
+                      total: Count | None = None,
+                      products: ProductMatch | None = None) -> OrderPage:
     """One page of the list, keyset-paged on (sort column, id) so deep pages stay fast.
 
     ``total`` may be passed when already known (from ``status_counts``) to save a count.
     A search of digits in the default sort lists first the orders whose number starts
     with them (by number), then the other matches (newest first): see ``_numbers_first``.
     """
-    clauses = await order_clauses(f, for_page=True)
+    clauses = await order_clauses(f, for_page=True, products=products)
     prefix = number_prefix(f.q) if not f.sort else None
     if prefix:
         rows, next_cursor = await _numbers_first(clauses, prefix, f.cursor, page_size)
@@ -321,7 +337,8 @@ async def _numbers_first(clauses: list, prefix: str, cursor: str,
     return rows + more, next_cursor
 
 
-async def status_counts(f: OrderFilter) -> dict[str, Count | None]:
+async def status_counts(f: OrderFilter,
+                        products: ProductMatch | None = None) -> dict[str, Count | None]:
     """Per status tab ("" = all), the orders matching every other filter of the view.
 
     One grouped count over at most ``COUNT_CAP`` + 1 matching rows answers exactly when
@@ -331,7 +348,7 @@ async def status_counts(f: OrderFilter) -> dict[str, Count | None]:
     rather than scanning whole status partitions on every keystroke.
     """
     cap = SEARCH_COUNT_CAP if f.q.strip() else COUNT_CAP
-    base = await order_clauses(f.without("status", "cursor"))
+    base = await order_clauses(f.without("status", "cursor"), products=products)
     sub = _where_all(Order.select(Order.status), base).limit(cap + 1)
     grouped = await Order.raw("SELECT status, count(*) AS n FROM ({}) AS capped GROUP BY status",
                               sub.querystrings[0])
@@ -353,8 +370,9 @@ async def status_counts(f: OrderFilter) -> dict[str, Count | None]:
 async def changed_since(f: OrderFilter, since: datetime, cap: int = 100) -> Count:
     """How many orders of this view were placed or changed after ``since`` (live updates:
     a cheap capped count, polled every few seconds by every open list)."""
-    clauses = await order_clauses(f.without("cursor")) + [Order.updated_at > since]
-    return await capped_count(clauses, cap)
+    async with read_snapshot():
+        clauses = await order_clauses(f.without("cursor")) + [Order.updated_at > since]
+        return await capped_count(clauses, cap)
 
 
 async def matching_order_ids(f: OrderFilter, limit: int) -> list[int]:
@@ -378,9 +396,10 @@ async def exact_counts(f: OrderFilter) -> dict[str, Count]:
     filters: one grouped count, asked for after the page has shown (it reads every match,
     which ``status_counts`` stops doing at the cap), so "select all N" says what it touches.
     """
-    base = await order_clauses(f.without("status", "cursor"))
-    query = _where_all(Order.select(Order.status, CountOf(Order.id, alias="n")), base)
-    by_status = {row["status"]: int(row["n"]) for row in await query.group_by(Order.status)}
+    async with read_snapshot():
+        base = await order_clauses(f.without("status", "cursor"))
+        query = _where_all(Order.select(Order.status, CountOf(Order.id, alias="n")), base)
+        by_status = {row["status"]: int(row["n"]) for row in await query.group_by(Order.status)}
     counts = {status.value: Count(by_status.get(status.value, 0)) for status in OrderStatus}
     counts[""] = Count(sum(by_status.values()))
     return counts
