@@ -124,3 +124,12 @@ def test_a_product_code_is_searched_alone_unless_it_is_digits_shorter_than_a_bar
     assert not code_search_only("3760123")  # could begin an order number or a phone
     assert not code_search_only("75011")
     assert code_search_only("A75011")
+
+
+def test_digits_alone_name_no_product_by_its_name():
+    from dashboard.domain.orders.listing import names_products_by_name
+
+    assert not names_products_by_name(" 100 ")
+    assert not names_products_by_name("3760123000017")
+    assert names_products_by_name("coton 100")
+    assert names_products_by_name("TSH-100")

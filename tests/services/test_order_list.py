@@ -154,6 +154,17 @@ async def test_a_product_code_lists_only_the_orders_holding_it_unless_short_digi
     assert set(await numbers(q="75011")) == {candle["number"], parisian["number"]}
 
 
+async def test_digits_name_a_product_only_by_its_exact_code_not_by_its_name():
+    await add_product("TEE-BIO", on_hand=10, name="T-shirt 100 % coton")
+    await add_product("1001", on_hand=10, name="Bougie")
+    tee = await make_order(name="Léa Petit", number="WS-TEE", lines=[("TEE-BIO", 1, 1990)])
+    candle = await make_order(name="Paul Roy", number="WS-CANDLE", lines=[("1001", 1, 1500)])
+    assert tee["number"] not in await numbers(q="100")  # not "the T-shirt 100 % coton"
+    assert tee["number"] in await numbers(q="coton 100")
+    assert await numbers(q="1001") == [candle["number"]]
+    assert (await queries.matching_products("100")).ids == ()
+
+
 async def test_a_common_product_pages_the_same_through_the_date_index(monkeypatch):
     await add_product("TOTE-BAG", on_hand=20, name="Sac cabas")
     made = [await make_order(name=f"Client {i}", lines=[("TOTE-BAG", 1, 1200)])

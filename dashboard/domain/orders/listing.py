@@ -190,6 +190,13 @@ def code_search_only(q: str) -> bool:
     return not (_DIGITS.match(q) and len(q) < BARCODE_MIN)
 
 
+def names_products_by_name(q: str) -> bool:
+    """Whether a search may name products by the words of their name: not digits alone
+    ("100" begins an order number, a phone or a postcode; it is not the "100 % coton" of a
+    product's name). Digits still find a product by its exact SKU or barcode."""
+    return not _DIGITS.match((q or "").strip())
+
+
 def number_prefix(q: str) -> str | None:
     """The digits of a search that may be the beginning of an order number, else None.
 

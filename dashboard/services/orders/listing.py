@@ -21,7 +21,7 @@ from dashboard.db.tables import Order
 from dashboard.db.transaction import is_sqlite, read_snapshot
 from dashboard.domain.orders.listing import (
     DEFAULT_SORT, MIN_TRIGRAM, SORTS, OrderFilter, number_prefix, placed_bounds, prefix_bounds,
-    PRODUCT_NAME_MIN, code_search_only, search_terms,
+    PRODUCT_NAME_MIN, code_search_only, names_products_by_name, search_terms,
 )
 from dashboard.domain.returns import ReturnStatus
 from dashboard.domain.statuses import OrderStatus
@@ -155,7 +155,10 @@ class ProductMatch:
 
 async def matching_products(q: str) -> ProductMatch:
     """The products a search names (SKU, barcode, or every word of 3+ characters in the
-    name, accents ignored; see ``stock.product_search``)."""
+    name, accents ignored, unless the search is digits alone; see ``stock.product_search``)."""
+    if not names_products_by_name(q):  # digits: a SKU or barcode, exactly
+        ids = await product_ids_by_code(q)
+        return ProductMatch(tuple(sorted(ids)), by_code=bool(ids) and code_search_only(q))
     if code_search_only(q) and (by_code := await product_ids_by_code(q)):
         return ProductMatch(tuple(sorted(by_code)), by_code=True)
     ids = await product_ids_matching(q, min_word=PRODUCT_NAME_MIN, limit=PRODUCT_MATCH_CAP)
@@ -203,6 +206,14 @@ async def order_clauses(f: OrderFilter, for_page: bool = False,
     they hold (a product's SKU, barcode or name; ``products``: the caller's own
     ``matching_products(f.q)``, else looked up here). ``for_page``: the clauses of a
     sorted page, which on SQLite walk the date index when the search is common."""
+    if products is None:
+        products = await matching_products(f.q)
+    common = for_page and await is_common_search("orders", f.q, products)
+    return filter_clauses(f) + search_clauses("orders", f.q, common, products)
+
+
+def filter_clauses(f: OrderFilter) -> list:
+    """The WHERE clauses of a filter's axes and flags, its search left out."""
     clauses = []
     for column, value in ((Order.status, f.status), (Order.payment_status, f.payment_status),
                           (Order.fulfilment_status, f.fulfilment_status),
@@ -227,10 +238,7 @@ async def order_clauses(f: OrderFilter, for_page: bool = False,
     if f.unverified:
         clauses.append(Order.ship_verified_at.is_null() & (Order.shipping_method == "carrier")
                        & Order.status.is_in([OrderStatus.OPEN, OrderStatus.ON_HOLD]))
-    if products is None:
-        products = await matching_products(f.q)
-    common = for_page and await is_common_search("orders", f.q, products)
-    return clauses + search_clauses("orders", f.q, common, products)
+    return clauses
 
 
 def _where_all(query, clauses):
@@ -270,7 +278,8 @@ async def list_orders(f: OrderFilter, page_size: int = PAGE_SIZE,
     clauses = await order_clauses(f, for_page=True, products=products)
     prefix = number_prefix(f.q) if not f.sort else None
     if prefix:
-        rows, next_cursor = await _numbers_first(clauses, prefix, f.cursor, page_size)
+        rows, next_cursor = await _numbers_first(filter_clauses(f), clauses, prefix, f.cursor,
+                                                 page_size)
     else:
         rows, next_cursor = await _sorted_page(clauses, f.sort_key, f.cursor, page_size)
     return OrderPage(rows=rows, next_cursor=next_cursor,
@@ -307,17 +316,21 @@ _IN_NUMBERS = "n"
 _REST = "r"
 
 
-async def _numbers_first(clauses: list, prefix: str, cursor: str,
+async def _numbers_first(filters: list, clauses: list, prefix: str, cursor: str,
                          page_size: int) -> tuple[list[dict], str | None]:
     """Orders numbered ``prefix...`` in number order, then the rest newest first. Both
     parts are keyset-paged (the first on the unique number); a page that ends the first
-    part is filled from the second."""
+    part is filled from the second.
+
+    The first part takes only the view's ``filters``: an order numbered so matches the
+    search (its number is in its search text), and the search's own clauses would make
+    SQLite gather every text hit first (150,000 for "100" in 1M orders: 19 ms)."""
     low, high = prefix_bounds(prefix)
     rest = clauses + [(Order.number < low) | (Order.number >= high)]
     room = page_size
     rows: list[dict] = []
     if not cursor or cursor.startswith(_IN_NUMBERS):
-        query = _where_all(Order.select(*LIST_COLUMNS), clauses).where(
+        query = _where_all(Order.select(*LIST_COLUMNS), filters).where(
             (Order.number >= low) & (Order.number < high))
         after = cursor[len(_IN_NUMBERS):]
         if after:
