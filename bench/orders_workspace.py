@@ -199,8 +199,9 @@ async def database_ms(queries: list[tuple[str, list]], runs: int) -> tuple[float
     if db.engine_type == "postgres":
         import asyncpg
 
-        conn = await asyncpg.connect(os.environ["DATABASE_URL"],
-                                     server_settings={"plan_cache_mode": "force_custom_plan"})
+        # As the list reads them: read_snapshot(parallel=False) plans no parallel workers.
+        conn = await asyncpg.connect(os.environ["DATABASE_URL"], server_settings={
+            "plan_cache_mode": "force_custom_plan", "max_parallel_workers_per_gather": "0"})
         try:
             for _ in range(runs + 1):
                 total = 0.0

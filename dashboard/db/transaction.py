@@ -67,7 +67,7 @@ async def write_transaction() -> AsyncIterator[None]:
 
 
 @asynccontextmanager
-async def read_snapshot() -> AsyncIterator[None]:
+async def read_snapshot(*, parallel: bool = True) -> AsyncIterator[None]:
     """Run a read-only use-case's queries on one connection, from one state of the data.
 
     SQLite: outside a transaction Piccolo opens a new connection (and its thread) for every
@@ -76,14 +76,21 @@ async def read_snapshot() -> AsyncIterator[None]:
     tabs' counts agree with the rows. PostgreSQL: one pooled connection in a ``REPEATABLE
     READ`` transaction, for the same agreement. Both engines refuse a write inside
     (``PRAGMA query_only``, ``READ ONLY``). Inside another transaction it joins that one.
+    ``parallel=False``, for small reads (a page, a capped count): PostgreSQL plans no
+    parallel workers, whose start-up costs more than such a read (a common product's page
+    at 1M orders: 39 ms with two workers, 9 ms without).
     """
     db = engine()
     if db.transaction_exists():
         yield
         return
     async with db.transaction():
-        await db.run_ddl("PRAGMA query_only = 1" if db.engine_type == "sqlite" else
-                         "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        if db.engine_type == "sqlite":
+            await db.run_ddl("PRAGMA query_only = 1")
+        else:
+            await db.run_ddl("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            if not parallel:
+                await db.run_ddl("SET LOCAL max_parallel_workers_per_gather = 0")
         yield
 
 

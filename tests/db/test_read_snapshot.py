@@ -55,3 +55,24 @@ async def test_inside_a_write_transaction_it_joins_it():
             assert engine().current_transaction.get() is outer
             await WebhookEndpoint.insert(WebhookEndpoint(url="http://joined", secret="whsec_x"))
     assert await _count() == 1
+
+
+async def test_small_reads_plan_no_parallel_workers_and_leave_the_pool_as_it_was():
+    await _add("http://one")
+    if engine().engine_type == "sqlite":  # no parallel plans: only the snapshot applies
+        async with read_snapshot(parallel=False):
+            assert await _count() == 1
+        return
+
+    async def workers() -> str:
+        rows = await engine().run_ddl("SHOW max_parallel_workers_per_gather")
+        return rows[0]["max_parallel_workers_per_gather"]
+
+    default = await workers()
+    assert default != "0"
+    async with read_snapshot(parallel=False):
+        assert await workers() == "0"
+        assert await _count() == 1
+    async with read_snapshot():
+        assert await workers() == default
+    assert await workers() == default  # SET LOCAL: gone with the transaction

@@ -259,7 +259,7 @@ async def orders_view(f: OrderFilter) -> tuple[dict[str, Count | None], OrderPag
     """What the list fragment shows, the status tabs' counts and one page, read in one
     snapshot (the counts agree with the rows) with the products the search names looked
     up once."""
-    async with read_snapshot():
+    async with read_snapshot(parallel=False):
         products = await matching_products(f.q)
         counts = await status_counts(f, products)
         page = await list_orders(f, total=counts[f.status], products=products)
@@ -383,7 +383,7 @@ async def status_counts(f: OrderFilter,
 async def changed_since(f: OrderFilter, since: datetime, cap: int = 100) -> Count:
     """How many orders of this view were placed or changed after ``since`` (live updates:
     a cheap capped count, polled every few seconds by every open list)."""
-    async with read_snapshot():
+    async with read_snapshot(parallel=False):
         clauses = await order_clauses(f.without("cursor")) + [Order.updated_at > since]
         return await capped_count(clauses, cap)
 
